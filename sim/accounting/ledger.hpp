@@ -1,0 +1,81 @@
+#pragma once
+// Per-job accounting: where the wall time went, which resources were held and what moved over the
+// WAN. Pure bookkeeping (no SimGrid): the engine reports into it, output reads it.
+#include <array>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/units.hpp"
+
+namespace riftsim {
+
+/// The parts of time lost to provider events. They are types, not strings; names are for output only.
+enum class LostPart { Recompute, FinalCheckpoint, Detection, Transfer, Provisioning, Porting, Restart, Slowdown };
+inline constexpr std::array kLostParts = {LostPart::Recompute,    LostPart::FinalCheckpoint, LostPart::Detection,
+                                          LostPart::Transfer,     LostPart::Provisioning,    LostPart::Porting,
+                                          LostPart::Restart,      LostPart::Slowdown};
+const char* part_name(LostPart p);
+
+/// Nodes held by the job on one cluster, from delivery (or start) to release.
+struct Tenure {
+  std::string cluster;  // cluster id
+  std::string provider;
+  long long gpus = 0;
+  double nodes = 0;
+  UsdPerHour node_price;
+  Seconds start;
+  Seconds end;
+  Joules energy; // IT energy of the job's nodes, from SimGrid's host energy plugin
+  Usd cost() const { return node_price * (end - start) * nodes; }
+  double gpu_hours() const { return static_cast<double>(gpus) * (end - start).raw() / kSecondsPerHour; }
+};
+
+struct TransferRecord {
+  std::string what; // "checkpoint" or "dataset"
+  std::string from_region;
+  std::string to_region;
+  Bytes bytes;
+  Seconds start;
+  Seconds end;
+  Usd egress;
+};
+
+class JobLedger {
+public:
+  Seconds compute;    // compute whose work was kept
+  Seconds checkpoint; // periodic checkpoint stalls
+  int interruptions = 0;
+  std::vector<Tenure> tenures;
+  std::vector<TransferRecord> transfers;
+  std::vector<std::string> clusters; // in the order the job ran on them
+
+  void add_lost(LostPart p, Seconds s) { lost_[static_cast<size_t>(p)] += s; }
+  Seconds lost(LostPart p) const { return lost_[static_cast<size_t>(p)]; }
+  /// Everything the job's wall time was spent on; equals end - start for a finished job.
+  Seconds accounted() const;
+
+  Usd compute_cost() const;
+  Usd egress_cost() const;
+  Joules energy() const;
+  double gpu_hours() const;
+
+private:
+  std::array<Seconds, kLostParts.size()> lost_{};
+};
+
+/// One step of a migration: it ends at `end` and could not start before all of `deps` ended.
+/// Steps with no deps start at `start`. A step with no part (the job stopping) costs nothing itself.
+struct Milestone {
+  std::optional<LostPart> part;
+  double start = 0;
+  double end = 0;
+  std::vector<size_t> deps;
+};
+
+/// Charges the wall time from `window_start` to the end of `last` along the critical path: the last
+/// step is charged from its latest dependency to its own end, then that dependency likewise. Steps
+/// hidden behind a longer one cost nothing, so each part is what you would save if it took no time.
+void charge_critical_path(const std::vector<Milestone>& steps, size_t last, double window_start, JobLedger& ledger);
+
+} // namespace riftsim

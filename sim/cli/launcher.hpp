@@ -1,0 +1,14 @@
+#pragma once
+// Runs more than one simulation: SimGrid has one engine per process, so each simulation (a run with
+// events, its baseline, later replications and sweep points) is this same executable re-invoked as a
+// child process. This is the only place that starts child processes.
+#include <string>
+#include <vector>
+
+namespace riftsim {
+
+/// Runs `riftsim <args...>` once per entry, at most `parallel` at a time; returns their exit codes in order.
+/// A child killed by a signal reports 128 + signal number.
+std::vector<int> run_children(const std::vector<std::vector<std::string>>& args, int parallel);
+
+} // namespace riftsim

@@ -1,0 +1,36 @@
+#pragma once
+// Reading the three input files into the plain model. Every function throws InputError (with the
+// file, line and column) on anything it cannot accept; nothing half-loaded ever escapes.
+#include <string>
+
+#include "model/platform.hpp"
+#include "model/scenario.hpp"
+#include "model/workload.hpp"
+
+namespace riftsim {
+
+PlatformSpec load_platform(const std::string& path);
+WorkloadSpec load_workload(const std::string& path);
+ScenarioSpec load_scenario(const std::string& path); // platform/workload paths resolved against its folder
+
+// The same from text, for tests; `name` stands for the file name in messages.
+PlatformSpec parse_platform(const std::string& text, const std::string& name);
+WorkloadSpec parse_workload(const std::string& text, const std::string& name);
+ScenarioSpec parse_scenario(const std::string& text, const std::string& name);
+
+/// Everything one run needs, loaded and checked against each other.
+struct Inputs {
+  PlatformSpec platform;
+  WorkloadSpec workload;
+  ScenarioSpec scenario;
+};
+
+Inputs load_inputs(const std::string& scenario_path);
+/// Cross-file checks: placements name real jobs and clusters, jobs fit, targets are reachable.
+void check_inputs(const Inputs& in);
+
+/// Kind of a YAML input file, from its top-level keys (for `riftsim validate`).
+enum class FileKind { Platform, Workload, Scenario };
+FileKind detect_kind(const std::string& path);
+
+} // namespace riftsim

@@ -1,0 +1,138 @@
+#include <cmath>
+
+#include "config/loaders.hpp"
+#include "config/yaml_fields.hpp"
+
+namespace riftsim {
+namespace {
+
+// Above this a value is a typo rather than a fleet (the largest public clusters are ~100k GPUs).
+constexpr double kMaxNodes = 1e6;
+// Hosts per cluster when the file does not say: enough to spread load, few enough that a
+// months-long run stays well under a second (see docs/architecture.md, "hosts stand for groups").
+constexpr int kAutoHostsPerCluster = 64;
+
+ClusterSpec read_cluster(const std::string& name, const YAML::Node& node, const RegionSpec& region,
+                         const std::string& file, SourcePos key_pos) {
+  ClusterSpec c;
+  c.name = name;
+  c.provider = region.provider;
+  c.region = region.id;
+  c.id = region.id + "/" + name;
+  c.pos = key_pos;
+  Fields f(node, file, "cluster '" + c.id + "'");
+  c.instance = f.string("instance");
+  c.accelerator = f.string_or("accelerator", "");
+  double nodes = f.unit("nodes", parse_count);
+  f.require_range("nodes", nodes, 1, kMaxNodes, "must be a whole number between 1 and 1,000,000");
+  if (nodes != std::floor(nodes)) f.fail("nodes", "must be a whole number");
+  c.nodes = static_cast<int>(nodes);
+  double gpn = f.unit("gpus_per_node", parse_count);
+  f.require_range("gpus_per_node", gpn, 1, 1024, "must be a whole number between 1 and 1024");
+  c.gpus_per_node = static_cast<int>(gpn);
+  c.gpu_peak = f.unit("gpu_peak", parse_flop_rate);
+  f.require_range("gpu_peak", c.gpu_peak.raw(), 1e9, 1e17, "must be between 1 GFLOPS and 100 PFLOPS per accelerator");
+  c.node_network = f.unit("node_network", parse_bandwidth);
+  f.require_positive("node_network", c.node_network.raw());
+  c.node_power_idle = f.unit("node_power_idle", parse_power);
+  c.node_power_busy = f.unit("node_power_busy", parse_power);
+  f.require_positive("node_power_busy", c.node_power_busy.raw());
+  if (c.node_power_idle.raw() < 0 || c.node_power_idle > c.node_power_busy)
+    f.fail("node_power_idle", "must be between 0 and node_power_busy");
+  c.node_price = f.unit("price", parse_usd_per_hour);
+  if (c.node_price.raw() < 0) f.fail("price", "must not be negative");
+  c.lead_time = f.unit_or("lead_time", parse_duration, Seconds(0));
+  if (c.lead_time.raw() < 0) f.fail("lead_time", "must not be negative");
+  if (auto n = f.optional("nodes_per_host")) {
+    double g = f.unit("nodes_per_host", parse_count);
+    f.require_range("nodes_per_host", g, 1, c.nodes, "must be between 1 and the cluster's node count");
+    c.nodes_per_host = static_cast<int>(g);
+  } else {
+    c.nodes_per_host = std::max(1, (c.nodes + kAutoHostsPerCluster - 1) / kAutoHostsPerCluster);
+  }
+  f.done();
+  return c;
+}
+
+RegionSpec read_region(const std::string& name, const YAML::Node& node, const ProviderSpec& provider,
+                       const std::string& file, SourcePos key_pos) {
+  RegionSpec r;
+  r.name = name;
+  r.provider = provider.name;
+  r.id = provider.name + "/" + name;
+  r.pos = key_pos;
+  Fields f(node, file, "region '" + r.id + "'");
+  r.storage_bandwidth = f.unit("storage_bandwidth", parse_bandwidth);
+  f.require_positive("storage_bandwidth", r.storage_bandwidth.raw());
+  for_each_entry(f.required("clusters"), file, "clusters of region '" + r.id + "'",
+                 [&](const std::string& cname, const YAML::Node& cn, SourcePos p) {
+                   r.clusters.push_back(read_cluster(cname, cn, r, file, p));
+                 });
+  if (r.clusters.empty()) f.fail("clusters", "must list at least one cluster");
+  f.done();
+  return r;
+}
+
+ProviderSpec read_provider(const std::string& name, const YAML::Node& node, const std::string& file,
+                           SourcePos key_pos) {
+  ProviderSpec p;
+  p.name = name;
+  p.pos = key_pos;
+  if (name.find('/') != std::string::npos) throw InputError(key_pos, "provider names cannot contain '/'");
+  Fields f(node, file, "provider '" + name + "'");
+  p.egress = f.unit("egress", parse_usd_per_gb);
+  if (p.egress.raw() < 0) f.fail("egress", "must not be negative");
+  for_each_entry(f.required("regions"), file, "regions of provider '" + name + "'",
+                 [&](const std::string& rname, const YAML::Node& rn, SourcePos pos) {
+                   p.regions.push_back(read_region(rname, rn, p, file, pos));
+                 });
+  f.done();
+  return p;
+}
+
+} // namespace
+
+PlatformSpec parse_platform(const std::string& text, const std::string& file) {
+  YAML::Node root = load_yaml_text(text, file);
+  PlatformSpec spec;
+  spec.file = file;
+  Fields top(root, file, "the platform file");
+  if (auto v = top.optional("schema_version"); v && v->as<std::string>() != "1")
+    top.fail("schema_version", "is not supported (this riftsim reads schema_version 1)");
+  for_each_entry(top.required("providers"), file, "providers", [&](const std::string& n, const YAML::Node& v, SourcePos p) {
+    spec.providers.push_back(read_provider(n, v, file, p));
+  });
+  if (auto links = top.optional("links")) {
+    for_each_entry(*links, file, "links", [&](const std::string& n, const YAML::Node& v, SourcePos p) {
+      WanLinkSpec l;
+      l.name = n;
+      l.pos = p;
+      Fields f(v, file, "link '" + n + "'");
+      auto ends = f.strings("between");
+      if (ends.size() != 2 || ends[0] == ends[1]) f.fail("between", "must name two different regions");
+      l.region_a = ends[0];
+      l.region_b = ends[1];
+      l.bandwidth = f.unit("bandwidth", parse_bandwidth);
+      f.require_positive("bandwidth", l.bandwidth.raw());
+      l.latency = f.unit_or("latency", parse_duration, Seconds(0));
+      if (l.latency.raw() < 0) f.fail("latency", "must not be negative");
+      f.done();
+      spec.links.push_back(l);
+    });
+  }
+  top.done();
+  // A link must join regions that exist; checked after all providers are read.
+  for (const auto& l : spec.links) {
+    for (const auto& end : {l.region_a, l.region_b})
+      if (!spec.find_region(end))
+        throw InputError(l.pos, "link '" + l.name + "' names region '" + end +
+                                    "', which is not in the platform (write provider/region)");
+    if (spec.link_between(l.region_a, l.region_b) != &l)
+      throw InputError(l.pos, "link '" + l.name + "' duplicates another link between the same regions");
+  }
+  return spec;
+}
+
+PlatformSpec load_platform(const std::string& path) { return parse_platform(read_text_file(path), path); }
+
+} // namespace riftsim

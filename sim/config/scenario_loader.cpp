@@ -1,0 +1,97 @@
+#include <filesystem>
+
+#include "config/loaders.hpp"
+#include "config/yaml_fields.hpp"
+
+namespace riftsim {
+namespace {
+
+ProviderScope parse_scope(const std::string& text) {
+  ProviderScope s;
+  auto slash = text.find('/');
+  s.provider = text.substr(0, slash);
+  if (slash != std::string::npos) s.region = text;
+  return s;
+}
+
+TimedEvent read_event(const YAML::Node& node, const std::string& file) {
+  Fields f(node, file, "event");
+  TimedEvent te;
+  te.pos = f.pos();
+  // The kind is the one key that names it; new kinds add a branch here and a struct in model/scenario.hpp.
+  if (f.has("cutoff")) {
+    CutoffEvent e;
+    e.scope = parse_scope(f.string("cutoff"));
+    e.at = f.unit("at", parse_duration);
+    if (e.at.raw() < 0) f.fail("at", "must not be negative");
+    e.notice = f.unit_or("notice", parse_duration, Seconds(0));
+    if (e.notice.raw() < 0) f.fail("notice", "must not be negative");
+    if (e.notice > e.at) f.fail("notice", "cannot be longer than the time of the event (notice before the start)");
+    te.event = e;
+    te.pos = f.pos("cutoff");
+  } else {
+    throw InputError(f.pos(), "event has no kind; write one of: cutoff");
+  }
+  f.done();
+  return te;
+}
+
+ResponseSpec read_response(const YAML::Node& node, const std::string& file, const std::string& job) {
+  Fields f(node, file, "response of job '" + job + "'");
+  ResponseSpec r;
+  r.pos = f.pos();
+  r.strategy = f.string_or("strategy", "migrate");
+  if (r.strategy != "migrate") f.fail("strategy", "'" + r.strategy + "' is not a known strategy (known: migrate)");
+  r.targets = f.strings("targets");
+  if (r.targets.empty()) f.fail("targets", "must name at least one cluster");
+  r.detection = f.unit_or("detection", parse_duration, Seconds(0));
+  if (r.detection.raw() < 0) f.fail("detection", "must not be negative");
+  r.porting = f.unit_or("porting", parse_duration, Seconds(0));
+  if (r.porting.raw() < 0) f.fail("porting", "must not be negative");
+  f.done();
+  return r;
+}
+
+} // namespace
+
+ScenarioSpec parse_scenario(const std::string& text, const std::string& file) {
+  YAML::Node root = load_yaml_text(text, file);
+  ScenarioSpec s;
+  s.file = file;
+  Fields top(root, file, "the scenario file");
+  if (auto v = top.optional("schema_version"); v && v->as<std::string>() != "1")
+    top.fail("schema_version", "is not supported (this riftsim reads schema_version 1)");
+  s.name = top.string_or("name", std::filesystem::path(file).stem().string());
+  s.description = top.string_or("description", "");
+  std::filesystem::path base = std::filesystem::path(file).parent_path();
+  auto resolve = [&](const std::string& key) {
+    std::string rel = top.string(key);
+    std::filesystem::path p = std::filesystem::path(rel).is_absolute() ? std::filesystem::path(rel) : base / rel;
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(p, ec))
+      top.fail(key, "names '" + rel + "', which is not a file (looked for " + p.lexically_normal().string() + ")");
+    return p.lexically_normal().string();
+  };
+  s.platform_file = resolve("platform");
+  s.workload_file = resolve("workload");
+  for_each_entry(top.required("jobs"), file, "jobs", [&](const std::string& job, const YAML::Node& v, SourcePos p) {
+    PlacementSpec pl;
+    pl.job = job;
+    pl.pos = p;
+    Fields f(v, file, "placement of job '" + job + "'");
+    pl.cluster = f.string("cluster");
+    if (auto r = f.optional("response")) pl.response = read_response(*r, file, job);
+    f.done();
+    s.placements.push_back(pl);
+  });
+  if (auto ev = top.optional("events")) {
+    if (!ev->IsSequence()) top.fail("events", "must be a list of events");
+    for (const auto& e : *ev) s.events.push_back(read_event(e, file));
+  }
+  top.done();
+  return s;
+}
+
+ScenarioSpec load_scenario(const std::string& path) { return parse_scenario(read_text_file(path), path); }
+
+} // namespace riftsim

@@ -1,0 +1,79 @@
+#pragma once
+// Strict reading of YAML mappings: every key a reader asks for is remembered, and done() rejects
+// any key nobody asked for, at its own line and column. Values are converted to typed quantities
+// here, at the edge, and every conversion error carries the value's position.
+#include <yaml-cpp/yaml.h>
+
+#include <functional>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/input_error.hpp"
+#include "core/units.hpp"
+
+namespace riftsim {
+
+/// Reads a whole file; a missing or unreadable file becomes an InputError at line 1, column 1.
+std::string read_text_file(const std::string& path);
+/// Parses YAML text; a syntax error becomes an InputError at its line and column.
+YAML::Node load_yaml_text(const std::string& text, const std::string& name);
+
+SourcePos pos_of(const YAML::Node& node, const std::string& file);
+
+class Fields {
+public:
+  /// `what` names the mapping in messages, e.g. "cluster 'nd-a100-v4'".
+  Fields(const YAML::Node& node, std::string file, std::string what);
+
+  bool has(const std::string& key);
+  YAML::Node required(const std::string& key);
+  std::optional<YAML::Node> optional(const std::string& key);
+
+  std::string string(const std::string& key);
+  std::string string_or(const std::string& key, const std::string& fallback);
+  std::vector<std::string> strings(const std::string& key);
+
+  /// Reads a value through a unit parser (parse_duration, parse_bytes, ...).
+  template <class T> T unit(const std::string& key, T (*parse)(std::string_view)) {
+    YAML::Node n = required(key);
+    return convert(n, key, parse);
+  }
+  template <class T> T unit_or(const std::string& key, T (*parse)(std::string_view), T fallback) {
+    auto n = optional(key);
+    return n ? convert(*n, key, parse) : fallback;
+  }
+
+  /// Fails with "must be > 0" style messages at the value's position.
+  void require_positive(const std::string& key, double value);
+  void require_range(const std::string& key, double value, double lo, double hi, const std::string& rule);
+
+  void done(); // rejects unknown keys
+  SourcePos pos() const { return pos_of(node_, file_); }
+  SourcePos pos(const std::string& key) const;
+  const std::string& file() const { return file_; }
+  [[noreturn]] void fail(const std::string& key, const std::string& message) const;
+
+private:
+  std::string scalar_text(const YAML::Node& n, const std::string& key) const;
+  template <class T> T convert(const YAML::Node& n, const std::string& key, T (*parse)(std::string_view)) {
+    std::string text = scalar_text(n, key);
+    try {
+      return parse(text);
+    } catch (const UnitError& e) {
+      throw InputError(pos_of(n, file_), "'" + key + "' of " + what_ + ": " + e.what());
+    }
+  }
+
+  YAML::Node node_;
+  std::string file_;
+  std::string what_;
+  std::set<std::string> known_;
+};
+
+/// Iterates a mapping whose keys are user-chosen names (providers, clusters, jobs).
+void for_each_entry(const YAML::Node& map, const std::string& file, const std::string& what,
+                    const std::function<void(const std::string& name, const YAML::Node& value, SourcePos)>& fn);
+
+} // namespace riftsim

@@ -1,0 +1,60 @@
+#pragma once
+// The S4U actors of a run. All live on the tenant's control host, which no provider event touches:
+// the job runner drives compute on the provider's hosts remotely, as a training launcher would.
+#include <vector>
+
+#include "engine/runtime.hpp"
+
+namespace riftsim {
+
+/// Trains one job: compute segments as Exec activities on its hosts, a checkpoint to the region's
+/// storage after each, and a stop when hosts are lost or a halt is requested.
+class JobRunner {
+public:
+  JobRunner(JobRuntime& job, BuiltPlatform& platform) : job_(job), platform_(platform) {}
+  void operator()();
+
+private:
+  bool train();                // false when the job finished, true when it stopped
+  void compute(double work);   // one segment; returns early if stopped
+  bool write_checkpoint(bool final);
+  bool halt();
+  void lose_uncommitted(double extra_wasted);
+
+  JobRuntime& job_;
+  BuiltPlatform& platform_;
+  double pending_ = 0; // compute seconds whose work is not yet in a checkpoint
+};
+
+/// Carries out the job's response strategy when its provider takes capacity away: decides, provisions,
+/// moves the checkpoint and the dataset over the WAN, ports, restarts, and charges the lost time.
+class MigrationOrchestrator {
+public:
+  MigrationOrchestrator(JobRuntime& job, BuiltPlatform& platform) : job_(job), platform_(platform) {}
+  void operator()();
+
+private:
+  void respond(const CutoffEvent& event, bool with_notice, std::optional<JobStoppedMsg> already_stopped);
+  JobStoppedMsg wait_for_stop();
+  WorldView world_view() const;
+
+  JobRuntime& job_;
+  BuiltPlatform& platform_;
+};
+
+/// Plays the scenario's provider events at their times: notices, and cutoffs that turn hosts off.
+class ProviderTimeline {
+public:
+  ProviderTimeline(std::vector<TimedEvent> events, std::vector<JobRuntime*> jobs, BuiltPlatform& platform)
+      : events_(std::move(events)), jobs_(std::move(jobs)), platform_(platform) {}
+  void operator()();
+
+private:
+  void cutoff(const CutoffEvent& e);
+
+  std::vector<TimedEvent> events_;
+  std::vector<JobRuntime*> jobs_;
+  BuiltPlatform& platform_;
+};
+
+} // namespace riftsim

@@ -1,0 +1,91 @@
+#include <simgrid/plugins/energy.h>
+
+#include <algorithm>
+
+#include "engine/runtime.hpp"
+
+namespace riftsim {
+
+std::optional<Allocation> allocate(ClusterRuntime& cluster, long long gpus, double since) {
+  if (cluster.free_gpus() < gpus) return std::nullopt;
+  const ClusterSpec& c = *cluster.spec;
+  double now = sg4::Engine::get_clock();
+  Allocation a;
+  a.cluster = &cluster;
+  a.gpus = gpus;
+  a.since = since;
+  long long left = gpus;
+  for (size_t i = 0; i < cluster.hosts.size() && left > 0; ++i) {
+    if (cluster.host_taken[i]) continue;
+    HostShare s;
+    s.host = cluster.hosts[i];
+    s.host_nodes = cluster.host_nodes[i];
+    s.gpus = std::min<long long>(left, static_cast<long long>(s.host_nodes) * c.gpus_per_node);
+    s.nodes = static_cast<int>((s.gpus + c.gpus_per_node - 1) / c.gpus_per_node);
+    // The host sat idle from `since` to now: take that idle energy out of the starting value so the
+    // job's tenure counts it, exactly as SimGrid's energy model accrued it.
+    double idle_w = c.node_power_idle.raw() * s.host_nodes;
+    s.energy_start = sg_host_get_consumed_energy(s.host) - idle_w * (now - since);
+    left -= s.gpus;
+    cluster.host_taken[i] = true;
+    a.shares.push_back(s);
+  }
+  return a;
+}
+
+void release(Allocation& a, double now, JobLedger& ledger) {
+  if (a.empty()) return;
+  const ClusterSpec& c = *a.cluster->spec;
+  double nodes = 0;
+  double energy = 0;
+  for (size_t k = 0; k < a.shares.size(); ++k) {
+    const HostShare& s = a.shares[k];
+    nodes += s.nodes;
+    // A host stands for several nodes; those the job does not use sit idle and are not the job's.
+    double unused_idle = c.node_power_idle.raw() * (s.host_nodes - s.nodes) * (now - a.since);
+    energy += sg_host_get_consumed_energy(s.host) - s.energy_start - unused_idle;
+    for (size_t i = 0; i < a.cluster->hosts.size(); ++i)
+      if (a.cluster->hosts[i] == s.host) a.cluster->host_taken[i] = false;
+  }
+  Tenure t;
+  t.cluster = c.id;
+  t.provider = c.provider;
+  t.gpus = a.gpus;
+  t.nodes = nodes;
+  t.node_price = c.node_price;
+  t.start = Seconds(a.since);
+  t.end = Seconds(now);
+  t.energy = Joules(energy);
+  ledger.tenures.push_back(t);
+  a = Allocation{};
+}
+
+FlopsPerSecond JobRuntime::rate() const {
+  return current->spec->gpu_peak * (static_cast<double>(spec->gpus) * spec->mfu);
+}
+
+bool JobRuntime::affected_by(const ProviderScope& scope) const {
+  return !finished && current && scope.covers_region(current->spec->region, current->spec->provider);
+}
+
+void JobRuntime::hosts_lost() {
+  if (activity == JobActivity::Idle) return;
+  stop = StopReason::HostsLost;
+  for (auto& e : execs)
+    if (e->get_state() == sg4::Activity::State::STARTED) e->cancel();
+  if (activity == JobActivity::Checkpointing && io && io->get_state() == sg4::Activity::State::STARTED) io->cancel();
+}
+
+void JobRuntime::request_halt() {
+  if (finished || halt_requested) return;
+  halt_requested = true;
+  // A checkpoint in progress is left to finish: it is the safe point. Compute is cut short and its
+  // progress saved by the final checkpoint.
+  if (activity == JobActivity::Computing) {
+    stop = StopReason::Halt;
+    for (auto& e : execs)
+      if (e->get_state() == sg4::Activity::State::STARTED) e->cancel();
+  }
+}
+
+} // namespace riftsim

@@ -1,0 +1,163 @@
+#include <simgrid/plugins/energy.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "core/units.hpp"
+#include "engine/actors.hpp"
+
+namespace riftsim {
+namespace {
+
+/// One WAN copy between two regional stores, as a SimGrid communication so that concurrent copies
+/// share the links they cross.
+struct WanTransfer {
+  TransferRecord record;
+  sg4::CommPtr comm;
+  bool done = false;
+
+  WanTransfer(std::string what, const RegionRuntime& from, const RegionRuntime& to, Bytes bytes) {
+    record.what = std::move(what);
+    record.from_region = from.spec->id;
+    record.to_region = to.spec->id;
+    record.bytes = bytes;
+    record.start = Seconds(sg4::Engine::get_clock());
+    // Leaving a provider costs its internet egress; moving between regions of one provider is not
+    // charged yet (docs/model-migration.md).
+    if (from.provider != to.provider) record.egress = from.provider->egress * bytes;
+    comm = sg4::Comm::sendto_async(from.storage, to.storage, static_cast<uint64_t>(bytes.raw()));
+  }
+  double wait() {
+    if (!done) {
+      comm->wait();
+      record.end = Seconds(sg4::Engine::get_clock());
+      done = true;
+    }
+    return record.end.raw();
+  }
+};
+
+} // namespace
+
+void MigrationOrchestrator::operator()() {
+  while (true) {
+    OrchestratorMsg msg = job_.to_orchestrator.pop();
+    if (std::holds_alternative<JobFinishedMsg>(msg)) return;
+    if (const auto* n = std::get_if<NoticeMsg>(&msg)) {
+      if (job_.affected_by(n->event.scope)) respond(n->event, true, std::nullopt);
+    } else if (const auto* c = std::get_if<CutoffMsg>(&msg)) {
+      if (job_.affected_by(c->event.scope)) respond(c->event, false, std::nullopt);
+    } else if (const auto* s = std::get_if<JobStoppedMsg>(&msg)) {
+      // The job lost its hosts before the cutoff message reached us: the cutoff follows in the inbox
+      // and will be handled then; remember the stop so we do not wait for it twice.
+      CutoffMsg next = std::get<CutoffMsg>(job_.to_orchestrator.pop());
+      respond(next.event, false, *s);
+    }
+  }
+}
+
+JobStoppedMsg MigrationOrchestrator::wait_for_stop() {
+  while (true) {
+    OrchestratorMsg msg = job_.to_orchestrator.pop();
+    if (const auto* s = std::get_if<JobStoppedMsg>(&msg)) return *s;
+    // Events for the provider we are leaving are already being handled; other kinds wait their turn.
+  }
+}
+
+WorldView MigrationOrchestrator::world_view() const {
+  WorldView v;
+  v.now = Seconds(sg4::Engine::get_clock());
+  for (auto& [id, c] : platform_.clusters) v.clusters.push_back({c.spec, c.free_gpus(), c.cut_off});
+  return v;
+}
+
+void MigrationOrchestrator::respond(const CutoffEvent& event, bool with_notice,
+                                    std::optional<JobStoppedMsg> already_stopped) {
+  const std::string& name = job_.spec->name;
+  double t_event = sg4::Engine::get_clock();
+  sg4::this_actor::sleep_for(job_.strategy->detection_delay().raw());
+  double t_decided = sg4::Engine::get_clock();
+
+  JobView view{job_.spec, job_.current->spec, Flops(job_.spec->work.raw() - job_.committed)};
+  ResponseDecision d = job_.strategy->on_capacity_loss(view, world_view());
+  if (!d.target) {
+    spdlog::warn("{}: {} ({})", name, d.reason, job_.strategy->name());
+    if (!already_stopped) wait_for_stop();
+    job_.to_runner.push(AbortMsg{});
+    return;
+  }
+  ClusterRuntime& target = platform_.cluster(d.target->id);
+  const RegionRuntime& to = *target.region;
+  double provisioned_at = t_decided + d.target->lead_time.raw();
+  double ported_at = provisioned_at + d.porting.raw();
+  spdlog::info("{}: {} to {}: {}; nodes in {}, software ported in {} more", name, job_.strategy->name(),
+               d.target->id, d.reason, format_duration(d.target->lead_time), format_duration(d.porting));
+
+  std::optional<WanTransfer> dataset;
+  if (job_.spec->dataset_size.raw() > 0 && job_.dataset_region != &to)
+    dataset.emplace("dataset", *job_.dataset_region, to, job_.spec->dataset_size);
+
+  if (with_notice && !already_stopped) {
+    // Keep training on the old provider until the move is ready or the final checkpoint must start
+    // so that it ends before the cutoff, whichever comes first.
+    Seconds write_estimate = job_.spec->checkpoint_size / job_.current->region->spec->storage_bandwidth * 1.1;
+    double halt_at = std::max(t_decided, event.at.raw() - write_estimate.raw());
+    int epoch = job_.epoch;
+    JobRuntime* job = &job_;
+    sg::spawn(name + "-halt-timer", platform_.control, [job, epoch, halt_at] {
+      sg4::this_actor::sleep_until(halt_at);
+      if (job->epoch == epoch) job->request_halt();
+    })->daemonize();
+    if (dataset) dataset->wait();
+    double ready = std::max(ported_at, sg4::Engine::get_clock());
+    if (ready < halt_at) {
+      sg4::this_actor::sleep_until(ready);
+      job_.request_halt();
+    }
+  }
+  JobStoppedMsg stopped = already_stopped ? *already_stopped : wait_for_stop();
+
+  std::optional<WanTransfer> checkpoint;
+  bool has_checkpoint = job_.committed > 0;
+  if (has_checkpoint && job_.checkpoint_region != &to)
+    checkpoint.emplace("checkpoint", *job_.checkpoint_region, to, job_.spec->checkpoint_size);
+  double dataset_done = dataset ? dataset->wait() : t_decided;
+  double checkpoint_done = checkpoint ? checkpoint->wait() : stopped.time;
+  if (sg4::Engine::get_clock() < ported_at) sg4::this_actor::sleep_until(ported_at);
+
+  if (has_checkpoint) {
+    sg4::IoPtr read = to.disk->io_init(static_cast<sg_size_t>(job_.spec->checkpoint_size.raw()), sg4::Io::OpType::READ);
+    read->start();
+    read->wait();
+  }
+  double t_resume = sg4::Engine::get_clock();
+
+  std::optional<Allocation> alloc = allocate(target, job_.spec->gpus, provisioned_at);
+  if (!alloc) {
+    spdlog::warn("{}: {} no longer has {} GPUs free", name, d.target->id, job_.spec->gpus);
+    job_.to_runner.push(AbortMsg{});
+    return;
+  }
+  // Where the lost time went: along the critical path from the stop to the resume.
+  std::vector<Milestone> steps;
+  steps.push_back({LostPart::Detection, t_event, t_decided, {}});                        // 0
+  steps.push_back({LostPart::Provisioning, t_decided, provisioned_at, {0}});             // 1
+  steps.push_back({LostPart::Porting, provisioned_at, ported_at, {1}});                  // 2
+  steps.push_back({std::nullopt, stopped.time, stopped.time, {}});                       // 3 job stopped
+  steps.push_back({LostPart::Transfer, t_decided, dataset_done, {0}});                   // 4 dataset
+  steps.push_back({LostPart::Transfer, stopped.time, checkpoint_done, {0, 3}});          // 5 checkpoint
+  steps.push_back({LostPart::Restart, 0, t_resume, {2, 4, 5}});                          // 6 read it back
+  charge_critical_path(steps, 6, stopped.time, job_.ledger);
+
+  for (auto* t : {dataset ? &*dataset : nullptr, checkpoint ? &*checkpoint : nullptr})
+    if (t) job_.ledger.transfers.push_back(t->record);
+  job_.alloc = *alloc;
+  job_.current = &target;
+  job_.checkpoint_region = &to;
+  job_.dataset_region = &to;
+  job_.ledger.clusters.push_back(target.spec->id);
+  job_.epoch++;
+  job_.to_runner.push(ResumeMsg{});
+}
+
+} // namespace riftsim

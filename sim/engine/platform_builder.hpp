@@ -1,0 +1,51 @@
+#pragma once
+// Builds the SimGrid platform from the platform spec, with the S4U API:
+//   world (Full) ─┬─ region zone (Full), one per provider region
+//                 │     ├─ storage zone (Star): the region's gateway router and its storage host + disk
+//                 │     └─ cluster zone (Star), one per cluster: a gateway router and one host per node group
+//                 ├─ lab zone (Full): the tenant's control host, where the job runners and orchestrators live
+//                 └─ WAN links between region gateways
+// Three levels of zones at most: SimGrid 3.32 mis-routes deeper hierarchies (docs/simgrid-notes.md).
+#include <map>
+#include <string>
+#include <vector>
+
+#include "engine/sg_compat.hpp"
+#include "model/platform.hpp"
+
+namespace riftsim {
+
+namespace sg4 = simgrid::s4u;
+
+struct RegionRuntime {
+  const RegionSpec* spec = nullptr;
+  const ProviderSpec* provider = nullptr;
+  sg4::Host* storage = nullptr;
+  sg4::Disk* disk = nullptr;
+};
+
+struct ClusterRuntime {
+  const ClusterSpec* spec = nullptr;
+  const RegionRuntime* region = nullptr;
+  std::vector<sg4::Host*> hosts;  // each stands for host_nodes[i] nodes
+  std::vector<int> host_nodes;
+  std::vector<bool> host_taken;   // hosts are given to one job at a time
+  bool cut_off = false;
+  long long free_gpus() const;
+};
+
+struct BuiltPlatform {
+  std::map<std::string, RegionRuntime> regions;   // by region id
+  std::map<std::string, ClusterRuntime> clusters; // by cluster id
+  sg4::Host* control = nullptr;
+  ClusterRuntime& cluster(const std::string& id) { return clusters.at(id); }
+};
+
+/// Sets the network model so that S bytes over bandwidth B take S/B + latency (docs/simgrid-notes.md).
+/// Must run before the platform exists.
+void configure_network_model();
+
+/// Builds every zone, host, disk and link. The energy plugin must be initialised before.
+BuiltPlatform build_platform(const PlatformSpec& spec);
+
+} // namespace riftsim

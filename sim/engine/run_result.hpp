@@ -1,0 +1,44 @@
+#pragma once
+// What one simulation returns: per job, its status and its ledger. No SimGrid types, so that the CLI,
+// the output writers and the tests can use it without the engine's headers.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "accounting/ledger.hpp"
+
+namespace riftsim {
+
+enum class JobStatus { Finished, Stranded };
+const char* status_name(JobStatus s);
+
+struct JobResult {
+  std::string name;
+  JobStatus status = JobStatus::Finished;
+  Seconds start;
+  Seconds end;
+  JobLedger ledger;
+  Seconds wall() const { return end - start; }
+};
+
+struct RunResult {
+  std::string scenario;
+  std::uint64_t seed = 0;
+  bool with_events = true;
+  Seconds simulated_end;
+  std::vector<JobResult> jobs;
+  const JobResult* find(const std::string& job) const;
+};
+
+/// Options of one simulation (one process).
+struct SimOptions {
+  bool with_events = true;  // false = the baseline: the same scenario without provider events
+  std::uint64_t seed = 1;
+  std::string log_level = "info";
+};
+
+struct Inputs;
+/// Runs one scenario on SimGrid. Call at most once per process: SimGrid has one engine per process.
+RunResult simulate(const Inputs& inputs, const SimOptions& options, int* argc = nullptr, char** argv = nullptr);
+
+} // namespace riftsim

@@ -1,0 +1,120 @@
+#pragma once
+// Simulation-time state shared by the actors of one run. SimGrid actors are cooperative threads of one
+// process, so plain shared objects are safe; Inbox gives them blocking, zero-time message passing.
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <variant>
+#include <vector>
+
+#include "accounting/ledger.hpp"
+#include "engine/platform_builder.hpp"
+#include "engine/run_result.hpp"
+#include "model/scenario.hpp"
+#include "model/workload.hpp"
+#include "policy/response_strategy.hpp"
+
+namespace riftsim {
+
+/// A control-plane message queue between actors (a mailbox would need a network route and a size).
+template <class T> class Inbox {
+public:
+  void push(T item) {
+    std::unique_lock lock(*mutex_);
+    items_.push_back(std::move(item));
+    cv_->notify_all();
+  }
+  T pop() {
+    std::unique_lock lock(*mutex_);
+    while (items_.empty()) cv_->wait(lock);
+    T item = std::move(items_.front());
+    items_.pop_front();
+    return item;
+  }
+
+private:
+  std::deque<T> items_;
+  sg4::MutexPtr mutex_ = sg4::Mutex::create();
+  sg4::ConditionVariablePtr cv_ = sg4::ConditionVariable::create();
+};
+
+/// Part of one simulated host given to a job.
+struct HostShare {
+  sg4::Host* host = nullptr;
+  int nodes = 0;      // nodes of the host the job uses
+  int host_nodes = 0; // nodes the host stands for
+  long long gpus = 0;
+  double energy_start = 0; // joules the host had consumed when the job got it
+};
+
+struct Allocation {
+  ClusterRuntime* cluster = nullptr;
+  std::vector<HostShare> shares;
+  long long gpus = 0;
+  double since = 0;
+  bool empty() const { return cluster == nullptr; }
+};
+
+/// Takes whole hosts for `gpus` GPUs; returns nullopt if the cluster cannot give them. `since` may lie
+/// in the past (capacity delivered while the job was still elsewhere): the hosts were idle since then.
+std::optional<Allocation> allocate(ClusterRuntime& cluster, long long gpus, double since);
+/// Gives the hosts back and records the tenure (node-hours, price, energy) in the ledger.
+void release(Allocation& alloc, double now, JobLedger& ledger);
+
+enum class StopReason { HostsLost, Halt };
+enum class JobActivity { Idle, Computing, Checkpointing };
+
+struct NoticeMsg {
+  CutoffEvent event;
+};
+struct CutoffMsg {
+  CutoffEvent event;
+};
+struct JobStoppedMsg {
+  StopReason reason;
+  double time;
+};
+struct JobFinishedMsg {};
+using OrchestratorMsg = std::variant<NoticeMsg, CutoffMsg, JobStoppedMsg, JobFinishedMsg>;
+
+struct ResumeMsg {};
+struct AbortMsg {};
+using RunnerMsg = std::variant<ResumeMsg, AbortMsg>;
+
+/// One training job during the simulation.
+struct JobRuntime {
+  const JobSpec* spec = nullptr;
+  std::unique_ptr<ResponseStrategy> strategy;
+  ClusterRuntime* current = nullptr; // where it runs or last ran
+  Allocation alloc;
+  const RegionRuntime* checkpoint_region = nullptr; // where the latest checkpoint is stored
+  const RegionRuntime* dataset_region = nullptr;
+  double progress = 0;  // FLOPs done
+  double committed = 0; // FLOPs saved in the latest checkpoint
+  JobLedger ledger;
+  JobStatus status = JobStatus::Finished;
+  double start = 0;
+  double end = 0;
+  bool finished = false;
+
+  Inbox<OrchestratorMsg> to_orchestrator;
+  Inbox<RunnerMsg> to_runner;
+
+  // What the runner is doing right now, so that events can interrupt it.
+  JobActivity activity = JobActivity::Idle;
+  std::vector<sg4::ExecPtr> execs;
+  sg4::IoPtr io;
+  std::optional<StopReason> stop;
+  bool halt_requested = false;
+  int epoch = 0; // bumped at each resume, so stale timers of an earlier migration do nothing
+
+  FlopsPerSecond rate() const;
+  bool affected_by(const ProviderScope& scope) const;
+  /// The hosts under the job went off: whatever is in flight is lost.
+  void hosts_lost();
+  /// Stop at the next safe point, saving progress in a final checkpoint.
+  void request_halt();
+};
+
+} // namespace riftsim

@@ -1,0 +1,43 @@
+#pragma once
+// The few SimGrid calls whose spelling changed between 3.32 (Debian 12) and 4.x. Everything version-
+// dependent goes through here, so a newer SimGrid only touches this file.
+#include <simgrid/s4u.hpp>
+#include <simgrid/version.h>
+
+#include <functional>
+#include <string>
+
+namespace riftsim::sg {
+
+namespace sg4 = simgrid::s4u;
+
+inline sg4::NetZone* new_full_zone(const std::string& name, sg4::NetZone* parent) {
+#if SIMGRID_VERSION >= 40000
+  if (parent) return parent->add_netzone_full(name);
+  return sg4::create_full_zone(name);
+#else
+  auto* z = sg4::create_full_zone(name);
+  if (parent) z->set_parent(parent);
+  return z;
+#endif
+}
+
+inline sg4::NetZone* new_star_zone(const std::string& name, sg4::NetZone* parent) {
+#if SIMGRID_VERSION >= 40000
+  return parent->add_netzone_star(name);
+#else
+  auto* z = sg4::create_star_zone(name);
+  z->set_parent(parent);
+  return z;
+#endif
+}
+
+inline sg4::ActorPtr spawn(const std::string& name, sg4::Host* host, std::function<void()> code) {
+#if SIMGRID_VERSION >= 40100
+  return host->add_actor(name, std::move(code));
+#else
+  return sg4::Actor::create(name, host, std::move(code));
+#endif
+}
+
+} // namespace riftsim::sg

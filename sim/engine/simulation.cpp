@@ -1,0 +1,79 @@
+#include <simgrid/plugins/energy.h>
+#include <spdlog/spdlog.h>
+
+#include <deque>
+
+#include "config/loaders.hpp"
+#include "engine/actors.hpp"
+#include "engine/sim_log.hpp"
+
+namespace riftsim {
+
+const char* status_name(JobStatus s) { return s == JobStatus::Finished ? "finished" : "stranded"; }
+
+const JobResult* RunResult::find(const std::string& job) const {
+  for (const auto& j : jobs)
+    if (j.name == job) return &j;
+  return nullptr;
+}
+
+RunResult simulate(const Inputs& in, const SimOptions& opt, int* argc, char** argv) {
+  int local_argc = 1;
+  char arg0[] = "riftsim";
+  char* local_argv[] = {arg0, nullptr};
+  if (!argc) {
+    argc = &local_argc;
+    argv = local_argv;
+  }
+  quiet_simgrid_logging(*argc, argv);
+  sg4::Engine engine(argc, argv);
+  setup_sim_logging(opt.log_level);
+  configure_network_model();
+  sg_host_energy_plugin_init();
+  BuiltPlatform platform = build_platform(in.platform);
+
+  std::deque<JobRuntime> jobs; // deque: actors hold references, which must not move
+  std::vector<JobRuntime*> job_ptrs;
+  for (const auto& pl : in.scenario.placements) {
+    JobRuntime& j = jobs.emplace_back();
+    j.spec = in.workload.find_job(pl.job);
+    j.strategy = make_strategy(pl.response, in.platform);
+    j.current = &platform.cluster(pl.cluster);
+    j.checkpoint_region = j.current->region;
+    j.dataset_region = j.current->region;
+    auto alloc = allocate(*j.current, j.spec->gpus, 0.0);
+    if (!alloc)
+      throw InputError(pl.pos, "cluster '" + pl.cluster + "' cannot give job '" + pl.job + "' " +
+                                   std::to_string(j.spec->gpus) + " GPUs next to the other jobs placed there");
+    j.alloc = *alloc;
+    j.ledger.clusters.push_back(pl.cluster);
+    job_ptrs.push_back(&j);
+  }
+  for (JobRuntime* j : job_ptrs) {
+    sg::spawn(j->spec->name + "-runner", platform.control, JobRunner(*j, platform));
+    sg::spawn(j->spec->name + "-orchestrator", platform.control, MigrationOrchestrator(*j, platform));
+  }
+  if (opt.with_events && !in.scenario.events.empty())
+    sg::spawn("provider-timeline", platform.control, ProviderTimeline(in.scenario.events, job_ptrs, platform))
+        ->daemonize();
+
+  engine.run();
+
+  RunResult r;
+  r.scenario = in.scenario.name;
+  r.seed = opt.seed;
+  r.with_events = opt.with_events;
+  r.simulated_end = Seconds(sg4::Engine::get_clock());
+  for (JobRuntime* j : job_ptrs) {
+    JobResult jr;
+    jr.name = j->spec->name;
+    jr.status = j->status;
+    jr.start = Seconds(j->start);
+    jr.end = Seconds(j->end);
+    jr.ledger = j->ledger;
+    r.jobs.push_back(std::move(jr));
+  }
+  return r;
+}
+
+} // namespace riftsim

@@ -1,0 +1,39 @@
+#include "model/platform.hpp"
+#include "model/workload.hpp"
+
+namespace riftsim {
+
+const ProviderSpec* PlatformSpec::find_provider(const std::string& name) const {
+  for (const auto& p : providers)
+    if (p.name == name) return &p;
+  return nullptr;
+}
+
+const RegionSpec* PlatformSpec::find_region(const std::string& id) const {
+  for (const auto& p : providers)
+    for (const auto& r : p.regions)
+      if (r.id == id) return &r;
+  return nullptr;
+}
+
+const ClusterSpec* PlatformSpec::find_cluster(const std::string& id) const {
+  for (const auto& p : providers)
+    for (const auto& r : p.regions)
+      for (const auto& c : r.clusters)
+        if (c.id == id) return &c;
+  return nullptr;
+}
+
+const WanLinkSpec* PlatformSpec::link_between(const std::string& a, const std::string& b) const {
+  for (const auto& l : links)
+    if ((l.region_a == a && l.region_b == b) || (l.region_a == b && l.region_b == a)) return &l;
+  return nullptr;
+}
+
+const JobSpec* WorkloadSpec::find_job(const std::string& name) const {
+  for (const auto& j : jobs)
+    if (j.name == name) return &j;
+  return nullptr;
+}
+
+} // namespace riftsim

@@ -1,0 +1,71 @@
+#pragma once
+// What the platform file describes: providers, their regions and GPU clusters, and the WAN links
+// between regions. Plain data, no SimGrid: the engine builds its zones and hosts from these.
+#include <string>
+#include <vector>
+
+#include "core/input_error.hpp"
+#include "core/units.hpp"
+
+namespace riftsim {
+
+struct ClusterSpec {
+  std::string id;       // "provider/region/cluster", the name scenarios use
+  std::string provider; // "azure"
+  std::string region;   // "azure/eastus"
+  std::string name;     // "nd-a100-v4"
+  std::string instance; // the provider's instance type, e.g. "ND96amsr_A100_v4"
+  std::string accelerator;
+  int nodes = 0;
+  int gpus_per_node = 0;
+  FlopsPerSecond gpu_peak;    // dense BF16 peak per accelerator
+  BytesPerSecond node_network; // scale-out bandwidth per node
+  Watts node_power_idle;
+  Watts node_power_busy;
+  UsdPerHour node_price; // on-demand, per node (instance) hour
+  Seconds lead_time;     // from asking for capacity to having it, for a tenant arriving from elsewhere
+  int nodes_per_host = 0; // how many nodes one simulated host stands for (resolved, never 0 after loading)
+  SourcePos pos;
+
+  FlopsPerSecond node_peak() const { return gpu_peak * gpus_per_node; }
+  long long total_gpus() const { return static_cast<long long>(nodes) * gpus_per_node; }
+  int host_count() const { return (nodes + nodes_per_host - 1) / nodes_per_host; }
+};
+
+struct RegionSpec {
+  std::string id;       // "azure/eastus"
+  std::string provider; // "azure"
+  std::string name;     // "eastus"
+  BytesPerSecond storage_bandwidth; // the regional checkpoint / dataset store, read and write
+  std::vector<ClusterSpec> clusters;
+  SourcePos pos;
+};
+
+struct ProviderSpec {
+  std::string name;
+  UsdPerGB egress; // internet egress list price, first tier
+  std::vector<RegionSpec> regions;
+  SourcePos pos;
+};
+
+struct WanLinkSpec {
+  std::string name;
+  std::string region_a; // region ids
+  std::string region_b;
+  BytesPerSecond bandwidth;
+  Seconds latency;
+  SourcePos pos;
+};
+
+struct PlatformSpec {
+  std::string file;
+  std::vector<ProviderSpec> providers;
+  std::vector<WanLinkSpec> links;
+
+  const ProviderSpec* find_provider(const std::string& name) const;
+  const RegionSpec* find_region(const std::string& id) const;
+  const ClusterSpec* find_cluster(const std::string& id) const;
+  const WanLinkSpec* link_between(const std::string& region_a, const std::string& region_b) const;
+};
+
+} // namespace riftsim

@@ -1,0 +1,65 @@
+#pragma once
+// What the scenario file describes: which platform and workload, where each job starts, how it
+// responds to provider events, and the timed provider events themselves.
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "core/input_error.hpp"
+#include "core/units.hpp"
+
+namespace riftsim {
+
+/// Scope of a provider event: a whole provider ("azure") or one region ("azure/eastus").
+struct ProviderScope {
+  std::string provider;
+  std::string region; // empty = every region of the provider
+  bool covers_region(const std::string& region_id, const std::string& region_provider) const {
+    return region_provider == provider && (region.empty() || region == region_id);
+  }
+  std::string str() const { return region.empty() ? provider : region; }
+};
+
+/// The provider stops supplying compute to the tenant at `at`; `notice` before that, the tenant is told.
+struct CutoffEvent {
+  ProviderScope scope;
+  Seconds at;
+  Seconds notice;
+};
+
+// New event kinds (throttle, price, grant, restore, link down/up) join this variant.
+using ProviderEvent = std::variant<CutoffEvent>;
+
+struct TimedEvent {
+  ProviderEvent event;
+  SourcePos pos;
+};
+
+/// How a job responds when its capacity goes away. `strategy` names a ResponseStrategy
+/// implementation (see policy/); the remaining fields are that strategy's parameters.
+struct ResponseSpec {
+  std::string strategy = "migrate";
+  std::vector<std::string> targets; // cluster ids in order of preference
+  Seconds detection;                // from the event to a decision being made
+  Seconds porting;                  // port and validate the software on the target, once nodes are there
+  SourcePos pos;
+};
+
+struct PlacementSpec {
+  std::string job;
+  std::string cluster; // cluster id
+  ResponseSpec response;
+  SourcePos pos;
+};
+
+struct ScenarioSpec {
+  std::string file;
+  std::string name;
+  std::string description;
+  std::string platform_file; // resolved path
+  std::string workload_file; // resolved path
+  std::vector<PlacementSpec> placements;
+  std::vector<TimedEvent> events;
+};
+
+} // namespace riftsim

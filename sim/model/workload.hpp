@@ -1,0 +1,29 @@
+#pragma once
+// What the workload file describes: training jobs, independent of where they run.
+#include <string>
+#include <vector>
+
+#include "core/input_error.hpp"
+#include "core/units.hpp"
+
+namespace riftsim {
+
+struct JobSpec {
+  std::string name;
+  Flops work;        // total useful training FLOPs (given, or 6·N·D)
+  double params = 0; // total parameters; 0 when the file gives only FLOPs and a checkpoint size
+  long long gpus = 0;
+  double mfu = 0;    // model FLOPs utilisation: achieved / peak
+  Seconds checkpoint_interval; // compute time between two checkpoints
+  Bytes checkpoint_size;
+  Bytes dataset_size; // 0 = no dataset to move
+  SourcePos pos;
+};
+
+struct WorkloadSpec {
+  std::string file;
+  std::vector<JobSpec> jobs;
+  const JobSpec* find_job(const std::string& name) const;
+};
+
+} // namespace riftsim

@@ -1,0 +1,194 @@
+#include "output/result_json.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+
+#include "core/units.hpp"
+
+namespace riftsim {
+namespace {
+
+ojson tenure_json(const Tenure& t) {
+  return {{"cluster", t.cluster},          {"provider", t.provider},        {"gpus", t.gpus},
+          {"nodes", t.nodes},              {"node_price_usd_per_h", t.node_price.raw()},
+          {"start_s", t.start.raw()},      {"end_s", t.end.raw()},           {"energy_j", t.energy.raw()}};
+}
+
+Tenure tenure_from(const ojson& j) {
+  Tenure t;
+  t.cluster = j.at("cluster");
+  t.provider = j.at("provider");
+  t.gpus = j.at("gpus");
+  t.nodes = j.at("nodes");
+  t.node_price = UsdPerHour(j.at("node_price_usd_per_h"));
+  t.start = Seconds(j.at("start_s"));
+  t.end = Seconds(j.at("end_s"));
+  t.energy = Joules(j.at("energy_j"));
+  return t;
+}
+
+ojson transfer_json(const TransferRecord& t) {
+  return {{"what", t.what},         {"from_region", t.from_region}, {"to_region", t.to_region},
+          {"bytes", t.bytes.raw()}, {"start_s", t.start.raw()},     {"end_s", t.end.raw()},
+          {"egress_usd", t.egress.raw()}};
+}
+
+TransferRecord transfer_from(const ojson& j) {
+  TransferRecord t;
+  t.what = j.at("what");
+  t.from_region = j.at("from_region");
+  t.to_region = j.at("to_region");
+  t.bytes = Bytes(j.at("bytes"));
+  t.start = Seconds(j.at("start_s"));
+  t.end = Seconds(j.at("end_s"));
+  t.egress = Usd(j.at("egress_usd"));
+  return t;
+}
+
+ojson cost_json(const JobLedger& l) {
+  return {{"compute", l.compute_cost().raw()},
+          {"egress", l.egress_cost().raw()},
+          {"total", (l.compute_cost() + l.egress_cost()).raw()}};
+}
+
+} // namespace
+
+ojson run_result_to_json(const RunResult& r) {
+  ojson jobs = ojson::array();
+  for (const auto& jr : r.jobs) {
+    const JobLedger& l = jr.ledger;
+    ojson lost = ojson::object();
+    for (LostPart p : kLostParts) lost[part_name(p)] = l.lost(p).raw();
+    ojson tenures = ojson::array(), transfers = ojson::array();
+    for (const auto& t : l.tenures) tenures.push_back(tenure_json(t));
+    for (const auto& t : l.transfers) transfers.push_back(transfer_json(t));
+    jobs.push_back({{"name", jr.name},
+                    {"status", status_name(jr.status)},
+                    {"start_s", jr.start.raw()},
+                    {"end_s", jr.end.raw()},
+                    {"compute_s", l.compute.raw()},
+                    {"checkpoint_s", l.checkpoint.raw()},
+                    {"lost_s", lost},
+                    {"interruptions", l.interruptions},
+                    {"clusters", l.clusters},
+                    {"tenures", tenures},
+                    {"transfers", transfers}});
+  }
+  return {{"scenario", r.scenario},
+          {"seed", r.seed},
+          {"with_events", r.with_events},
+          {"simulated_end_s", r.simulated_end.raw()},
+          {"jobs", jobs}};
+}
+
+RunResult run_result_from_json(const ojson& j) {
+  RunResult r;
+  r.scenario = j.at("scenario");
+  r.seed = j.at("seed");
+  r.with_events = j.at("with_events");
+  r.simulated_end = Seconds(j.at("simulated_end_s"));
+  for (const auto& jj : j.at("jobs")) {
+    JobResult jr;
+    jr.name = jj.at("name");
+    jr.status = jj.at("status") == "finished" ? JobStatus::Finished : JobStatus::Stranded;
+    jr.start = Seconds(jj.at("start_s"));
+    jr.end = Seconds(jj.at("end_s"));
+    JobLedger& l = jr.ledger;
+    l.compute = Seconds(jj.at("compute_s"));
+    l.checkpoint = Seconds(jj.at("checkpoint_s"));
+    for (LostPart p : kLostParts) l.add_lost(p, Seconds(jj.at("lost_s").at(part_name(p))));
+    l.interruptions = jj.at("interruptions");
+    l.clusters = jj.at("clusters").get<std::vector<std::string>>();
+    for (const auto& t : jj.at("tenures")) l.tenures.push_back(tenure_from(t));
+    for (const auto& t : jj.at("transfers")) l.transfers.push_back(transfer_from(t));
+    r.jobs.push_back(std::move(jr));
+  }
+  return r;
+}
+
+ojson summary_json(const ScenarioInfo& s, const RunResult& run, const RunResult& baseline) {
+  ojson jobs = ojson::object();
+  for (const auto& jr : run.jobs) {
+    const JobLedger& l = jr.ledger;
+    const JobResult* base = baseline.find(jr.name);
+    bool finished = jr.status == JobStatus::Finished;
+    bool comparable = finished && base && base->status == JobStatus::Finished;
+    ojson j;
+    j["name"] = jr.name;
+    j["status"] = status_name(jr.status);
+    j["start_s"] = jr.start.raw();
+    j["end_s"] = jr.end.raw();
+    j["wall_time_s"] = finished ? ojson(jr.wall().raw()) : ojson(nullptr);
+    j["baseline_wall_time_s"] = base ? ojson(base->wall().raw()) : ojson(nullptr);
+    if (comparable) {
+      double lost = (jr.wall() - base->wall()).raw();
+      // Every part but slowdown is measured; slowdown is what remains: useful compute and periodic
+      // checkpoints taking longer (or shorter) than in the baseline, i.e. other hardware.
+      double measured = 0;
+      ojson parts = ojson::object();
+      for (LostPart p : kLostParts) {
+        if (p == LostPart::Slowdown) continue;
+        parts[part_name(p)] = l.lost(p).raw();
+        measured += l.lost(p).raw();
+      }
+      parts[part_name(LostPart::Slowdown)] = lost - measured;
+      j["time_lost_s"] = lost;
+      j["time_lost_breakdown_s"] = parts;
+    } else {
+      j["time_lost_s"] = nullptr;
+      j["time_lost_breakdown_s"] = nullptr;
+    }
+    j["time_s"] = {{"compute", l.compute.raw()}, {"checkpoint", l.checkpoint.raw()}};
+    j["interruptions"] = l.interruptions;
+    j["gpu_hours"] = l.gpu_hours();
+    j["cost_usd"] = cost_json(l);
+    j["baseline_cost_usd"] = base ? cost_json(base->ledger) : ojson(nullptr);
+    j["energy_kwh"] = l.energy().raw() / 3.6e6;
+    j["baseline_energy_kwh"] = base ? ojson(base->ledger.energy().raw() / 3.6e6) : ojson(nullptr);
+    j["clusters"] = l.clusters;
+    ojson tenures = ojson::array(), transfers = ojson::array();
+    for (const auto& t : l.tenures) {
+      ojson tj = tenure_json(t);
+      tj["gpu_hours"] = t.gpu_hours();
+      tj["cost_usd"] = t.cost().raw();
+      tj["energy_kwh"] = t.energy.raw() / 3.6e6;
+      tj.erase("energy_j");
+      tenures.push_back(tj);
+    }
+    for (const auto& t : l.transfers) transfers.push_back(transfer_json(t));
+    j["tenures"] = tenures;
+    j["transfers"] = transfers;
+    jobs[jr.name] = j;
+  }
+  return {{"schema_version", kSummarySchemaVersion},
+          {"scenario",
+           {{"name", s.name},
+            {"description", s.description},
+            {"file", s.file},
+            {"platform", s.platform},
+            {"workload", s.workload}}},
+          {"seed", run.seed},
+          {"simulated_end_s", run.simulated_end.raw()},
+          {"jobs", jobs}};
+}
+
+void write_file_atomically(const std::string& path, const std::string& text) {
+  std::string tmp = path + ".tmp-" + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw std::runtime_error("cannot write " + tmp);
+    out << text;
+    out.flush();
+    if (!out) {
+      std::remove(tmp.c_str());
+      throw std::runtime_error("cannot write " + tmp);
+    }
+  }
+  std::filesystem::rename(tmp, path);
+}
+
+} // namespace riftsim

@@ -1,0 +1,73 @@
+#include "output/summary_text.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "core/units.hpp"
+
+namespace riftsim {
+namespace {
+
+std::string days(double s) { return format_duration(Seconds(s)); }
+
+std::string signed_duration(double s) {
+  if (std::fabs(s) < 0.05) return "0";
+  return (s > 0 ? "+" : "-") + format_duration(Seconds(std::fabs(s)));
+}
+
+} // namespace
+
+std::string summary_text(const ojson& sum) {
+  std::string out;
+  const auto& sc = sum.at("scenario");
+  out += fmt::format("riftsim · {}\n", sc.at("name").get<std::string>());
+  if (!sc.at("description").get<std::string>().empty())
+    out += fmt::format("  {}\n", sc.at("description").get<std::string>());
+  for (const auto& [name, j] : sum.at("jobs").items()) {
+    out += "\n";
+    std::string route;
+    for (const auto& c : j.at("clusters")) route += (route.empty() ? "" : " → ") + c.get<std::string>();
+    if (j.at("status") != "finished") {
+      out += fmt::format("job {}: STRANDED after {} — no target could take it\n  ran on: {}\n", name,
+                         days(j.at("end_s").get<double>() - j.at("start_s").get<double>()), route);
+      continue;
+    }
+    double wall = j.at("wall_time_s");
+    if (j.at("time_lost_s").is_null()) {
+      out += fmt::format("job {}: finished in {}\n  ran on: {}\n", name, days(wall), route);
+      continue;
+    }
+    double base = j.at("baseline_wall_time_s");
+    double lost = j.at("time_lost_s");
+    out += fmt::format("job {}: finished in {} — {} without provider events: {} {}\n", name, days(wall), days(base),
+                       days(std::fabs(lost)), lost >= 0 ? "lost" : "gained");
+    out += fmt::format("  ran on: {}\n", route);
+    out += "  where the time went (vs. the baseline):\n";
+    for (const auto& [part, v] : j.at("time_lost_breakdown_s").items()) {
+      double s = v.get<double>();
+      if (std::fabs(s) < 0.05) continue;
+      std::string note;
+      if (part == "slowdown") note = s < 0 ? "  (faster hardware after the move)" : "  (slower hardware after the move)";
+      out += fmt::format("    {:<18}{:>12}{}\n", part, signed_duration(s), note);
+    }
+    out += fmt::format("    {:<18}{:>12}\n", "total", signed_duration(lost));
+    const auto& cost = j.at("cost_usd");
+    out += fmt::format("  cost: {} compute + {} egress = {}", format_usd(Usd(cost.at("compute"))),
+                       format_usd(Usd(cost.at("egress"))), format_usd(Usd(cost.at("total"))));
+    if (!j.at("baseline_cost_usd").is_null())
+      out += fmt::format("  (baseline {})", format_usd(Usd(j.at("baseline_cost_usd").at("total"))));
+    out += "\n";
+    out += fmt::format("  {:.3g} GPU-hours, {:.3g} MWh of IT energy, {} interruption{}\n", j.at("gpu_hours").get<double>(),
+                       j.at("energy_kwh").get<double>() / 1000.0, j.at("interruptions").get<int>(),
+                       j.at("interruptions").get<int>() == 1 ? "" : "s");
+    for (const auto& t : j.at("transfers"))
+      out += fmt::format("  moved the {} ({}) {} → {} in {}\n", t.at("what").get<std::string>(),
+                         format_bytes(Bytes(t.at("bytes"))), t.at("from_region").get<std::string>(),
+                         t.at("to_region").get<std::string>(),
+                         days(t.at("end_s").get<double>() - t.at("start_s").get<double>()));
+  }
+  return out;
+}
+
+} // namespace riftsim
