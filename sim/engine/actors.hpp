@@ -35,7 +35,7 @@ public:
 
 private:
   void respond(const CutoffEvent& event, bool with_notice, std::optional<JobStoppedMsg> already_stopped);
-  JobStoppedMsg wait_for_stop();
+  std::optional<JobStoppedMsg> wait_for_stop(); // nullopt: the job finished instead
   WorldView world_view() const;
 
   JobRuntime& job_;

@@ -5,39 +5,9 @@
 
 #include "core/units.hpp"
 #include "engine/actors.hpp"
+#include "engine/wan_transfer.hpp"
 
 namespace riftsim {
-namespace {
-
-/// One WAN copy between two regional stores, as a SimGrid communication so that concurrent copies
-/// share the links they cross.
-struct WanTransfer {
-  TransferRecord record;
-  sg4::CommPtr comm;
-  bool done = false;
-
-  WanTransfer(std::string what, const RegionRuntime& from, const RegionRuntime& to, Bytes bytes) {
-    record.what = std::move(what);
-    record.from_region = from.spec->id;
-    record.to_region = to.spec->id;
-    record.bytes = bytes;
-    record.start = Seconds(sg4::Engine::get_clock());
-    // Leaving a provider costs its internet egress; moving between regions of one provider is not
-    // charged yet (docs/model-migration.md).
-    if (from.provider != to.provider) record.egress = from.provider->egress * bytes;
-    comm = sg4::Comm::sendto_async(from.storage, to.storage, static_cast<uint64_t>(bytes.raw()));
-  }
-  double wait() {
-    if (!done) {
-      comm->wait();
-      record.end = Seconds(sg4::Engine::get_clock());
-      done = true;
-    }
-    return record.end.raw();
-  }
-};
-
-} // namespace
 
 void MigrationOrchestrator::operator()() {
   while (true) {
@@ -48,19 +18,20 @@ void MigrationOrchestrator::operator()() {
     } else if (const auto* c = std::get_if<CutoffMsg>(&msg)) {
       if (job_.affected_by(c->event.scope)) respond(c->event, false, std::nullopt);
     } else if (const auto* s = std::get_if<JobStoppedMsg>(&msg)) {
-      // The job lost its hosts before the cutoff message reached us: the cutoff follows in the inbox
-      // and will be handled then; remember the stop so we do not wait for it twice.
-      CutoffMsg next = std::get<CutoffMsg>(job_.to_orchestrator.pop());
-      respond(next.event, false, *s);
+      // The job lost its hosts before the cutoff message reached us: the cutoff is next in the inbox.
+      OrchestratorMsg next = job_.to_orchestrator.pop();
+      if (const auto* c = std::get_if<CutoffMsg>(&next)) respond(c->event, false, *s);
     }
+    if (job_.finished) return;
   }
 }
 
-JobStoppedMsg MigrationOrchestrator::wait_for_stop() {
+std::optional<JobStoppedMsg> MigrationOrchestrator::wait_for_stop() {
   while (true) {
     OrchestratorMsg msg = job_.to_orchestrator.pop();
     if (const auto* s = std::get_if<JobStoppedMsg>(&msg)) return *s;
-    // Events for the provider we are leaving are already being handled; other kinds wait their turn.
+    if (std::holds_alternative<JobFinishedMsg>(msg)) return std::nullopt; // finished before it had to move
+    // Events for the provider we are leaving are already being handled.
   }
 }
 
@@ -82,8 +53,7 @@ void MigrationOrchestrator::respond(const CutoffEvent& event, bool with_notice,
   ResponseDecision d = job_.strategy->on_capacity_loss(view, world_view());
   if (!d.target) {
     spdlog::warn("{}: {} ({})", name, d.reason, job_.strategy->name());
-    if (!already_stopped) wait_for_stop();
-    job_.to_runner.push(AbortMsg{});
+    if (already_stopped || wait_for_stop()) job_.to_runner.push(AbortMsg{});
     return;
   }
   ClusterRuntime& target = platform_.cluster(d.target->id);
@@ -115,7 +85,12 @@ void MigrationOrchestrator::respond(const CutoffEvent& event, bool with_notice,
       job_.request_halt();
     }
   }
-  JobStoppedMsg stopped = already_stopped ? *already_stopped : wait_for_stop();
+  std::optional<JobStoppedMsg> stop = already_stopped ? already_stopped : wait_for_stop();
+  if (!stop) { // the job finished on the old provider while the move was being prepared
+    if (dataset) dataset->cancel();
+    return;
+  }
+  const JobStoppedMsg stopped = *stop;
 
   std::optional<WanTransfer> checkpoint;
   bool has_checkpoint = job_.committed > 0;
@@ -150,7 +125,7 @@ void MigrationOrchestrator::respond(const CutoffEvent& event, bool with_notice,
   charge_critical_path(steps, 6, stopped.time, job_.ledger);
 
   for (auto* t : {dataset ? &*dataset : nullptr, checkpoint ? &*checkpoint : nullptr})
-    if (t) job_.ledger.transfers.push_back(t->record);
+    if (t) job_.ledger.transfers.push_back(t->record());
   job_.alloc = *alloc;
   job_.current = &target;
   job_.checkpoint_region = &to;

@@ -1,0 +1,26 @@
+#pragma once
+// One copy between two regional stores over the WAN, as a SimGrid communication, so that concurrent
+// copies (a checkpoint and a dataset, two jobs) share the links they cross.
+#include <string>
+
+#include "accounting/ledger.hpp"
+#include "engine/platform_builder.hpp"
+
+namespace riftsim {
+
+class WanTransfer {
+public:
+  /// Starts the copy now.
+  WanTransfer(std::string what, const RegionRuntime& from, const RegionRuntime& to, Bytes bytes);
+  /// Blocks the calling actor until the copy is done; returns the time it ended.
+  double wait();
+  void cancel();
+  const TransferRecord& record() const { return record_; }
+
+private:
+  TransferRecord record_;
+  sg4::CommPtr comm_;
+  bool done_ = false;
+};
+
+} // namespace riftsim

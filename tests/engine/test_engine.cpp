@@ -1,0 +1,123 @@
+// Whole simulations on SimGrid, one per TEST (and so one per process under ctest). Expected values are
+// computed by hand from tests/data/mini-*.yaml; the comments show the arithmetic.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "config/loaders.hpp"
+#include "engine/run_result.hpp"
+
+using namespace riftsim;
+
+namespace {
+
+const std::string kData = RIFTSIM_TEST_DATA;
+
+JobResult run_one(const std::string& scenario, bool with_events = true) {
+  Inputs in = load_inputs(scenario);
+  SimOptions opt;
+  opt.with_events = with_events;
+  opt.log_level = "warn";
+  RunResult r = simulate(in, opt);
+  EXPECT_EQ(r.jobs.size(), 1u);
+  return r.jobs.at(0);
+}
+
+// Mini job on alpha/r1/c1: 32 GPUs x 100 TFLOPS x 0.5 = 1.6e15 FLOP/s; 5.76e19 FLOPs = 36000 s;
+// a checkpoint after each of the first 9 one-hour segments, 100 GB at 10 GB/s = 10 s each.
+constexpr double kBaselineWall = 36000 + 9 * 10;
+
+} // namespace
+
+TEST(Simulation, NoEventsWallTimeIsFlopsOverRatePlusCheckpoints) {
+  JobResult j = run_one(kData + "/mini-noevents.yaml");
+  EXPECT_EQ(j.status, JobStatus::Finished);
+  EXPECT_NEAR(j.wall().raw(), kBaselineWall, kBaselineWall * 1e-9);
+  EXPECT_NEAR(j.ledger.compute.raw(), 36000, 1e-6);
+  EXPECT_NEAR(j.ledger.checkpoint.raw(), 90, 1e-6);
+  EXPECT_NEAR(j.ledger.accounted().raw(), j.wall().raw(), 1e-6);
+  EXPECT_EQ(j.ledger.interruptions, 0);
+  // Energy from SimGrid's plugin: 4 nodes busy at 2 kW while computing, idle at 1 kW while checkpointing.
+  EXPECT_NEAR(j.ledger.energy().raw(), 4 * (2000.0 * 36000 + 1000.0 * 90), 1.0);
+  // 4 nodes x $10/h for the whole wall time.
+  EXPECT_NEAR(j.ledger.compute_cost().raw(), 4 * 10 * kBaselineWall / 3600, 1e-6);
+  EXPECT_NEAR(j.ledger.gpu_hours(), 32 * kBaselineWall / 3600, 1e-9);
+}
+
+TEST(Simulation, FlagshipBaselineMatchesTheAnalyticModelWithGroupedHosts) {
+  // 25,000 GPUs = 3,125 nodes on hosts of 50 nodes: 62 full hosts and one half-used (bounded) host.
+  Inputs in = load_inputs(kData + "/../../workloads/scenarios/gpt4-azure-cutoff.yaml");
+  SimOptions opt;
+  opt.with_events = false;
+  opt.log_level = "warn";
+  RunResult r = simulate(in, opt);
+  const JobResult& j = r.jobs.at(0);
+  const ClusterSpec& c = *in.platform.find_cluster("azure/eastus/nd-a100-v4");
+  const JobSpec& spec = in.workload.jobs.at(0);
+  double compute = spec.work.raw() / (spec.gpus * c.gpu_peak.raw() * spec.mfu);
+  double segments = std::ceil(compute / spec.checkpoint_interval.raw());
+  double checkpoint = spec.checkpoint_size.raw() / in.platform.find_region(c.region)->storage_bandwidth.raw();
+  double expected = compute + (segments - 1) * checkpoint;
+  EXPECT_NEAR(j.wall().raw(), expected, expected * 1e-3); // the issue asks for 0.1 %
+  EXPECT_NEAR(j.wall().raw(), expected, 1e-3);             // and it is exact
+  double nodes = 3125;
+  double energy = nodes * (c.node_power_busy.raw() * compute + c.node_power_idle.raw() * (segments - 1) * checkpoint);
+  EXPECT_NEAR(j.ledger.energy().raw() / energy, 1.0, 1e-9);
+}
+
+TEST(Simulation, CutoffMigrationChargesEachPartOfTheLostTime) {
+  JobResult j = run_one(kData + "/mini-cutoff.yaml");
+  ASSERT_EQ(j.status, JobStatus::Finished);
+  const JobLedger& l = j.ledger;
+  // Cycles of 3600 s compute + 10 s checkpoint: the cutoff at 20000 s falls 1950 s into the 6th segment.
+  EXPECT_NEAR(l.lost(LostPart::Recompute).raw(), 1950, 1e-6);
+  EXPECT_NEAR(l.lost(LostPart::Detection).raw(), 600, 1e-6);
+  EXPECT_NEAR(l.lost(LostPart::Provisioning).raw(), 86400, 1e-6); // beta's lead time
+  EXPECT_NEAR(l.lost(LostPart::Porting).raw(), 3600, 1e-6);
+  EXPECT_NEAR(l.lost(LostPart::Restart).raw(), 10, 1e-6);          // read 100 GB back at 10 GB/s
+  EXPECT_NEAR(l.lost(LostPart::Transfer).raw(), 0, 1e-6);          // hidden behind provisioning
+  EXPECT_NEAR(l.lost(LostPart::FinalCheckpoint).raw(), 0, 1e-6);
+  // Resumed at 20000 + 600 + 86400 + 3600 + 10 = 110610 with 5 h of alpha-work left, which beta's
+  // GPUs (twice as fast) do in 9000 s, in 3 segments with 2 checkpoints.
+  EXPECT_NEAR(j.end.raw(), 110610 + 9000 + 20, 1e-6);
+  EXPECT_NEAR(l.accounted().raw(), j.wall().raw(), 1e-6);
+  EXPECT_EQ(l.interruptions, 1);
+  ASSERT_EQ(l.clusters.size(), 2u);
+  EXPECT_EQ(l.clusters[1], "beta/r1/c2"); // "small" was skipped: 16 GPUs for a 32-GPU job
+  // Dataset (50 GB) and checkpoint (100 GB) start together at 20600 and share the 1 GB/s link.
+  ASSERT_EQ(l.transfers.size(), 2u);
+  EXPECT_NEAR(l.transfers[0].end.raw(), 20600 + 100 + 0.01, 1e-6);
+  EXPECT_NEAR(l.transfers[1].end.raw(), 20600 + 150 + 0.01, 1e-6);
+  EXPECT_NEAR(l.egress_cost().raw(), 150 * 0.10, 1e-9);
+  // Alpha billed until the cutoff, beta from delivery (20600 + 86400) to the end.
+  EXPECT_NEAR(l.compute_cost().raw(), 4 * 10 * 20000.0 / 3600 + 4 * 20 * (119630.0 - 107000) / 3600, 1e-6);
+}
+
+TEST(Simulation, NoticeLetsAFinalCheckpointSaveAllProgress) {
+  JobResult j = run_one(kData + "/mini-notice.yaml");
+  ASSERT_EQ(j.status, JobStatus::Finished);
+  const JobLedger& l = j.ledger;
+  // Beta is ready only at 92600, after the cutoff: the job halts at 30000 - 11 s (write estimate with
+  // 10 % margin), 1109 s into its 9th segment, and saves it in a 10 s final checkpoint.
+  EXPECT_NEAR(l.lost(LostPart::Recompute).raw(), 0, 1e-6);
+  EXPECT_NEAR(l.lost(LostPart::FinalCheckpoint).raw(), 10, 1e-6);
+  EXPECT_NEAR(l.lost(LostPart::Transfer).raw(), 0, 1e-6); // 100 s, hidden behind provisioning
+  EXPECT_NEAR(l.lost(LostPart::Provisioning).raw(), 89000 - 29999, 1e-6);
+  EXPECT_NEAR(l.lost(LostPart::Porting).raw(), 3600, 1e-6);
+  EXPECT_NEAR(l.lost(LostPart::Restart).raw(), 10, 1e-6);
+  // 36000 - 29909 = 6091 alpha-seconds left, 3045.5 s on beta.
+  EXPECT_NEAR(j.end.raw(), 92610 + 3045.5, 1e-6);
+  EXPECT_NEAR(l.accounted().raw(), j.wall().raw(), 1e-6);
+}
+
+TEST(Simulation, NoTargetWithRoomStrandsTheJob) {
+  JobResult j = run_one(kData + "/mini-stranded.yaml");
+  EXPECT_EQ(j.status, JobStatus::Stranded);
+  EXPECT_NEAR(j.ledger.lost(LostPart::Recompute).raw(), 1950, 1e-6);
+}
+
+TEST(Simulation, BaselineIgnoresEvents) {
+  JobResult j = run_one(kData + "/mini-cutoff.yaml", false);
+  EXPECT_NEAR(j.wall().raw(), kBaselineWall, 1e-6);
+  EXPECT_EQ(j.ledger.clusters.size(), 1u);
+}

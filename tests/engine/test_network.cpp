@@ -1,0 +1,88 @@
+// The platform as SimGrid sees it: routes and WAN transfers, with the network model configured so that
+// S bytes over bandwidth B take S/B + latency, and concurrent transfers share the link fairly.
+#include <gtest/gtest.h>
+#include <simgrid/plugins/energy.h>
+
+#include "config/loaders.hpp"
+#include "engine/platform_builder.hpp"
+#include "engine/wan_transfer.hpp"
+
+using namespace riftsim;
+
+namespace {
+
+struct EngineFixture {
+  int argc = 1;
+  char arg0[8] = "test";
+  char* argv[2] = {arg0, nullptr};
+  PlatformSpec spec = load_platform(std::string(RIFTSIM_TEST_DATA) + "/mini-platform.yaml");
+  std::unique_ptr<sg4::Engine> engine;
+  BuiltPlatform platform;
+  EngineFixture() {
+    engine = std::make_unique<sg4::Engine>(&argc, argv);
+    configure_network_model();
+    sg_host_energy_plugin_init();
+    platform = build_platform(spec);
+  }
+};
+
+std::vector<std::string> route(sg4::Host* a, sg4::Host* b) {
+  std::vector<sg4::Link*> links;
+  a->route_to(b, links, nullptr);
+  std::vector<std::string> names;
+  for (auto* l : links) names.push_back(l->get_name());
+  return names;
+}
+
+} // namespace
+
+TEST(Network, OneTransferTakesSizeOverBandwidthPlusLatency) {
+  EngineFixture f;
+  double took = -1;
+  sg::spawn("t", f.platform.control, [&] {
+    WanTransfer t("checkpoint", f.platform.regions.at("alpha/r1"), f.platform.regions.at("beta/r1"), Bytes(10e9));
+    took = t.wait();
+  });
+  f.engine->run();
+  // 10 GB over the 8 Gbps (1 GB/s) link, 10 ms latency; the 10 GB/s storage links are not the bottleneck.
+  EXPECT_NEAR(took, 10.0 + 0.010, 1e-9);
+}
+
+TEST(Network, TwoConcurrentTransfersOnOneLinkEachTakeTwiceAsLong) {
+  EngineFixture f;
+  double a = -1, b = -1;
+  sg::spawn("t", f.platform.control, [&] {
+    WanTransfer t1("x", f.platform.regions.at("alpha/r1"), f.platform.regions.at("beta/r1"), Bytes(10e9));
+    WanTransfer t2("y", f.platform.regions.at("alpha/r1"), f.platform.regions.at("beta/r1"), Bytes(10e9));
+    a = t1.wait();
+    b = t2.wait();
+    EXPECT_NEAR(t1.record().egress.raw(), 10 * 0.10, 1e-12); // alpha's egress price
+  });
+  f.engine->run();
+  EXPECT_NEAR(a, 20.0 + 0.010, 1e-9);
+  EXPECT_NEAR(b, 20.0 + 0.010, 1e-9);
+}
+
+TEST(Network, RoutesCrossTheExpectedLinks) {
+  EngineFixture f;
+  auto& alpha = f.platform.regions.at("alpha/r1");
+  auto& beta = f.platform.regions.at("beta/r1");
+  EXPECT_EQ(route(alpha.storage, beta.storage),
+            (std::vector<std::string>{"alpha/r1/storage-net", "alpha-beta", "beta/r1/storage-net"}));
+  auto& c1 = f.platform.cluster("alpha/r1/c1");
+  ASSERT_EQ(c1.hosts.size(), 4u);
+  EXPECT_EQ(route(c1.hosts[0], c1.hosts[1]),
+            (std::vector<std::string>{"alpha/r1/c1/0/nic_UP", "alpha/r1/c1/1/nic_DOWN"}));
+  EXPECT_EQ(route(c1.hosts[0], alpha.storage),
+            (std::vector<std::string>{"alpha/r1/c1/0/nic_UP", "alpha/r1/c1/uplink", "alpha/r1/storage-net"}));
+  // Leaving the region goes through its gateway router, not through the store's own link.
+  EXPECT_EQ(route(c1.hosts[0], beta.storage),
+            (std::vector<std::string>{"alpha/r1/c1/0/nic_UP", "alpha/r1/c1/uplink", "alpha-beta", "beta/r1/storage-net"}));
+}
+
+TEST(Network, HostsStandForNodeGroupsWithTheirAggregatePeak) {
+  EngineFixture f;
+  auto& c1 = f.platform.cluster("alpha/r1/c1");
+  EXPECT_DOUBLE_EQ(c1.hosts[0]->get_speed(), 8 * 100e12); // one node of 8 GPUs
+  EXPECT_EQ(c1.free_gpus(), 32);
+}

@@ -1,0 +1,177 @@
+#include <gtest/gtest.h>
+
+#include "config/loaders.hpp"
+
+using namespace riftsim;
+
+namespace {
+
+const std::string kData = RIFTSIM_TEST_DATA;
+
+const char* kCluster = R"(
+providers:
+  p:
+    egress: $0.1/GB
+    regions:
+      r:
+        storage_bandwidth: 10GB/s
+        clusters:
+          c:
+            instance: x
+            nodes: 10
+            gpus_per_node: 8
+            gpu_peak: 100TFLOPS
+            node_network: 400Gbps
+            node_power_idle: 1kW
+            node_power_busy: 2kW
+            price: $10/h
+)";
+
+/// Runs `fn`, expects an InputError, and returns it for position checks.
+template <class F> InputError expect_input_error(F fn) {
+  try {
+    fn();
+  } catch (const InputError& e) {
+    return e;
+  }
+  ADD_FAILURE() << "no InputError";
+  return InputError({"", 0, 0}, "");
+}
+
+std::string replace(std::string text, const std::string& from, const std::string& to) {
+  auto at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  return text.replace(at, from.size(), to);
+}
+
+} // namespace
+
+TEST(PlatformLoader, ReadsClustersIntoTypedQuantities) {
+  PlatformSpec p = parse_platform(kCluster, "p.yaml");
+  const ClusterSpec* c = p.find_cluster("p/r/c");
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->nodes, 10);
+  EXPECT_DOUBLE_EQ(c->gpu_peak.raw(), 100e12);
+  EXPECT_DOUBLE_EQ(c->node_peak().raw(), 800e12); // node peak = GPUs x per-GPU peak
+  EXPECT_DOUBLE_EQ(c->node_network.raw(), 50e9);
+  EXPECT_DOUBLE_EQ(c->node_price.raw(), 10.0);
+  EXPECT_EQ(c->nodes_per_host, 1); // small clusters: one host per node
+  EXPECT_EQ(c->host_count(), 10);
+}
+
+TEST(PlatformLoader, LargeClustersGroupNodesIntoHosts) {
+  PlatformSpec p = parse_platform(replace(kCluster, "nodes: 10", "nodes: 3200"), "p.yaml");
+  const ClusterSpec* c = p.find_cluster("p/r/c");
+  EXPECT_EQ(c->nodes_per_host, 50);
+  EXPECT_EQ(c->host_count(), 64);
+}
+
+TEST(PlatformLoader, UnknownKeyIsReportedAtItsLineAndColumn) {
+  auto e = expect_input_error([] { parse_platform(replace(kCluster, "            price:", "            colour: red\n            price:"), "p.yaml"); });
+  EXPECT_EQ(e.pos().file, "p.yaml");
+  EXPECT_EQ(e.pos().line, 17);
+  EXPECT_EQ(e.pos().column, 13);
+  EXPECT_NE(e.message().find("unknown key 'colour'"), std::string::npos) << e.what();
+}
+
+TEST(PlatformLoader, WrongUnitNamesTheValue) {
+  auto e = expect_input_error([] { parse_platform(replace(kCluster, "100TFLOPS", "100TB"), "p.yaml"); });
+  EXPECT_EQ(e.pos().line, 13);
+  EXPECT_EQ(e.pos().column, 23);
+  EXPECT_NE(e.message().find("gpu_peak"), std::string::npos) << e.what();
+}
+
+TEST(PlatformLoader, RejectsZeroNegativeAndMissing) {
+  expect_input_error([] { parse_platform(replace(kCluster, "nodes: 10", "nodes: 0"), "p.yaml"); });
+  expect_input_error([] { parse_platform(replace(kCluster, "10GB/s", "-10GB/s"), "p.yaml"); });
+  auto e = expect_input_error([] { parse_platform(replace(kCluster, "            price: $10/h\n", ""), "p.yaml"); });
+  EXPECT_NE(e.message().find("missing required key 'price'"), std::string::npos) << e.what();
+}
+
+TEST(PlatformLoader, SyntaxErrorHasPosition) {
+  auto e = expect_input_error([] { parse_platform("providers:\n  p: [oops\n", "p.yaml"); });
+  EXPECT_EQ(e.pos().file, "p.yaml");
+  EXPECT_GE(e.pos().line, 2);
+  EXPECT_NE(e.message().find("YAML syntax"), std::string::npos);
+}
+
+TEST(PlatformLoader, LinksMustJoinKnownRegions) {
+  std::string text = std::string(kCluster) + "links:\n  l:\n    between: [p/r, q/s]\n    bandwidth: 10Gbps\n";
+  auto e = expect_input_error([&] { parse_platform(text, "p.yaml"); });
+  EXPECT_NE(e.message().find("q/s"), std::string::npos);
+}
+
+TEST(WorkloadLoader, FlopsFromParamsAndTokensAndDefaultCheckpointSize) {
+  WorkloadSpec w = parse_workload(R"(
+jobs:
+  j:
+    params: 70e9
+    tokens: 2T
+    gpus: 1024
+    mfu: 40%
+    checkpoint_interval: 1h
+)",
+                                  "w.yaml");
+  const JobSpec& j = w.jobs.at(0);
+  EXPECT_DOUBLE_EQ(j.work.raw(), 6 * 70e9 * 2e12);    // 6·N·D
+  EXPECT_DOUBLE_EQ(j.checkpoint_size.raw(), 16 * 70e9); // 16 bytes per parameter by default
+  EXPECT_DOUBLE_EQ(j.mfu, 0.4);
+  EXPECT_DOUBLE_EQ(j.dataset_size.raw(), 0);
+}
+
+TEST(WorkloadLoader, FlopsAndTokensTogetherIsAnError) {
+  expect_input_error([] {
+    parse_workload("jobs:\n  j:\n    flops: 1e20\n    tokens: 1T\n    params: 1e9\n    gpus: 8\n    mfu: 0.4\n"
+                   "    checkpoint_interval: 1h\n",
+                   "w.yaml");
+  });
+}
+
+TEST(WorkloadLoader, MfuAboveOneIsRejected) {
+  auto e = expect_input_error([] {
+    parse_workload("jobs:\n  j:\n    flops: 1e20\n    gpus: 8\n    mfu: 1.5\n    checkpoint_interval: 1h\n"
+                   "    checkpoint_size: 1TB\n",
+                   "w.yaml");
+  });
+  EXPECT_EQ(e.pos().line, 5);
+}
+
+TEST(ScenarioLoader, ResolvesFilesRelativeToTheScenario) {
+  Inputs in = load_inputs(kData + "/mini-cutoff.yaml");
+  EXPECT_EQ(in.scenario.name, "mini-cutoff");
+  ASSERT_EQ(in.scenario.events.size(), 1u);
+  const auto& cut = std::get<CutoffEvent>(in.scenario.events[0].event);
+  EXPECT_EQ(cut.scope.provider, "alpha");
+  EXPECT_DOUBLE_EQ(cut.at.raw(), 20000);
+  EXPECT_EQ(in.scenario.placements.at(0).response.targets.size(), 2u);
+  EXPECT_DOUBLE_EQ(in.scenario.placements.at(0).response.porting.raw(), 3600);
+}
+
+TEST(ScenarioLoader, EveryBadInputFileFailsWithFileLineAndColumn) {
+  for (const char* name : {"unknown-key", "syntax", "no-such-cluster", "missing-platform", "too-many-gpus",
+                           "wrong-unit", "missing-unit", "negative", "zero-gpus", "absurd-gpus"}) {
+    SCOPED_TRACE(name);
+    auto e = expect_input_error([&] { load_inputs(kData + "/bad/" + name + ".yaml"); });
+    EXPECT_FALSE(e.pos().file.empty());
+    EXPECT_GE(e.pos().line, 1);
+    EXPECT_GE(e.pos().column, 1);
+  }
+}
+
+TEST(ScenarioLoader, MissingScenarioFile) {
+  auto e = expect_input_error([] { load_inputs(kData + "/nope.yaml"); });
+  EXPECT_NE(e.message().find("cannot open"), std::string::npos);
+}
+
+TEST(ScenarioLoader, ShippedPlatformWorkloadAndFlagshipLoad) {
+  Inputs in = load_inputs(kData + "/../../workloads/scenarios/gpt4-azure-cutoff.yaml");
+  const JobSpec& j = in.workload.jobs.at(0);
+  EXPECT_DOUBLE_EQ(j.checkpoint_size.raw(), 16 * 1.8e12);
+  EXPECT_EQ(in.platform.providers.size(), 3u);
+  for (const auto& p : in.platform.providers)
+    for (const auto& r : p.regions)
+      for (const auto& c : r.clusters) {
+        EXPECT_GT(c.node_price.raw(), 0) << c.id;
+        EXPECT_DOUBLE_EQ(c.node_peak().raw(), c.gpu_peak.raw() * c.gpus_per_node) << c.id;
+      }
+}
