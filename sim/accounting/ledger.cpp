@@ -6,14 +6,22 @@ namespace riftsim {
 
 const char* part_name(LostPart p) {
   switch (p) {
-  case LostPart::Recompute: return "recompute";
-  case LostPart::FinalCheckpoint: return "final_checkpoint";
-  case LostPart::Detection: return "detection";
-  case LostPart::Transfer: return "transfer";
-  case LostPart::Provisioning: return "provisioning";
-  case LostPart::Porting: return "porting";
-  case LostPart::Restart: return "restart";
-  case LostPart::Slowdown: return "slowdown";
+  case LostPart::Recompute:
+    return "recompute";
+  case LostPart::FinalCheckpoint:
+    return "final_checkpoint";
+  case LostPart::Detection:
+    return "detection";
+  case LostPart::Transfer:
+    return "transfer";
+  case LostPart::Provisioning:
+    return "provisioning";
+  case LostPart::Porting:
+    return "porting";
+  case LostPart::Restart:
+    return "restart";
+  case LostPart::Slowdown:
+    return "slowdown";
   }
   return "?";
 }
@@ -48,7 +56,8 @@ double JobLedger::gpu_hours() const {
   return total;
 }
 
-void charge_critical_path(const std::vector<Milestone>& steps, size_t last, double window_start, JobLedger& ledger) {
+void charge_critical_path(const std::vector<Milestone>& steps, size_t last, double window_start,
+                          JobLedger& ledger) {
   size_t cur = last;
   while (true) {
     const Milestone& m = steps.at(cur);

@@ -1,25 +1,34 @@
 #pragma once
 // Per-job accounting: where the wall time went, which resources were held and what moved over the
 // WAN. Pure bookkeeping (no SimGrid): the engine reports into it, output reads it.
+#include "core/units.hpp"
+
 #include <array>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "core/units.hpp"
-
 namespace riftsim {
 
 /// The parts of time lost to provider events. They are types, not strings; names are for output only.
-enum class LostPart { Recompute, FinalCheckpoint, Detection, Transfer, Provisioning, Porting, Restart, Slowdown };
-inline constexpr std::array kLostParts = {LostPart::Recompute,    LostPart::FinalCheckpoint, LostPart::Detection,
-                                          LostPart::Transfer,     LostPart::Provisioning,    LostPart::Porting,
-                                          LostPart::Restart,      LostPart::Slowdown};
+enum class LostPart {
+  Recompute,
+  FinalCheckpoint,
+  Detection,
+  Transfer,
+  Provisioning,
+  Porting,
+  Restart,
+  Slowdown
+};
+inline constexpr std::array kLostParts = {LostPart::Recompute, LostPart::FinalCheckpoint, LostPart::Detection,
+                                          LostPart::Transfer,  LostPart::Provisioning,    LostPart::Porting,
+                                          LostPart::Restart,   LostPart::Slowdown};
 const char* part_name(LostPart p);
 
 /// Nodes held by the job on one cluster, from delivery (or start) to release.
 struct Tenure {
-  std::string cluster;  // cluster id
+  std::string cluster; // cluster id
   std::string provider;
   long long gpus = 0;
   double nodes = 0;
@@ -76,6 +85,7 @@ struct Milestone {
 /// Charges the wall time from `window_start` to the end of `last` along the critical path: the last
 /// step is charged from its latest dependency to its own end, then that dependency likewise. Steps
 /// hidden behind a longer one cost nothing, so each part is what you would save if it took no time.
-void charge_critical_path(const std::vector<Milestone>& steps, size_t last, double window_start, JobLedger& ledger);
+void charge_critical_path(const std::vector<Milestone>& steps, size_t last, double window_start,
+                          JobLedger& ledger);
 
 } // namespace riftsim

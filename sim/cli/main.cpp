@@ -1,21 +1,20 @@
 // riftsim command line. Exit codes: 0 ok, 1 an expectation or regression failed, 2 bad input or usage,
 // 3 an internal error (a bug: please report it with the input files).
-#include <CLI/CLI.hpp>
-#include <spdlog/spdlog.h>
-#include <unistd.h>
-
-#include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <iostream>
-#include <thread>
-
 #include "cli/launcher.hpp"
 #include "config/loaders.hpp"
 #include "config/yaml_fields.hpp"
 #include "engine/run_result.hpp"
 #include "output/result_json.hpp"
 #include "output/summary_text.hpp"
+
+#include <CLI/CLI.hpp>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <spdlog/spdlog.h>
+#include <thread>
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 using namespace riftsim;
@@ -82,8 +81,9 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& sg_flags) {
   } cleanup{work};
 
   auto child = [&](const std::string& result, bool events, const std::string& level) {
-    std::vector<std::string> args = {"simulate", a.scenario, "--result", (work / result).string(), "--seed",
-                                     std::to_string(a.seed), "--log-level", level};
+    std::vector<std::string> args = {
+        "simulate",    a.scenario, "--result", (work / result).string(), "--seed", std::to_string(a.seed),
+        "--log-level", level};
     if (!events) args.push_back("--no-events");
     args.insert(args.end(), sg_flags.begin(), sg_flags.end());
     return args;
@@ -118,8 +118,8 @@ int cmd_validate(const std::vector<std::string>& files) {
       size_t clusters = 0;
       for (const auto& pr : p.providers)
         for (const auto& r : pr.regions) clusters += r.clusters.size();
-      std::cout << "ok  " << f << "  platform: " << p.providers.size() << " providers, " << clusters << " clusters, "
-                << p.links.size() << " links\n";
+      std::cout << "ok  " << f << "  platform: " << p.providers.size() << " providers, " << clusters
+                << " clusters, " << p.links.size() << " links\n";
       break;
     }
     case FileKind::Workload:
@@ -149,12 +149,14 @@ int main(int argc, char** argv) {
       args.push_back(argv[i]);
   }
 
-  CLI::App app{"riftsim: what a cloud provider's cutoff costs a months-long training run, in days and dollars"};
+  CLI::App app{
+      "riftsim: what a cloud provider's cutoff costs a months-long training run, in days and dollars"};
   app.set_version_flag("--version", "riftsim 0.1.0");
   app.require_subcommand(1);
 
   RunArgs run;
-  auto* run_cmd = app.add_subcommand("run", "simulate a scenario and its baseline, print and write the summary");
+  auto* run_cmd =
+      app.add_subcommand("run", "simulate a scenario and its baseline, print and write the summary");
   run_cmd->add_option("scenario", run.scenario, "scenario YAML file")->required();
   run_cmd->add_option("--out", run.out, "output directory (default results/<scenario name>)");
   run_cmd->add_option("--seed", run.seed, "random seed (default 1)");
@@ -172,7 +174,8 @@ int main(int argc, char** argv) {
   sim_cmd->add_option("--log-level", sim.log_level);
 
   std::vector<std::string> files;
-  auto* val_cmd = app.add_subcommand("validate", "check platform, workload and scenario files without running them");
+  auto* val_cmd =
+      app.add_subcommand("validate", "check platform, workload and scenario files without running them");
   val_cmd->add_option("files", files, "YAML files")->required();
 
   try {

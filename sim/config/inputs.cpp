@@ -16,21 +16,25 @@ void check_inputs(const Inputs& in) {
   const auto& plat = in.platform;
   for (const auto& pl : in.scenario.placements) {
     const JobSpec* job = in.workload.find_job(pl.job);
-    if (!job) throw InputError(pl.pos, "job '" + pl.job + "' is not in the workload file " + in.workload.file);
+    if (!job)
+      throw InputError(pl.pos, "job '" + pl.job + "' is not in the workload file " + in.workload.file);
     const ClusterSpec* c = plat.find_cluster(pl.cluster);
     if (!c)
       throw InputError(pl.pos, "job '" + pl.job + "' is placed on cluster '" + pl.cluster +
                                    "', which is not in the platform (write provider/region/cluster)");
     if (job->gpus > c->total_gpus())
-      throw InputError(pl.pos, "job '" + pl.job + "' needs " + std::to_string(job->gpus) + " GPUs but cluster '" +
-                                   c->id + "' has only " + std::to_string(c->total_gpus()));
+      throw InputError(pl.pos, "job '" + pl.job + "' needs " + std::to_string(job->gpus) +
+                                   " GPUs but cluster '" + c->id + "' has only " +
+                                   std::to_string(c->total_gpus()));
     for (const auto& t : pl.response.targets) {
       const ClusterSpec* tc = plat.find_cluster(t);
       if (!tc)
-        throw InputError(pl.response.pos, "target '" + t + "' of job '" + pl.job + "' is not a cluster in the platform");
+        throw InputError(pl.response.pos,
+                         "target '" + t + "' of job '" + pl.job + "' is not a cluster in the platform");
       if (tc->region != c->region && !plat.link_between(c->region, tc->region))
-        throw InputError(pl.response.pos, "target '" + t + "' of job '" + pl.job + "' has no network link from " +
-                                              c->region + " (add one under 'links' in " + plat.file + ")");
+        throw InputError(pl.response.pos, "target '" + t + "' of job '" + pl.job +
+                                              "' has no network link from " + c->region +
+                                              " (add one under 'links' in " + plat.file + ")");
     }
   }
   for (const auto& job : in.workload.jobs) {
@@ -43,9 +47,11 @@ void check_inputs(const Inputs& in) {
     std::visit(
         [&](const auto& e) {
           if (!plat.find_provider(e.scope.provider))
-            throw InputError(te.pos, "event names provider '" + e.scope.provider + "', which is not in the platform");
+            throw InputError(te.pos,
+                             "event names provider '" + e.scope.provider + "', which is not in the platform");
           if (!e.scope.region.empty() && !plat.find_region(e.scope.region))
-            throw InputError(te.pos, "event names region '" + e.scope.region + "', which is not in the platform");
+            throw InputError(te.pos,
+                             "event names region '" + e.scope.region + "', which is not in the platform");
         },
         te.event);
   }
@@ -56,8 +62,9 @@ FileKind detect_kind(const std::string& path) {
   if (n["providers"]) return FileKind::Platform;
   if (n["platform"] || n["workload"]) return FileKind::Scenario;
   if (n["jobs"]) return FileKind::Workload;
-  throw InputError({path, 1, 1}, "cannot tell what this file is: a platform has 'providers', a workload 'jobs', "
-                                 "a scenario 'platform' and 'workload'");
+  throw InputError({path, 1, 1},
+                   "cannot tell what this file is: a platform has 'providers', a workload 'jobs', "
+                   "a scenario 'platform' and 'workload'");
 }
 
 } // namespace riftsim

@@ -1,11 +1,11 @@
 #pragma once
 // Reading the three input files into the plain model. Every function throws InputError (with the
 // file, line and column) on anything it cannot accept; nothing half-loaded ever escapes.
-#include <string>
-
 #include "model/platform.hpp"
 #include "model/scenario.hpp"
 #include "model/workload.hpp"
+
+#include <string>
 
 namespace riftsim {
 

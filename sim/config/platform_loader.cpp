@@ -1,7 +1,7 @@
-#include <cmath>
-
 #include "config/loaders.hpp"
 #include "config/yaml_fields.hpp"
+
+#include <cmath>
 
 namespace riftsim {
 namespace {
@@ -31,7 +31,8 @@ ClusterSpec read_cluster(const std::string& name, const YAML::Node& node, const 
   f.require_range("gpus_per_node", gpn, 1, 1024, "must be a whole number between 1 and 1024");
   c.gpus_per_node = static_cast<int>(gpn);
   c.gpu_peak = f.unit("gpu_peak", parse_flop_rate);
-  f.require_range("gpu_peak", c.gpu_peak.raw(), 1e9, 1e17, "must be between 1 GFLOPS and 100 PFLOPS per accelerator");
+  f.require_range("gpu_peak", c.gpu_peak.raw(), 1e9, 1e17,
+                  "must be between 1 GFLOPS and 100 PFLOPS per accelerator");
   c.node_network = f.unit("node_network", parse_bandwidth);
   f.require_positive("node_network", c.node_network.raw());
   c.node_power_idle = f.unit("node_power_idle", parse_power);
@@ -99,9 +100,10 @@ PlatformSpec parse_platform(const std::string& text, const std::string& file) {
   Fields top(root, file, "the platform file");
   if (auto v = top.optional("schema_version"); v && v->as<std::string>() != "1")
     top.fail("schema_version", "is not supported (this riftsim reads schema_version 1)");
-  for_each_entry(top.required("providers"), file, "providers", [&](const std::string& n, const YAML::Node& v, SourcePos p) {
-    spec.providers.push_back(read_provider(n, v, file, p));
-  });
+  for_each_entry(top.required("providers"), file, "providers",
+                 [&](const std::string& n, const YAML::Node& v, SourcePos p) {
+                   spec.providers.push_back(read_provider(n, v, file, p));
+                 });
   if (auto links = top.optional("links")) {
     for_each_entry(*links, file, "links", [&](const std::string& n, const YAML::Node& v, SourcePos p) {
       WanLinkSpec l;
@@ -133,6 +135,8 @@ PlatformSpec parse_platform(const std::string& text, const std::string& file) {
   return spec;
 }
 
-PlatformSpec load_platform(const std::string& path) { return parse_platform(read_text_file(path), path); }
+PlatformSpec load_platform(const std::string& path) {
+  return parse_platform(read_text_file(path), path);
+}
 
 } // namespace riftsim

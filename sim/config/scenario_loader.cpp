@@ -1,7 +1,7 @@
-#include <filesystem>
-
 #include "config/loaders.hpp"
 #include "config/yaml_fields.hpp"
+
+#include <filesystem>
 
 namespace riftsim {
 namespace {
@@ -26,7 +26,8 @@ TimedEvent read_event(const YAML::Node& node, const std::string& file) {
     if (e.at.raw() < 0) f.fail("at", "must not be negative");
     e.notice = f.unit_or("notice", parse_duration, Seconds(0));
     if (e.notice.raw() < 0) f.fail("notice", "must not be negative");
-    if (e.notice > e.at) f.fail("notice", "cannot be longer than the time of the event (notice before the start)");
+    if (e.notice > e.at)
+      f.fail("notice", "cannot be longer than the time of the event (notice before the start)");
     te.event = e;
     te.pos = f.pos("cutoff");
   } else {
@@ -41,7 +42,8 @@ ResponseSpec read_response(const YAML::Node& node, const std::string& file, cons
   ResponseSpec r;
   r.pos = f.pos();
   r.strategy = f.string_or("strategy", "migrate");
-  if (r.strategy != "migrate") f.fail("strategy", "'" + r.strategy + "' is not a known strategy (known: migrate)");
+  if (r.strategy != "migrate")
+    f.fail("strategy", "'" + r.strategy + "' is not a known strategy (known: migrate)");
   r.targets = f.strings("targets");
   if (r.targets.empty()) f.fail("targets", "must name at least one cluster");
   r.detection = f.unit_or("detection", parse_duration, Seconds(0));
@@ -66,24 +68,27 @@ ScenarioSpec parse_scenario(const std::string& text, const std::string& file) {
   std::filesystem::path base = std::filesystem::path(file).parent_path();
   auto resolve = [&](const std::string& key) {
     std::string rel = top.string(key);
-    std::filesystem::path p = std::filesystem::path(rel).is_absolute() ? std::filesystem::path(rel) : base / rel;
+    std::filesystem::path p =
+        std::filesystem::path(rel).is_absolute() ? std::filesystem::path(rel) : base / rel;
     std::error_code ec;
     if (!std::filesystem::is_regular_file(p, ec))
-      top.fail(key, "names '" + rel + "', which is not a file (looked for " + p.lexically_normal().string() + ")");
+      top.fail(key,
+               "names '" + rel + "', which is not a file (looked for " + p.lexically_normal().string() + ")");
     return p.lexically_normal().string();
   };
   s.platform_file = resolve("platform");
   s.workload_file = resolve("workload");
-  for_each_entry(top.required("jobs"), file, "jobs", [&](const std::string& job, const YAML::Node& v, SourcePos p) {
-    PlacementSpec pl;
-    pl.job = job;
-    pl.pos = p;
-    Fields f(v, file, "placement of job '" + job + "'");
-    pl.cluster = f.string("cluster");
-    if (auto r = f.optional("response")) pl.response = read_response(*r, file, job);
-    f.done();
-    s.placements.push_back(pl);
-  });
+  for_each_entry(top.required("jobs"), file, "jobs",
+                 [&](const std::string& job, const YAML::Node& v, SourcePos p) {
+                   PlacementSpec pl;
+                   pl.job = job;
+                   pl.pos = p;
+                   Fields f(v, file, "placement of job '" + job + "'");
+                   pl.cluster = f.string("cluster");
+                   if (auto r = f.optional("response")) pl.response = read_response(*r, file, job);
+                   f.done();
+                   s.placements.push_back(pl);
+                 });
   if (auto ev = top.optional("events")) {
     if (!ev->IsSequence()) top.fail("events", "must be a list of events");
     for (const auto& e : *ev) s.events.push_back(read_event(e, file));
@@ -92,6 +97,8 @@ ScenarioSpec parse_scenario(const std::string& text, const std::string& file) {
   return s;
 }
 
-ScenarioSpec load_scenario(const std::string& path) { return parse_scenario(read_text_file(path), path); }
+ScenarioSpec load_scenario(const std::string& path) {
+  return parse_scenario(read_text_file(path), path);
+}
 
 } // namespace riftsim

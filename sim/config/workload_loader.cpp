@@ -1,16 +1,17 @@
-#include <cmath>
-
 #include "config/loaders.hpp"
 #include "config/yaml_fields.hpp"
+
+#include <cmath>
 
 namespace riftsim {
 namespace {
 
-constexpr double kMaxGpus = 1e7;      // ten million accelerators: beyond any fleet, so a typo
-constexpr double kMaxFlops = 1e30;    // ~50,000x GPT-4; larger is a unit mistake
+constexpr double kMaxGpus = 1e7;             // ten million accelerators: beyond any fleet, so a typo
+constexpr double kMaxFlops = 1e30;           // ~50,000x GPT-4; larger is a unit mistake
 constexpr double kBytesPerParamDefault = 16; // mixed-precision Adam: 2+2+12 bytes (ZeRO, arXiv 1910.02054)
 
-JobSpec read_job(const std::string& name, const YAML::Node& node, const std::string& file, SourcePos key_pos) {
+JobSpec read_job(const std::string& name, const YAML::Node& node, const std::string& file,
+                 SourcePos key_pos) {
   JobSpec j;
   j.name = name;
   j.pos = key_pos;
@@ -22,7 +23,8 @@ JobSpec read_job(const std::string& name, const YAML::Node& node, const std::str
   }
   bool has_tokens = f.has("tokens");
   bool has_flops = f.has("flops");
-  if (has_flops && has_tokens) f.fail("tokens", "cannot be given together with 'flops' (FLOPs = 6·N·D is derived)");
+  if (has_flops && has_tokens)
+    f.fail("tokens", "cannot be given together with 'flops' (FLOPs = 6·N·D is derived)");
   if (has_flops) {
     j.work = f.unit("flops", parse_flops);
   } else if (has_tokens) {
@@ -51,7 +53,8 @@ JobSpec read_job(const std::string& name, const YAML::Node& node, const std::str
 
   bool has_size = f.has("checkpoint_size");
   bool has_bpp = f.has("checkpoint_bytes_per_param");
-  if (has_size && has_bpp) f.fail("checkpoint_bytes_per_param", "cannot be given together with 'checkpoint_size'");
+  if (has_size && has_bpp)
+    f.fail("checkpoint_bytes_per_param", "cannot be given together with 'checkpoint_size'");
   if (has_size) {
     j.checkpoint_size = f.unit("checkpoint_size", parse_bytes);
     f.require_positive("checkpoint_size", j.checkpoint_size.raw());
@@ -59,10 +62,12 @@ JobSpec read_job(const std::string& name, const YAML::Node& node, const std::str
     double bpp = has_bpp ? f.unit("checkpoint_bytes_per_param", parse_count) : kBytesPerParamDefault;
     if (has_bpp) f.require_positive("checkpoint_bytes_per_param", bpp);
     if (j.params <= 0)
-      throw InputError(f.pos(), "job '" + name + "' needs 'params' or 'checkpoint_size' to size its checkpoints");
+      throw InputError(f.pos(),
+                       "job '" + name + "' needs 'params' or 'checkpoint_size' to size its checkpoints");
     j.checkpoint_size = Bytes(bpp * j.params);
   }
-  if (j.checkpoint_size.raw() > 1e18) f.fail(has_size ? "checkpoint_size" : "params", "gives a checkpoint above 1 EB");
+  if (j.checkpoint_size.raw() > 1e18)
+    f.fail(has_size ? "checkpoint_size" : "params", "gives a checkpoint above 1 EB");
 
   j.dataset_size = f.unit_or("dataset_size", parse_bytes, Bytes(0));
   if (f.has("dataset_size")) f.require_positive("dataset_size", j.dataset_size.raw());
@@ -80,14 +85,17 @@ WorkloadSpec parse_workload(const std::string& text, const std::string& file) {
   Fields top(root, file, "the workload file");
   if (auto v = top.optional("schema_version"); v && v->as<std::string>() != "1")
     top.fail("schema_version", "is not supported (this riftsim reads schema_version 1)");
-  for_each_entry(top.required("jobs"), file, "jobs", [&](const std::string& n, const YAML::Node& v, SourcePos p) {
-    spec.jobs.push_back(read_job(n, v, file, p));
-  });
+  for_each_entry(top.required("jobs"), file, "jobs",
+                 [&](const std::string& n, const YAML::Node& v, SourcePos p) {
+                   spec.jobs.push_back(read_job(n, v, file, p));
+                 });
   if (spec.jobs.empty()) top.fail("jobs", "must list at least one job");
   top.done();
   return spec;
 }
 
-WorkloadSpec load_workload(const std::string& path) { return parse_workload(read_text_file(path), path); }
+WorkloadSpec load_workload(const std::string& path) {
+  return parse_workload(read_text_file(path), path);
+}
 
 } // namespace riftsim

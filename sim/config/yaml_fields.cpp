@@ -62,11 +62,14 @@ std::optional<YAML::Node> Fields::optional(const std::string& key) {
 }
 
 std::string Fields::scalar_text(const YAML::Node& n, const std::string& key) const {
-  if (!n.IsScalar()) throw InputError(pos_of(n, file_), "'" + key + "' of " + what_ + " must be a single value");
+  if (!n.IsScalar())
+    throw InputError(pos_of(n, file_), "'" + key + "' of " + what_ + " must be a single value");
   return n.Scalar();
 }
 
-std::string Fields::string(const std::string& key) { return scalar_text(required(key), key); }
+std::string Fields::string(const std::string& key) {
+  return scalar_text(required(key), key);
+}
 
 std::string Fields::string_or(const std::string& key, const std::string& fallback) {
   auto n = optional(key);
@@ -95,7 +98,8 @@ void Fields::require_positive(const std::string& key, double value) {
   if (!(value > 0)) fail(key, "must be greater than zero");
 }
 
-void Fields::require_range(const std::string& key, double value, double lo, double hi, const std::string& rule) {
+void Fields::require_range(const std::string& key, double value, double lo, double hi,
+                           const std::string& rule) {
   if (!(value >= lo && value <= hi)) fail(key, rule);
 }
 
@@ -105,7 +109,8 @@ void Fields::done() {
     if (known_.count(key)) continue;
     std::string valid;
     for (const auto& k : known_) valid += (valid.empty() ? "" : ", ") + k;
-    throw InputError(pos_of(it->first, file_), "unknown key '" + key + "' in " + what_ + " (valid keys: " + valid + ")");
+    throw InputError(pos_of(it->first, file_),
+                     "unknown key '" + key + "' in " + what_ + " (valid keys: " + valid + ")");
   }
 }
 

@@ -2,16 +2,15 @@
 // Strict reading of YAML mappings: every key a reader asks for is remembered, and done() rejects
 // any key nobody asked for, at its own line and column. Values are converted to typed quantities
 // here, at the edge, and every conversion error carries the value's position.
-#include <yaml-cpp/yaml.h>
+#include "core/input_error.hpp"
+#include "core/units.hpp"
 
 #include <functional>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
-
-#include "core/input_error.hpp"
-#include "core/units.hpp"
+#include <yaml-cpp/yaml.h>
 
 namespace riftsim {
 
@@ -73,7 +72,8 @@ private:
 };
 
 /// Iterates a mapping whose keys are user-chosen names (providers, clusters, jobs).
-void for_each_entry(const YAML::Node& map, const std::string& file, const std::string& what,
-                    const std::function<void(const std::string& name, const YAML::Node& value, SourcePos)>& fn);
+void for_each_entry(
+    const YAML::Node& map, const std::string& file, const std::string& what,
+    const std::function<void(const std::string& name, const YAML::Node& value, SourcePos)>& fn);
 
 } // namespace riftsim

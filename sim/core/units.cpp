@@ -48,35 +48,49 @@ double factor_for(const std::string& unit, const std::vector<std::pair<std::stri
     if (!accepted.empty()) accepted += ", ";
     accepted += name;
   }
-  if (unit.empty()) throw UnitError(fmt::format("'{}' has no unit; a {} needs one of: {}", text, what, accepted));
+  if (unit.empty())
+    throw UnitError(fmt::format("'{}' has no unit; a {} needs one of: {}", text, what, accepted));
   throw UnitError(fmt::format("unknown {} unit '{}' in '{}'; use one of: {}", what, unit, text, accepted));
 }
 
 double si_prefix(char c) {
   switch (c) {
-  case 'k': case 'K': return 1e3;
-  case 'M': return 1e6;
-  case 'G': return 1e9;
-  case 'T': return 1e12;
-  case 'P': return 1e15;
-  case 'E': return 1e18;
-  case 'Z': return 1e21;
-  case 'Y': return 1e24;
-  default: return 0;
+  case 'k':
+  case 'K':
+    return 1e3;
+  case 'M':
+    return 1e6;
+  case 'G':
+    return 1e9;
+  case 'T':
+    return 1e12;
+  case 'P':
+    return 1e15;
+  case 'E':
+    return 1e18;
+  case 'Z':
+    return 1e21;
+  case 'Y':
+    return 1e24;
+  default:
+    return 0;
   }
 }
 
 // "TFLOPS" with base "FLOPS" -> 1e12. Returns 0 when the unit is not prefix+base.
 double prefixed(const std::string& unit, std::string_view base) {
   if (unit == base) return 1.0;
-  if (unit.size() == base.size() + 1 && unit.compare(1, std::string::npos, base) == 0) return si_prefix(unit[0]);
+  if (unit.size() == base.size() + 1 && unit.compare(1, std::string::npos, base) == 0)
+    return si_prefix(unit[0]);
   return 0;
 }
 
 std::string strip_dollar(std::string_view text) {
   std::string s = trim(text);
-  if (!s.empty() && s[0] == '$') s.erase(0, 1);
-  else if (s.size() > 3 && s.compare(s.size() - 3, 3, "USD") == 0) s.erase(s.size() - 3);
+  if (!s.empty() && s[0] == '$')
+    s.erase(0, 1);
+  else if (s.size() > 3 && s.compare(s.size() - 3, 3, "USD") == 0)
+    s.erase(s.size() - 3);
   return s;
 }
 
@@ -85,18 +99,27 @@ std::string strip_dollar(std::string_view text) {
 Seconds parse_duration(std::string_view text) {
   auto [v, u] = split(text, "duration");
   static const std::vector<std::pair<std::string, double>> table = {
-      {"ms", 1e-3}, {"s", 1},        {"sec", 1},        {"min", 60},        {"h", 3600},     {"hour", 3600},
-      {"hours", 3600}, {"d", 86400}, {"day", 86400},    {"days", 86400},    {"w", 604800},   {"week", 604800},
-      {"weeks", 604800}};
+      {"ms", 1e-3},   {"s", 1},         {"sec", 1},       {"min", 60},    {"h", 3600},
+      {"hour", 3600}, {"hours", 3600},  {"d", 86400},     {"day", 86400}, {"days", 86400},
+      {"w", 604800},  {"week", 604800}, {"weeks", 604800}};
   return Seconds(v * factor_for(u, table, "duration", text));
 }
 
 Bytes parse_bytes(std::string_view text) {
   auto [v, u] = split(text, "size");
-  static const std::vector<std::pair<std::string, double>> table = {
-      {"B", 1},       {"kB", 1e3},          {"KB", 1e3},          {"MB", 1e6},          {"GB", 1e9},
-      {"TB", 1e12},   {"PB", 1e15},         {"EB", 1e18},         {"KiB", 1024.0},      {"MiB", 1048576.0},
-      {"GiB", 1073741824.0}, {"TiB", 1099511627776.0}, {"PiB", 1125899906842624.0}};
+  static const std::vector<std::pair<std::string, double>> table = {{"B", 1},
+                                                                    {"kB", 1e3},
+                                                                    {"KB", 1e3},
+                                                                    {"MB", 1e6},
+                                                                    {"GB", 1e9},
+                                                                    {"TB", 1e12},
+                                                                    {"PB", 1e15},
+                                                                    {"EB", 1e18},
+                                                                    {"KiB", 1024.0},
+                                                                    {"MiB", 1048576.0},
+                                                                    {"GiB", 1073741824.0},
+                                                                    {"TiB", 1099511627776.0},
+                                                                    {"PiB", 1125899906842624.0}};
   return Bytes(v * factor_for(u, table, "size", text));
 }
 
@@ -104,10 +127,10 @@ BytesPerSecond parse_bandwidth(std::string_view text) {
   auto [v, u] = split(text, "bandwidth");
   // Network people write bits per second, storage people bytes per second; accept both, explicitly.
   static const std::vector<std::pair<std::string, double>> table = {
-      {"bps", 1.0 / 8},  {"kbps", 1e3 / 8}, {"Kbps", 1e3 / 8}, {"Mbps", 1e6 / 8}, {"Gbps", 1e9 / 8},
-      {"Tbps", 1e12 / 8}, {"Bps", 1},       {"B/s", 1},        {"kBps", 1e3},     {"kB/s", 1e3},
-      {"MBps", 1e6},     {"MB/s", 1e6},     {"GBps", 1e9},     {"GB/s", 1e9},     {"TBps", 1e12},
-      {"TB/s", 1e12}};
+      {"bps", 1.0 / 8},  {"kbps", 1e3 / 8},  {"Kbps", 1e3 / 8}, {"Mbps", 1e6 / 8},
+      {"Gbps", 1e9 / 8}, {"Tbps", 1e12 / 8}, {"Bps", 1},        {"B/s", 1},
+      {"kBps", 1e3},     {"kB/s", 1e3},      {"MBps", 1e6},     {"MB/s", 1e6},
+      {"GBps", 1e9},     {"GB/s", 1e9},      {"TBps", 1e12},    {"TB/s", 1e12}};
   return BytesPerSecond(v * factor_for(u, table, "bandwidth", text));
 }
 
@@ -130,8 +153,8 @@ FlopsPerSecond parse_flop_rate(std::string_view text) {
   if (f == 0 && u.empty())
     throw UnitError(fmt::format("'{}' has no unit; a FLOP rate needs one, e.g. 312TFLOPS", text));
   if (f == 0)
-    throw UnitError(
-        fmt::format("unknown FLOP-rate unit '{}' in '{}'; use FLOPS with an SI prefix, e.g. 312TFLOPS", u, text));
+    throw UnitError(fmt::format(
+        "unknown FLOP-rate unit '{}' in '{}'; use FLOPS with an SI prefix, e.g. 312TFLOPS", u, text));
   return FlopsPerSecond(v * f);
 }
 
@@ -155,8 +178,8 @@ UsdPerGB parse_usd_per_gb(std::string_view text) {
 
 Usd parse_usd(std::string_view text) {
   auto [v, u] = split(strip_dollar(text), "amount of money");
-  static const std::vector<std::pair<std::string, double>> table = {{"", 1}, {"k", 1e3}, {"K", 1e3},
-                                                                    {"M", 1e6}, {"B", 1e9}};
+  static const std::vector<std::pair<std::string, double>> table = {
+      {"", 1}, {"k", 1e3}, {"K", 1e3}, {"M", 1e6}, {"B", 1e9}};
   return Usd(v * factor_for(u, table, "amount of money", text));
 }
 
@@ -171,8 +194,8 @@ double parse_count(std::string_view text) {
   auto [v, u] = split(text, "number");
   if (u.empty()) return v;
   if (u.size() == 1 && si_prefix(u[0]) != 0) return v * si_prefix(u[0]);
-  throw UnitError(fmt::format("'{}' is not a plain number; use digits, an exponent (1.8e12) or an SI suffix (1.8T)",
-                              text));
+  throw UnitError(fmt::format(
+      "'{}' is not a plain number; use digits, an exponent (1.8e12) or an SI suffix (1.8T)", text));
 }
 
 std::string format_duration(Seconds s) {

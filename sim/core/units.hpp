@@ -28,12 +28,14 @@ template <class Tag> struct Quantity {
     return *this;
   }
 };
-template <class Tag> constexpr Quantity<Tag> operator*(double k, Quantity<Tag> q) { return q * k; }
+template <class Tag> constexpr Quantity<Tag> operator*(double k, Quantity<Tag> q) {
+  return q * k;
+}
 
 using Seconds = Quantity<struct SecondsTag>;
 using Bytes = Quantity<struct BytesTag>;
 using BytesPerSecond = Quantity<struct BytesPerSecondTag>;
-using Flops = Quantity<struct FlopsTag>;              // an amount of floating-point work
+using Flops = Quantity<struct FlopsTag>; // an amount of floating-point work
 using FlopsPerSecond = Quantity<struct FlopsPerSecondTag>;
 using Watts = Quantity<struct WattsTag>;
 using Joules = Quantity<struct JoulesTag>;
@@ -42,12 +44,24 @@ using UsdPerHour = Quantity<struct UsdPerHourTag>;
 using UsdPerGB = Quantity<struct UsdPerGBTag>; // per decimal gigabyte, as providers bill egress
 
 // Cross-type arithmetic that the model needs; anything else must go through .raw() on purpose.
-constexpr Seconds operator/(Bytes b, BytesPerSecond r) { return Seconds(b.raw() / r.raw()); }
-constexpr Seconds operator/(Flops f, FlopsPerSecond r) { return Seconds(f.raw() / r.raw()); }
-constexpr Flops operator*(FlopsPerSecond r, Seconds t) { return Flops(r.raw() * t.raw()); }
-constexpr Joules operator*(Watts w, Seconds t) { return Joules(w.raw() * t.raw()); }
-constexpr Usd operator*(UsdPerHour p, Seconds t) { return Usd(p.raw() * t.raw() / 3600.0); }
-constexpr Usd operator*(UsdPerGB p, Bytes b) { return Usd(p.raw() * b.raw() / 1e9); }
+constexpr Seconds operator/(Bytes b, BytesPerSecond r) {
+  return Seconds(b.raw() / r.raw());
+}
+constexpr Seconds operator/(Flops f, FlopsPerSecond r) {
+  return Seconds(f.raw() / r.raw());
+}
+constexpr Flops operator*(FlopsPerSecond r, Seconds t) {
+  return Flops(r.raw() * t.raw());
+}
+constexpr Joules operator*(Watts w, Seconds t) {
+  return Joules(w.raw() * t.raw());
+}
+constexpr Usd operator*(UsdPerHour p, Seconds t) {
+  return Usd(p.raw() * t.raw() / 3600.0);
+}
+constexpr Usd operator*(UsdPerGB p, Bytes b) {
+  return Usd(p.raw() * b.raw() / 1e9);
+}
 
 constexpr double kSecondsPerDay = 86400.0;
 constexpr double kSecondsPerHour = 3600.0;
@@ -60,22 +74,22 @@ public:
 
 // Parsers accept a number followed by an optional space and a unit, as people write them.
 // Each throws UnitError with a message that says which units are accepted.
-Seconds parse_duration(std::string_view text);        // 90s 2h 30d 1.5w 10min 250ms
-Bytes parse_bytes(std::string_view text);             // 6.5TB 1.6TiB 512GB 100MB (decimal SI; *iB binary)
+Seconds parse_duration(std::string_view text);         // 90s 2h 30d 1.5w 10min 250ms
+Bytes parse_bytes(std::string_view text);              // 6.5TB 1.6TiB 512GB 100MB (decimal SI; *iB binary)
 BytesPerSecond parse_bandwidth(std::string_view text); // 100Gbps (bits) 25GB/s 25GBps (bytes)
-Flops parse_flops(std::string_view text);             // 2.15e25 2.15e25FLOP 21.5YFLOP
+Flops parse_flops(std::string_view text);              // 2.15e25 2.15e25FLOP 21.5YFLOP
 FlopsPerSecond parse_flop_rate(std::string_view text); // 312TFLOPS 1.98PFLOPS
-Watts parse_power(std::string_view text);             // 700W 10.2kW 1MW
-UsdPerHour parse_usd_per_hour(std::string_view text); // $98.32/h $98.32/hour
-UsdPerGB parse_usd_per_gb(std::string_view text);     // $0.087/GB
-Usd parse_usd(std::string_view text);                 // $5e8 $1.2M
-double parse_fraction(std::string_view text);         // 0.34 or 34%
-double parse_count(std::string_view text);            // 25000, 1.8e12, 1.8T (plain number with SI suffix)
+Watts parse_power(std::string_view text);              // 700W 10.2kW 1MW
+UsdPerHour parse_usd_per_hour(std::string_view text);  // $98.32/h $98.32/hour
+UsdPerGB parse_usd_per_gb(std::string_view text);      // $0.087/GB
+Usd parse_usd(std::string_view text);                  // $5e8 $1.2M
+double parse_fraction(std::string_view text);          // 0.34 or 34%
+double parse_count(std::string_view text);             // 25000, 1.8e12, 1.8T (plain number with SI suffix)
 
 // Human-readable rendering for tables and logs.
-std::string format_duration(Seconds s);   // "93.8 d", "4.2 h", "12 min", "35 s"
-std::string format_bytes(Bytes b);        // "28.8 TB"
+std::string format_duration(Seconds s);         // "93.8 d", "4.2 h", "12 min", "35 s"
+std::string format_bytes(Bytes b);              // "28.8 TB"
 std::string format_bandwidth(BytesPerSecond r); // "100 Gbps"
-std::string format_usd(Usd u);            // "$512.3M"
+std::string format_usd(Usd u);                  // "$512.3M"
 
 } // namespace riftsim

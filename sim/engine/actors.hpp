@@ -1,9 +1,9 @@
 #pragma once
 // The S4U actors of a run. All live on the tenant's control host, which no provider event touches:
 // the job runner drives compute on the provider's hosts remotely, as a training launcher would.
-#include <vector>
-
 #include "engine/runtime.hpp"
+
+#include <vector>
 
 namespace riftsim {
 
@@ -15,8 +15,8 @@ public:
   void operator()();
 
 private:
-  bool train();                // false when the job finished, true when it stopped
-  void compute(double work);   // one segment; returns early if stopped
+  bool train();              // false when the job finished, true when it stopped
+  void compute(double work); // one segment; returns early if stopped
   bool write_checkpoint(bool final);
   bool halt();
   void lose_uncommitted(double extra_wasted);

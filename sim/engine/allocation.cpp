@@ -1,8 +1,7 @@
-#include <simgrid/plugins/energy.h>
+#include "engine/runtime.hpp"
 
 #include <algorithm>
-
-#include "engine/runtime.hpp"
+#include <simgrid/plugins/energy.h>
 
 namespace riftsim {
 
@@ -73,7 +72,8 @@ void JobRuntime::hosts_lost() {
   stop = StopReason::HostsLost;
   for (auto& e : execs)
     if (e->get_state() == sg4::Activity::State::STARTED) e->cancel();
-  if (activity == JobActivity::Checkpointing && io && io->get_state() == sg4::Activity::State::STARTED) io->cancel();
+  if (activity == JobActivity::Checkpointing && io && io->get_state() == sg4::Activity::State::STARTED)
+    io->cancel();
 }
 
 void JobRuntime::request_halt() {

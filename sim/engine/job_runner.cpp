@@ -1,8 +1,7 @@
-#include <spdlog/spdlog.h>
+#include "engine/actors.hpp"
 
 #include <algorithm>
-
-#include "engine/actors.hpp"
+#include <spdlog/spdlog.h>
 
 namespace riftsim {
 
@@ -40,7 +39,8 @@ bool JobRunner::train() {
   const double eps = total * 1e-12;
   while (total - job_.progress > eps) {
     if (job_.halt_requested) return halt();
-    double segment = std::min(total - job_.progress, job_.rate().raw() * job_.spec->checkpoint_interval.raw());
+    double segment =
+        std::min(total - job_.progress, job_.rate().raw() * job_.spec->checkpoint_interval.raw());
     double t0 = sg4::Engine::get_clock();
     compute(segment);
     double dt = sg4::Engine::get_clock() - t0;
@@ -73,7 +73,8 @@ void JobRunner::compute(double work) {
   for (const HostShare& s : job_.alloc.shares) {
     double share = static_cast<double>(s.gpus) / static_cast<double>(j.gpus);
     sg4::ExecPtr e = sg4::this_actor::exec_init(work * share / j.mfu)->set_host(s.host);
-    if (s.gpus < static_cast<long long>(s.host_nodes) * c.gpus_per_node) e->set_bound(c.gpu_peak.raw() * s.gpus);
+    if (s.gpus < static_cast<long long>(s.host_nodes) * c.gpus_per_node)
+      e->set_bound(c.gpu_peak.raw() * s.gpus);
     e->start();
     job_.execs.push_back(e);
   }
@@ -95,7 +96,8 @@ bool JobRunner::write_checkpoint(bool final) {
   const RegionRuntime* region = job_.current->region;
   double t0 = sg4::Engine::get_clock();
   job_.activity = JobActivity::Checkpointing;
-  job_.io = region->disk->io_init(static_cast<sg_size_t>(job_.spec->checkpoint_size.raw()), sg4::Io::OpType::WRITE);
+  job_.io =
+      region->disk->io_init(static_cast<sg_size_t>(job_.spec->checkpoint_size.raw()), sg4::Io::OpType::WRITE);
   job_.io->start();
   try {
     job_.io->wait();
@@ -134,8 +136,8 @@ bool JobRunner::halt() {
 void JobRunner::lose_uncommitted(double extra_wasted) {
   double wasted = pending_ + extra_wasted;
   job_.ledger.add_lost(LostPart::Recompute, Seconds(wasted));
-  spdlog::warn("{}: lost the hosts on {}; {:.2f} h of work since the last checkpoint is gone", job_.spec->name,
-               job_.current->spec->id, wasted / kSecondsPerHour);
+  spdlog::warn("{}: lost the hosts on {}; {:.2f} h of work since the last checkpoint is gone",
+               job_.spec->name, job_.current->spec->id, wasted / kSecondsPerHour);
   pending_ = 0;
   job_.progress = job_.committed;
   job_.stop = StopReason::HostsLost;

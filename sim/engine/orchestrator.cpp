@@ -1,11 +1,10 @@
-#include <simgrid/plugins/energy.h>
-#include <spdlog/spdlog.h>
-
-#include <algorithm>
-
 #include "core/units.hpp"
 #include "engine/actors.hpp"
 #include "engine/wan_transfer.hpp"
+
+#include <algorithm>
+#include <simgrid/plugins/energy.h>
+#include <spdlog/spdlog.h>
 
 namespace riftsim {
 
@@ -101,7 +100,8 @@ void MigrationOrchestrator::respond(const CutoffEvent& event, bool with_notice,
   if (sg4::Engine::get_clock() < ported_at) sg4::this_actor::sleep_until(ported_at);
 
   if (has_checkpoint) {
-    sg4::IoPtr read = to.disk->io_init(static_cast<sg_size_t>(job_.spec->checkpoint_size.raw()), sg4::Io::OpType::READ);
+    sg4::IoPtr read =
+        to.disk->io_init(static_cast<sg_size_t>(job_.spec->checkpoint_size.raw()), sg4::Io::OpType::READ);
     read->start();
     read->wait();
   }
@@ -115,13 +115,13 @@ void MigrationOrchestrator::respond(const CutoffEvent& event, bool with_notice,
   }
   // Where the lost time went: along the critical path from the stop to the resume.
   std::vector<Milestone> steps;
-  steps.push_back({LostPart::Detection, t_event, t_decided, {}});                        // 0
-  steps.push_back({LostPart::Provisioning, t_decided, provisioned_at, {0}});             // 1
-  steps.push_back({LostPart::Porting, provisioned_at, ported_at, {1}});                  // 2
-  steps.push_back({std::nullopt, stopped.time, stopped.time, {}});                       // 3 job stopped
-  steps.push_back({LostPart::Transfer, t_decided, dataset_done, {0}});                   // 4 dataset
-  steps.push_back({LostPart::Transfer, stopped.time, checkpoint_done, {0, 3}});          // 5 checkpoint
-  steps.push_back({LostPart::Restart, 0, t_resume, {2, 4, 5}});                          // 6 read it back
+  steps.push_back({LostPart::Detection, t_event, t_decided, {}});               // 0
+  steps.push_back({LostPart::Provisioning, t_decided, provisioned_at, {0}});    // 1
+  steps.push_back({LostPart::Porting, provisioned_at, ported_at, {1}});         // 2
+  steps.push_back({std::nullopt, stopped.time, stopped.time, {}});              // 3 job stopped
+  steps.push_back({LostPart::Transfer, t_decided, dataset_done, {0}});          // 4 dataset
+  steps.push_back({LostPart::Transfer, stopped.time, checkpoint_done, {0, 3}}); // 5 checkpoint
+  steps.push_back({LostPart::Restart, 0, t_resume, {2, 4, 5}});                 // 6 read it back
   charge_critical_path(steps, 6, stopped.time, job_.ledger);
 
   for (auto* t : {dataset ? &*dataset : nullptr, checkpoint ? &*checkpoint : nullptr})

@@ -25,7 +25,9 @@ void configure_network_model() {
 
 namespace {
 
-std::string wattage(double idle, double busy) { return fmt::format("{:.17g}:{:.17g}", idle, busy); }
+std::string wattage(double idle, double busy) {
+  return fmt::format("{:.17g}:{:.17g}", idle, busy);
+}
 
 /// A cluster is a star: every host has its own split-duplex link (its nodes' aggregate scale-out
 /// bandwidth) to the cluster's gateway router.
@@ -45,7 +47,8 @@ std::pair<sg4::NetZone*, NetPoint*> build_cluster(const ClusterSpec& c, sg4::Net
     h->set_property("nodes", std::to_string(n));
     h->seal();
     sg4::Link* link = zone->create_split_duplex_link(name + "/nic", c.node_network.raw() * n)->seal();
-    zone->add_route(h->get_netpoint(), nullptr, nullptr, nullptr, {{link, sg4::LinkInRoute::Direction::UP}}, true);
+    zone->add_route(h->get_netpoint(), nullptr, nullptr, nullptr, {{link, sg4::LinkInRoute::Direction::UP}},
+                    true);
     rt.hosts.push_back(h);
     rt.host_nodes.push_back(n);
     rt.host_taken.push_back(false);
@@ -70,12 +73,15 @@ BuiltPlatform build_platform(const PlatformSpec& spec) {
       NetPoint* gw = sz->create_router(region.id + "/gw");
       sz->add_route(gw, nullptr, nullptr, nullptr, {}, true);
       sg4::Host* storage = sz->create_host(region.id + "/storage", 1e9);
-      sg4::Disk* disk = storage->create_disk("store", region.storage_bandwidth.raw(), region.storage_bandwidth.raw());
+      sg4::Disk* disk =
+          storage->create_disk("store", region.storage_bandwidth.raw(), region.storage_bandwidth.raw());
       storage->set_property("wattage_per_state", "0:0");
       storage->set_property("wattage_off", "0");
       storage->seal();
-      sg4::Link* storage_link = sz->create_link(region.id + "/storage-net", region.storage_bandwidth.raw())->seal();
-      sz->add_route(storage->get_netpoint(), nullptr, nullptr, nullptr, {sg4::LinkInRoute(storage_link)}, true);
+      sg4::Link* storage_link =
+          sz->create_link(region.id + "/storage-net", region.storage_bandwidth.raw())->seal();
+      sz->add_route(storage->get_netpoint(), nullptr, nullptr, nullptr, {sg4::LinkInRoute(storage_link)},
+                    true);
       sz->seal();
 
       RegionRuntime& rr = out.regions[region.id];

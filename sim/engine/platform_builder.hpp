@@ -6,12 +6,12 @@
 //                 ├─ lab zone (Full): the tenant's control host, where the job runners and orchestrators live
 //                 └─ WAN links between region gateways
 // Three levels of zones at most: SimGrid 3.32 mis-routes deeper hierarchies (docs/simgrid-notes.md).
+#include "engine/sg_compat.hpp"
+#include "model/platform.hpp"
+
 #include <map>
 #include <string>
 #include <vector>
-
-#include "engine/sg_compat.hpp"
-#include "model/platform.hpp"
 
 namespace riftsim {
 
@@ -27,9 +27,9 @@ struct RegionRuntime {
 struct ClusterRuntime {
   const ClusterSpec* spec = nullptr;
   const RegionRuntime* region = nullptr;
-  std::vector<sg4::Host*> hosts;  // each stands for host_nodes[i] nodes
+  std::vector<sg4::Host*> hosts; // each stands for host_nodes[i] nodes
   std::vector<int> host_nodes;
-  std::vector<bool> host_taken;   // hosts are given to one job at a time
+  std::vector<bool> host_taken; // hosts are given to one job at a time
   bool cut_off = false;
   long long free_gpus() const;
 };

@@ -1,11 +1,11 @@
 #pragma once
 // What one simulation returns: per job, its status and its ledger. No SimGrid types, so that the CLI,
 // the output writers and the tests can use it without the engine's headers.
+#include "accounting/ledger.hpp"
+
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include "accounting/ledger.hpp"
 
 namespace riftsim {
 
@@ -32,13 +32,14 @@ struct RunResult {
 
 /// Options of one simulation (one process).
 struct SimOptions {
-  bool with_events = true;  // false = the baseline: the same scenario without provider events
+  bool with_events = true; // false = the baseline: the same scenario without provider events
   std::uint64_t seed = 1;
   std::string log_level = "info";
 };
 
 struct Inputs;
 /// Runs one scenario on SimGrid. Call at most once per process: SimGrid has one engine per process.
-RunResult simulate(const Inputs& inputs, const SimOptions& options, int* argc = nullptr, char** argv = nullptr);
+RunResult simulate(const Inputs& inputs, const SimOptions& options, int* argc = nullptr,
+                   char** argv = nullptr);
 
 } // namespace riftsim

@@ -1,19 +1,19 @@
 #pragma once
 // Simulation-time state shared by the actors of one run. SimGrid actors are cooperative threads of one
 // process, so plain shared objects are safe; Inbox gives them blocking, zero-time message passing.
-#include <deque>
-#include <memory>
-#include <mutex>
-#include <optional>
-#include <variant>
-#include <vector>
-
 #include "accounting/ledger.hpp"
 #include "engine/platform_builder.hpp"
 #include "engine/run_result.hpp"
 #include "model/scenario.hpp"
 #include "model/workload.hpp"
 #include "policy/response_strategy.hpp"
+
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <variant>
+#include <vector>
 
 namespace riftsim {
 

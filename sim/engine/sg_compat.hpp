@@ -1,10 +1,9 @@
 #pragma once
 // The few SimGrid calls whose spelling changed between 3.32 (Debian 12) and 4.x. Everything version-
 // dependent goes through here, so a newer SimGrid only touches this file.
+#include <functional>
 #include <simgrid/s4u.hpp>
 #include <simgrid/version.h>
-
-#include <functional>
 #include <string>
 
 namespace riftsim::sg {

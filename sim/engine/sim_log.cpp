@@ -1,12 +1,11 @@
 #include "engine/sim_log.hpp"
 
+#include <cstring>
 #include <simgrid/s4u.hpp>
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 #include <xbt/log.h>
-
-#include <cstring>
 
 namespace riftsim {
 namespace {
@@ -32,7 +31,8 @@ public:
 } // namespace
 
 void setup_sim_logging(const std::string& level) {
-  auto logger = std::make_shared<spdlog::logger>("riftsim", std::make_shared<spdlog::sinks::stderr_sink_st>());
+  auto logger =
+      std::make_shared<spdlog::logger>("riftsim", std::make_shared<spdlog::sinks::stderr_sink_st>());
   auto formatter = std::make_unique<spdlog::pattern_formatter>();
   formatter->add_flag<SimClockFlag>('*').set_pattern("[%*] %^%l%$: %v");
   logger->set_formatter(std::move(formatter));

@@ -1,15 +1,16 @@
-#include <simgrid/plugins/energy.h>
-#include <spdlog/spdlog.h>
-
-#include <deque>
-
 #include "config/loaders.hpp"
 #include "engine/actors.hpp"
 #include "engine/sim_log.hpp"
 
+#include <deque>
+#include <simgrid/plugins/energy.h>
+#include <spdlog/spdlog.h>
+
 namespace riftsim {
 
-const char* status_name(JobStatus s) { return s == JobStatus::Finished ? "finished" : "stranded"; }
+const char* status_name(JobStatus s) {
+  return s == JobStatus::Finished ? "finished" : "stranded";
+}
 
 const JobResult* RunResult::find(const std::string& job) const {
   for (const auto& j : jobs)
@@ -44,7 +45,8 @@ RunResult simulate(const Inputs& in, const SimOptions& opt, int* argc, char** ar
     auto alloc = allocate(*j.current, j.spec->gpus, 0.0);
     if (!alloc)
       throw InputError(pl.pos, "cluster '" + pl.cluster + "' cannot give job '" + pl.job + "' " +
-                                   std::to_string(j.spec->gpus) + " GPUs next to the other jobs placed there");
+                                   std::to_string(j.spec->gpus) +
+                                   " GPUs next to the other jobs placed there");
     j.alloc = *alloc;
     j.ledger.clusters.push_back(pl.cluster);
     job_ptrs.push_back(&j);

@@ -1,8 +1,7 @@
-#include <spdlog/spdlog.h>
+#include "engine/actors.hpp"
 
 #include <algorithm>
-
-#include "engine/actors.hpp"
+#include <spdlog/spdlog.h>
 
 namespace riftsim {
 
@@ -18,11 +17,13 @@ void ProviderTimeline::operator()() {
     if (e.notice.raw() > 0) actions.push_back({(e.at - e.notice).raw(), true, &e});
     actions.push_back({e.at.raw(), false, &e});
   }
-  std::stable_sort(actions.begin(), actions.end(), [](const Action& a, const Action& b) { return a.time < b.time; });
+  std::stable_sort(actions.begin(), actions.end(),
+                   [](const Action& a, const Action& b) { return a.time < b.time; });
   for (const auto& a : actions) {
     sg4::this_actor::sleep_until(a.time);
     if (a.is_notice) {
-      spdlog::warn("{} gives notice: compute cut off in {}", a.event->scope.str(), format_duration(a.event->notice));
+      spdlog::warn("{} gives notice: compute cut off in {}", a.event->scope.str(),
+                   format_duration(a.event->notice));
       for (JobRuntime* j : jobs_) j->to_orchestrator.push(NoticeMsg{*a.event});
     } else {
       cutoff(*a.event);

@@ -1,10 +1,10 @@
 #pragma once
 // One copy between two regional stores over the WAN, as a SimGrid communication, so that concurrent
 // copies (a checkpoint and a dataset, two jobs) share the links they cross.
-#include <string>
-
 #include "accounting/ledger.hpp"
 #include "engine/platform_builder.hpp"
+
+#include <string>
 
 namespace riftsim {
 

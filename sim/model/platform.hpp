@@ -1,11 +1,11 @@
 #pragma once
 // What the platform file describes: providers, their regions and GPU clusters, and the WAN links
 // between regions. Plain data, no SimGrid: the engine builds its zones and hosts from these.
-#include <string>
-#include <vector>
-
 #include "core/input_error.hpp"
 #include "core/units.hpp"
+
+#include <string>
+#include <vector>
 
 namespace riftsim {
 
@@ -18,12 +18,12 @@ struct ClusterSpec {
   std::string accelerator;
   int nodes = 0;
   int gpus_per_node = 0;
-  FlopsPerSecond gpu_peak;    // dense BF16 peak per accelerator
+  FlopsPerSecond gpu_peak;     // dense BF16 peak per accelerator
   BytesPerSecond node_network; // scale-out bandwidth per node
   Watts node_power_idle;
   Watts node_power_busy;
-  UsdPerHour node_price; // on-demand, per node (instance) hour
-  Seconds lead_time;     // from asking for capacity to having it, for a tenant arriving from elsewhere
+  UsdPerHour node_price;  // on-demand, per node (instance) hour
+  Seconds lead_time;      // from asking for capacity to having it, for a tenant arriving from elsewhere
   int nodes_per_host = 0; // how many nodes one simulated host stands for (resolved, never 0 after loading)
   SourcePos pos;
 
@@ -33,9 +33,9 @@ struct ClusterSpec {
 };
 
 struct RegionSpec {
-  std::string id;       // "azure/eastus"
-  std::string provider; // "azure"
-  std::string name;     // "eastus"
+  std::string id;                   // "azure/eastus"
+  std::string provider;             // "azure"
+  std::string name;                 // "eastus"
   BytesPerSecond storage_bandwidth; // the regional checkpoint / dataset store, read and write
   std::vector<ClusterSpec> clusters;
   SourcePos pos;

@@ -1,12 +1,12 @@
 #pragma once
 // What the scenario file describes: which platform and workload, where each job starts, how it
 // responds to provider events, and the timed provider events themselves.
+#include "core/input_error.hpp"
+#include "core/units.hpp"
+
 #include <string>
 #include <variant>
 #include <vector>
-
-#include "core/input_error.hpp"
-#include "core/units.hpp"
 
 namespace riftsim {
 

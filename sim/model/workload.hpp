@@ -1,10 +1,10 @@
 #pragma once
 // What the workload file describes: training jobs, independent of where they run.
-#include <string>
-#include <vector>
-
 #include "core/input_error.hpp"
 #include "core/units.hpp"
+
+#include <string>
+#include <vector>
 
 namespace riftsim {
 
@@ -13,7 +13,7 @@ struct JobSpec {
   Flops work;        // total useful training FLOPs (given, or 6·N·D)
   double params = 0; // total parameters; 0 when the file gives only FLOPs and a checkpoint size
   long long gpus = 0;
-  double mfu = 0;    // model FLOPs utilisation: achieved / peak
+  double mfu = 0;              // model FLOPs utilisation: achieved / peak
   Seconds checkpoint_interval; // compute time between two checkpoints
   Bytes checkpoint_size;
   Bytes dataset_size; // 0 = no dataset to move

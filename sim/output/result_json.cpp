@@ -1,21 +1,25 @@
 #include "output/result_json.hpp"
 
-#include <unistd.h>
+#include "core/units.hpp"
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
-
-#include "core/units.hpp"
+#include <unistd.h>
 
 namespace riftsim {
 namespace {
 
 ojson tenure_json(const Tenure& t) {
-  return {{"cluster", t.cluster},          {"provider", t.provider},        {"gpus", t.gpus},
-          {"nodes", t.nodes},              {"node_price_usd_per_h", t.node_price.raw()},
-          {"start_s", t.start.raw()},      {"end_s", t.end.raw()},           {"energy_j", t.energy.raw()}};
+  return {{"cluster", t.cluster},
+          {"provider", t.provider},
+          {"gpus", t.gpus},
+          {"nodes", t.nodes},
+          {"node_price_usd_per_h", t.node_price.raw()},
+          {"start_s", t.start.raw()},
+          {"end_s", t.end.raw()},
+          {"energy_j", t.energy.raw()}};
 }
 
 Tenure tenure_from(const ojson& j) {
@@ -32,8 +36,12 @@ Tenure tenure_from(const ojson& j) {
 }
 
 ojson transfer_json(const TransferRecord& t) {
-  return {{"what", t.what},         {"from_region", t.from_region}, {"to_region", t.to_region},
-          {"bytes", t.bytes.raw()}, {"start_s", t.start.raw()},     {"end_s", t.end.raw()},
+  return {{"what", t.what},
+          {"from_region", t.from_region},
+          {"to_region", t.to_region},
+          {"bytes", t.bytes.raw()},
+          {"start_s", t.start.raw()},
+          {"end_s", t.end.raw()},
           {"egress_usd", t.egress.raw()}};
 }
 

@@ -1,11 +1,10 @@
 #pragma once
 // JSON forms of results. run_result_* is the private exchange format between a `riftsim simulate`
 // child and its parent; summary_json is the public, documented output (docs/outputs.md).
-#include <nlohmann/json.hpp>
-
-#include <string>
-
 #include "engine/run_result.hpp"
+
+#include <nlohmann/json.hpp>
+#include <string>
 
 namespace riftsim {
 

@@ -1,19 +1,22 @@
 #include "output/summary_text.hpp"
 
-#include <fmt/format.h>
+#include "core/units.hpp"
 
 #include <cmath>
-
-#include "core/units.hpp"
+#include <fmt/format.h>
 
 namespace riftsim {
 namespace {
 
-std::string days(double s) { return format_duration(Seconds(s)); }
+std::string days(double s) {
+  return format_duration(Seconds(s));
+}
 
 std::string signed_duration(double s) {
   if (std::fabs(s) < 0.05) return "0";
-  return (s > 0 ? "+" : "-") + format_duration(Seconds(std::fabs(s)));
+  std::string text(1, s > 0 ? '+' : '-');
+  text += format_duration(Seconds(std::fabs(s)));
+  return text;
 }
 
 } // namespace
@@ -40,15 +43,16 @@ std::string summary_text(const ojson& sum) {
     }
     double base = j.at("baseline_wall_time_s");
     double lost = j.at("time_lost_s");
-    out += fmt::format("job {}: finished in {} — {} without provider events: {} {}\n", name, days(wall), days(base),
-                       days(std::fabs(lost)), lost >= 0 ? "lost" : "gained");
+    out += fmt::format("job {}: finished in {} — {} without provider events: {} {}\n", name, days(wall),
+                       days(base), days(std::fabs(lost)), lost >= 0 ? "lost" : "gained");
     out += fmt::format("  ran on: {}\n", route);
     out += "  where the time went (vs. the baseline):\n";
     for (const auto& [part, v] : j.at("time_lost_breakdown_s").items()) {
       double s = v.get<double>();
       if (std::fabs(s) < 0.05) continue;
       std::string note;
-      if (part == "slowdown") note = s < 0 ? "  (faster hardware after the move)" : "  (slower hardware after the move)";
+      if (part == "slowdown")
+        note = s < 0 ? "  (faster hardware after the move)" : "  (slower hardware after the move)";
       out += fmt::format("    {:<18}{:>12}{}\n", part, signed_duration(s), note);
     }
     out += fmt::format("    {:<18}{:>12}\n", "total", signed_duration(lost));
@@ -58,9 +62,9 @@ std::string summary_text(const ojson& sum) {
     if (!j.at("baseline_cost_usd").is_null())
       out += fmt::format("  (baseline {})", format_usd(Usd(j.at("baseline_cost_usd").at("total"))));
     out += "\n";
-    out += fmt::format("  {:.3g} GPU-hours, {:.3g} MWh of IT energy, {} interruption{}\n", j.at("gpu_hours").get<double>(),
-                       j.at("energy_kwh").get<double>() / 1000.0, j.at("interruptions").get<int>(),
-                       j.at("interruptions").get<int>() == 1 ? "" : "s");
+    out += fmt::format("  {:.3g} GPU-hours, {:.3g} MWh of IT energy, {} interruption{}\n",
+                       j.at("gpu_hours").get<double>(), j.at("energy_kwh").get<double>() / 1000.0,
+                       j.at("interruptions").get<int>(), j.at("interruptions").get<int>() == 1 ? "" : "s");
     for (const auto& t : j.at("transfers"))
       out += fmt::format("  moved the {} ({}) {} → {} in {}\n", t.at("what").get<std::string>(),
                          format_bytes(Bytes(t.at("bytes"))), t.at("from_region").get<std::string>(),

@@ -1,7 +1,7 @@
 #pragma once
-#include <string>
-
 #include "output/result_json.hpp"
+
+#include <string>
 
 namespace riftsim {
 

@@ -3,14 +3,14 @@
 // read-only view of the world: they never call SimGrid, never sleep and never move data. The engine's
 // orchestrator carries out what they decide (mechanism apart from policy, as Batsim keeps its
 // scheduler outside the simulator). A new strategy is one class here plus one line in make_strategy.
-#include <memory>
-#include <string>
-#include <vector>
-
 #include "core/units.hpp"
 #include "model/platform.hpp"
 #include "model/scenario.hpp"
 #include "model/workload.hpp"
+
+#include <memory>
+#include <string>
+#include <vector>
 
 namespace riftsim {
 
@@ -29,13 +29,13 @@ struct WorldView {
 struct JobView {
   const JobSpec* job = nullptr;
   const ClusterSpec* current = nullptr; // where it ran when capacity went away
-  Flops remaining;                       // work not yet saved in a checkpoint
+  Flops remaining;                      // work not yet saved in a checkpoint
 };
 
 /// What to do. `target == nullptr` means there is nowhere to go: the job is stranded.
 struct ResponseDecision {
   const ClusterSpec* target = nullptr;
-  Seconds porting; // software porting and validation on the target, once nodes are delivered
+  Seconds porting;    // software porting and validation on the target, once nodes are delivered
   std::string reason; // one line for the log, e.g. "first target with 25000 free GPUs"
 };
 

@@ -1,6 +1,6 @@
-#include <fmt/format.h>
-
 #include "policy/migrate_strategy.hpp"
+
+#include <fmt/format.h>
 
 namespace riftsim {
 
@@ -23,8 +23,9 @@ ResponseDecision MigrateStrategy::on_capacity_loss(const JobView& job, const Wor
       skipped += fmt::format(" {} has {} free GPUs;", t->id, a->free_gpus);
       continue;
     }
-    return {t, porting_, fmt::format("first target in order of preference with {} GPUs free{}", job.job->gpus,
-                                     skipped.empty() ? "" : " (skipped:" + skipped + ")")};
+    return {t, porting_,
+            fmt::format("first target in order of preference with {} GPUs free{}", job.job->gpus,
+                        skipped.empty() ? "" : " (skipped:" + skipped + ")")};
   }
   return {nullptr, Seconds(0), "no target can take the job:" + skipped};
 }

@@ -1,12 +1,11 @@
 // The riftsim binary as users and CI call it: exit codes, messages, and summary.json.
-#include <gtest/gtest.h>
-#include <sys/wait.h>
-
 #include <filesystem>
 #include <fstream>
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
+#include <sys/wait.h>
 
 namespace fs = std::filesystem;
 
@@ -36,14 +35,17 @@ fs::path fresh_dir(const std::string& name) {
 Outcome riftsim(const std::string& args) {
   fs::path tmp = fresh_dir("io");
   fs::create_directories(tmp);
-  std::string cmd = std::string(RIFTSIM_BIN) + " " + args + " >" + (tmp / "out").string() + " 2>" + (tmp / "err").string();
+  std::string cmd =
+      std::string(RIFTSIM_BIN) + " " + args + " >" + (tmp / "out").string() + " 2>" + (tmp / "err").string();
   int status = std::system(cmd.c_str());
   Outcome o{WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(tmp / "out"), slurp(tmp / "err")};
   fs::remove_all(tmp);
   return o;
 }
 
-nlohmann::json summary(const fs::path& dir) { return nlohmann::json::parse(slurp(dir / "summary.json")); }
+nlohmann::json summary(const fs::path& dir) {
+  return nlohmann::json::parse(slurp(dir / "summary.json"));
+}
 
 } // namespace
 
@@ -61,7 +63,8 @@ TEST(Cli, RunWritesASummaryWhoseBreakdownAddsUp) {
   double sum = 0;
   for (const auto& [part, v] : j["time_lost_breakdown_s"].items()) sum += v.get<double>();
   EXPECT_NEAR(sum, j["time_lost_s"].get<double>(), 1e-6);
-  // Slowdown: the remaining 5 h of work took 9000 s on beta instead of 18000 s, and 2 checkpoints instead of 4.
+  // Slowdown: the remaining 5 h of work took 9000 s on beta instead of 18000 s, and 2 checkpoints instead
+  // of 4.
   EXPECT_NEAR(j["time_lost_breakdown_s"]["slowdown"].get<double>(), -9000 - 20, 1e-6);
   EXPECT_EQ(j["interruptions"], 1);
   EXPECT_EQ(j["clusters"], nlohmann::json({"alpha/r1/c1", "beta/r1/c2"}));
@@ -109,7 +112,8 @@ TEST(Cli, BadInputEndsWithExitCode2AndOneLocatedMessage) {
 TEST(Cli, MissingScenarioFileIsBadInput) {
   Outcome o = riftsim("run /nonexistent/scenario.yaml");
   EXPECT_EQ(o.code, 2);
-  EXPECT_NE(o.err.find("/nonexistent/scenario.yaml:1:1: error: cannot open file"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("/nonexistent/scenario.yaml:1:1: error: cannot open file"), std::string::npos)
+      << o.err;
 }
 
 TEST(Cli, UsageErrorsAreExitCode2) {
@@ -129,8 +133,8 @@ TEST(Cli, ValidateChecksFilesWithoutRunning) {
 
 TEST(Cli, FlagshipRunsAndTellsTheStory) {
   fs::path out = fresh_dir("flagship");
-  Outcome o = riftsim("run " + std::string(RIFTSIM_REPO) + "/workloads/scenarios/gpt4-azure-cutoff.yaml --out " +
-                      out.string());
+  Outcome o = riftsim("run " + std::string(RIFTSIM_REPO) +
+                      "/workloads/scenarios/gpt4-azure-cutoff.yaml --out " + out.string());
   ASSERT_EQ(o.code, 0) << o.err;
   auto j = summary(out)["jobs"]["gpt4"];
   EXPECT_EQ(j["clusters"].size(), 2u);

@@ -1,11 +1,10 @@
 // Whole simulations on SimGrid, one per TEST (and so one per process under ctest). Expected values are
 // computed by hand from tests/data/mini-*.yaml; the comments show the arithmetic.
-#include <gtest/gtest.h>
-
-#include <cmath>
-
 #include "config/loaders.hpp"
 #include "engine/run_result.hpp"
+
+#include <cmath>
+#include <gtest/gtest.h>
 
 using namespace riftsim;
 
@@ -59,9 +58,10 @@ TEST(Simulation, FlagshipBaselineMatchesTheAnalyticModelWithGroupedHosts) {
   double checkpoint = spec.checkpoint_size.raw() / in.platform.find_region(c.region)->storage_bandwidth.raw();
   double expected = compute + (segments - 1) * checkpoint;
   EXPECT_NEAR(j.wall().raw(), expected, expected * 1e-3); // the issue asks for 0.1 %
-  EXPECT_NEAR(j.wall().raw(), expected, 1e-3);             // and it is exact
+  EXPECT_NEAR(j.wall().raw(), expected, 1e-3);            // and it is exact
   double nodes = 3125;
-  double energy = nodes * (c.node_power_busy.raw() * compute + c.node_power_idle.raw() * (segments - 1) * checkpoint);
+  double energy =
+      nodes * (c.node_power_busy.raw() * compute + c.node_power_idle.raw() * (segments - 1) * checkpoint);
   EXPECT_NEAR(j.ledger.energy().raw() / energy, 1.0, 1e-9);
 }
 
@@ -74,8 +74,8 @@ TEST(Simulation, CutoffMigrationChargesEachPartOfTheLostTime) {
   EXPECT_NEAR(l.lost(LostPart::Detection).raw(), 600, 1e-6);
   EXPECT_NEAR(l.lost(LostPart::Provisioning).raw(), 86400, 1e-6); // beta's lead time
   EXPECT_NEAR(l.lost(LostPart::Porting).raw(), 3600, 1e-6);
-  EXPECT_NEAR(l.lost(LostPart::Restart).raw(), 10, 1e-6);          // read 100 GB back at 10 GB/s
-  EXPECT_NEAR(l.lost(LostPart::Transfer).raw(), 0, 1e-6);          // hidden behind provisioning
+  EXPECT_NEAR(l.lost(LostPart::Restart).raw(), 10, 1e-6); // read 100 GB back at 10 GB/s
+  EXPECT_NEAR(l.lost(LostPart::Transfer).raw(), 0, 1e-6); // hidden behind provisioning
   EXPECT_NEAR(l.lost(LostPart::FinalCheckpoint).raw(), 0, 1e-6);
   // Resumed at 20000 + 600 + 86400 + 3600 + 10 = 110610 with 5 h of alpha-work left, which beta's
   // GPUs (twice as fast) do in 9000 s, in 3 segments with 2 checkpoints.

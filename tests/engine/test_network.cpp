@@ -1,11 +1,11 @@
 // The platform as SimGrid sees it: routes and WAN transfers, with the network model configured so that
 // S bytes over bandwidth B take S/B + latency, and concurrent transfers share the link fairly.
-#include <gtest/gtest.h>
-#include <simgrid/plugins/energy.h>
-
 #include "config/loaders.hpp"
 #include "engine/platform_builder.hpp"
 #include "engine/wan_transfer.hpp"
+
+#include <gtest/gtest.h>
+#include <simgrid/plugins/energy.h>
 
 using namespace riftsim;
 
@@ -40,7 +40,8 @@ TEST(Network, OneTransferTakesSizeOverBandwidthPlusLatency) {
   EngineFixture f;
   double took = -1;
   sg::spawn("t", f.platform.control, [&] {
-    WanTransfer t("checkpoint", f.platform.regions.at("alpha/r1"), f.platform.regions.at("beta/r1"), Bytes(10e9));
+    WanTransfer t("checkpoint", f.platform.regions.at("alpha/r1"), f.platform.regions.at("beta/r1"),
+                  Bytes(10e9));
     took = t.wait();
   });
   f.engine->run();
@@ -77,7 +78,8 @@ TEST(Network, RoutesCrossTheExpectedLinks) {
             (std::vector<std::string>{"alpha/r1/c1/0/nic_UP", "alpha/r1/c1/uplink", "alpha/r1/storage-net"}));
   // Leaving the region goes through its gateway router, not through the store's own link.
   EXPECT_EQ(route(c1.hosts[0], beta.storage),
-            (std::vector<std::string>{"alpha/r1/c1/0/nic_UP", "alpha/r1/c1/uplink", "alpha-beta", "beta/r1/storage-net"}));
+            (std::vector<std::string>{"alpha/r1/c1/0/nic_UP", "alpha/r1/c1/uplink", "alpha-beta",
+                                      "beta/r1/storage-net"}));
 }
 
 TEST(Network, HostsStandForNodeGroupsWithTheirAggregatePeak) {

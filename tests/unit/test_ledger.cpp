@@ -1,14 +1,14 @@
-#include <gtest/gtest.h>
-
 #include "accounting/ledger.hpp"
+
+#include <gtest/gtest.h>
 
 using namespace riftsim;
 
 namespace {
 // The orchestrator's graph: detection -> provisioning -> porting; transfers after detection (and,
 // for the checkpoint, after the job stopped); restart after porting and both transfers.
-std::vector<Milestone> migration(double t_event, double decided, double provisioned, double ported, double stopped,
-                                 double dataset_done, double checkpoint_done, double resume) {
+std::vector<Milestone> migration(double t_event, double decided, double provisioned, double ported,
+                                 double stopped, double dataset_done, double checkpoint_done, double resume) {
   return {{LostPart::Detection, t_event, decided, {}},
           {LostPart::Provisioning, decided, provisioned, {0}},
           {LostPart::Porting, provisioned, ported, {1}},

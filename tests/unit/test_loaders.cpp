@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "config/loaders.hpp"
+
+#include <gtest/gtest.h>
 
 using namespace riftsim;
 
@@ -67,7 +67,10 @@ TEST(PlatformLoader, LargeClustersGroupNodesIntoHosts) {
 }
 
 TEST(PlatformLoader, UnknownKeyIsReportedAtItsLineAndColumn) {
-  auto e = expect_input_error([] { parse_platform(replace(kCluster, "            price:", "            colour: red\n            price:"), "p.yaml"); });
+  auto e = expect_input_error([] {
+    parse_platform(replace(kCluster, "            price:", "            colour: red\n            price:"),
+                   "p.yaml");
+  });
   EXPECT_EQ(e.pos().file, "p.yaml");
   EXPECT_EQ(e.pos().line, 17);
   EXPECT_EQ(e.pos().column, 13);
@@ -84,7 +87,8 @@ TEST(PlatformLoader, WrongUnitNamesTheValue) {
 TEST(PlatformLoader, RejectsZeroNegativeAndMissing) {
   expect_input_error([] { parse_platform(replace(kCluster, "nodes: 10", "nodes: 0"), "p.yaml"); });
   expect_input_error([] { parse_platform(replace(kCluster, "10GB/s", "-10GB/s"), "p.yaml"); });
-  auto e = expect_input_error([] { parse_platform(replace(kCluster, "            price: $10/h\n", ""), "p.yaml"); });
+  auto e = expect_input_error(
+      [] { parse_platform(replace(kCluster, "            price: $10/h\n", ""), "p.yaml"); });
   EXPECT_NE(e.message().find("missing required key 'price'"), std::string::npos) << e.what();
 }
 
@@ -113,7 +117,7 @@ jobs:
 )",
                                   "w.yaml");
   const JobSpec& j = w.jobs.at(0);
-  EXPECT_DOUBLE_EQ(j.work.raw(), 6 * 70e9 * 2e12);    // 6·N·D
+  EXPECT_DOUBLE_EQ(j.work.raw(), 6 * 70e9 * 2e12);      // 6·N·D
   EXPECT_DOUBLE_EQ(j.checkpoint_size.raw(), 16 * 70e9); // 16 bytes per parameter by default
   EXPECT_DOUBLE_EQ(j.mfu, 0.4);
   EXPECT_DOUBLE_EQ(j.dataset_size.raw(), 0);
@@ -121,9 +125,10 @@ jobs:
 
 TEST(WorkloadLoader, FlopsAndTokensTogetherIsAnError) {
   expect_input_error([] {
-    parse_workload("jobs:\n  j:\n    flops: 1e20\n    tokens: 1T\n    params: 1e9\n    gpus: 8\n    mfu: 0.4\n"
-                   "    checkpoint_interval: 1h\n",
-                   "w.yaml");
+    parse_workload(
+        "jobs:\n  j:\n    flops: 1e20\n    tokens: 1T\n    params: 1e9\n    gpus: 8\n    mfu: 0.4\n"
+        "    checkpoint_interval: 1h\n",
+        "w.yaml");
   });
 }
 

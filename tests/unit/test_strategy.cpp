@@ -1,7 +1,7 @@
-#include <gtest/gtest.h>
-
 #include "config/loaders.hpp"
 #include "policy/migrate_strategy.hpp"
+
+#include <gtest/gtest.h>
 
 using namespace riftsim;
 

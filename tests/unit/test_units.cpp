@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "core/units.hpp"
+
+#include <gtest/gtest.h>
 
 using namespace riftsim;
 

@@ -1,0 +1,47 @@
+// Benchmarks of whole riftsim runs. A run is child processes (one SimGrid engine each), so each
+// iteration starts the real binary, as a user would, and the time includes the baseline run.
+#include "config/loaders.hpp"
+
+#include <benchmark/benchmark.h>
+#include <cstdlib>
+#include <string>
+#include <sys/resource.h>
+#include <sys/wait.h>
+
+namespace {
+
+const std::string kRepo = RIFTSIM_REPO;
+
+void run_or_skip(benchmark::State& state, const std::string& args) {
+  std::string cmd = std::string(RIFTSIM_BIN) + " " + args + " >/dev/null 2>&1";
+  for (auto _ : state) {
+    int status = std::system(cmd.c_str());
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+      state.SkipWithError(("failed: " + cmd).c_str());
+      return;
+    }
+  }
+  struct rusage ru {};
+  ::getrusage(RUSAGE_CHILDREN, &ru);
+  state.counters["max_child_rss_MB"] = static_cast<double>(ru.ru_maxrss) / 1024.0;
+}
+
+/// Target: under 1 s on the 2-core machine, Release (issue: foundation).
+void BM_FlagshipRun(benchmark::State& state) {
+  run_or_skip(state, "run " + kRepo +
+                         "/workloads/scenarios/gpt4-azure-cutoff.yaml --quiet --out /tmp/riftsim-bench");
+}
+BENCHMARK(BM_FlagshipRun)->Unit(benchmark::kMillisecond)->Iterations(5)->UseRealTime();
+
+/// Loading and checking the three flagship files, in process.
+void BM_LoadFlagshipInputs(benchmark::State& state) {
+  for (auto _ : state) {
+    riftsim::Inputs in = riftsim::load_inputs(kRepo + "/workloads/scenarios/gpt4-azure-cutoff.yaml");
+    benchmark::DoNotOptimize(in);
+  }
+}
+BENCHMARK(BM_LoadFlagshipInputs)->Unit(benchmark::kMillisecond);
+
+} // namespace
+
+BENCHMARK_MAIN();

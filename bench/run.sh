@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs the benchmarks and checks them against their targets. Usage: bench/run.sh [BUILD_DIR]
+# Exit 1 if a target is missed. Targets are for a Release build on the project's 2-core machine.
+set -euo pipefail
+build=${1:-build}
+out=$(mktemp)
+"$build/bench/bench_riftsim" --benchmark_format=json --benchmark_out="$out" --benchmark_out_format=json >/dev/null
+"$build/bench/bench_riftsim" --benchmark_format=console 2>/dev/null | sed -n '/^BM_/p' || true
+/usr/bin/python3 - "$out" <<'PY'
+import json, sys
+targets_ms = {"BM_FlagshipRun": 1000.0}   # name prefix -> maximum real time per iteration
+data = json.load(open(sys.argv[1]))
+failed = False
+for b in data["benchmarks"]:
+    for prefix, limit in targets_ms.items():
+        if b["name"].startswith(prefix):
+            t = b["real_time"] if b["time_unit"] == "ms" else b["real_time"] / 1e6
+            ok = t <= limit
+            failed |= not ok
+            print(f"{'PASS' if ok else 'FAIL'} {b['name']}: {t:.0f} ms (target < {limit:.0f} ms)")
+sys.exit(1 if failed else 0)
+PY
