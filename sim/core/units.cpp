@@ -238,4 +238,24 @@ std::string format_usd(Usd u) {
   return fmt::format("${:.2f}", v);
 }
 
+std::string format_si(double value, const std::string& unit) {
+  const char* prefixes[] = {"", "k", "M", "G", "T", "P"};
+  int i = 0;
+  while (std::fabs(value) >= 1000 && i < 5) {
+    value /= 1000;
+    ++i;
+  }
+  return fmt::format("{:.3g} {}{}", value, prefixes[i], unit);
+}
+
+std::string format_count(double value) {
+  const char* suffixes[] = {"", "k", "M", "B", "T"};
+  int i = 0;
+  while (std::fabs(value) >= 1000 && i < 4) {
+    value /= 1000;
+    ++i;
+  }
+  return fmt::format("{:.3g}{}", value, suffixes[i]);
+}
+
 } // namespace riftsim

@@ -91,5 +91,7 @@ std::string format_duration(Seconds s);         // "93.8 d", "4.2 h", "12 min", 
 std::string format_bytes(Bytes b);              // "28.8 TB"
 std::string format_bandwidth(BytesPerSecond r); // "100 Gbps"
 std::string format_usd(Usd u);                  // "$512.3M"
+std::string format_si(double value, const std::string& unit); // (41.9e9, "Wh") -> "41.9 GWh"
+std::string format_count(double value);                       // 61.7e6 -> "61.7M"
 
 } // namespace riftsim

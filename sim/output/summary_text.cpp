@@ -62,9 +62,9 @@ std::string summary_text(const ojson& sum) {
     if (!j.at("baseline_cost_usd").is_null())
       out += fmt::format("  (baseline {})", format_usd(Usd(j.at("baseline_cost_usd").at("total"))));
     out += "\n";
-    out += fmt::format("  {:.3g} GPU-hours, {:.3g} MWh of IT energy, {} interruption{}\n",
-                       j.at("gpu_hours").get<double>(), j.at("energy_kwh").get<double>() / 1000.0,
-                       j.at("interruptions").get<int>(), j.at("interruptions").get<int>() == 1 ? "" : "s");
+    out += fmt::format("  {}, {} of IT energy, {} interruption{}\n", format_count(j.at("gpu_hours")) + " GPU-hours",
+                       format_si(j.at("energy_kwh").get<double>() * 1000.0, "Wh"), j.at("interruptions").get<int>(),
+                       j.at("interruptions").get<int>() == 1 ? "" : "s");
     for (const auto& t : j.at("transfers"))
       out += fmt::format("  moved the {} ({}) {} → {} in {}\n", t.at("what").get<std::string>(),
                          format_bytes(Bytes(t.at("bytes"))), t.at("from_region").get<std::string>(),

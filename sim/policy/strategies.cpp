@@ -16,18 +16,18 @@ ResponseDecision MigrateStrategy::on_capacity_loss(const JobView& job, const Wor
     const ClusterAvailability* a = world.find(t->id);
     if (t == job.current || !a) continue;
     if (a->cut_off) {
-      skipped += fmt::format(" {} is cut off;", t->id);
+      skipped += fmt::format("{}{} is cut off", skipped.empty() ? "" : "; ", t->id);
       continue;
     }
     if (a->free_gpus < job.job->gpus) {
-      skipped += fmt::format(" {} has {} free GPUs;", t->id, a->free_gpus);
+      skipped += fmt::format("{}{} has {} free GPUs", skipped.empty() ? "" : "; ", t->id, a->free_gpus);
       continue;
     }
     return {t, porting_,
             fmt::format("first target in order of preference with {} GPUs free{}", job.job->gpus,
-                        skipped.empty() ? "" : " (skipped:" + skipped + ")")};
+                        skipped.empty() ? "" : " (skipped: " + skipped + ")")};
   }
-  return {nullptr, Seconds(0), "no target can take the job:" + skipped};
+  return {nullptr, Seconds(0), "no target can take the job: " + (skipped.empty() ? "none listed" : skipped)};
 }
 
 std::unique_ptr<ResponseStrategy> make_strategy(const ResponseSpec& spec, const PlatformSpec& platform) {
