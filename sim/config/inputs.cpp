@@ -43,6 +43,12 @@ void check_inputs(const Inputs& in) {
     if (!placed)
       throw InputError(job.pos, "job '" + job.name + "' has no placement in scenario " + in.scenario.file);
   }
+  for (const auto& e : in.scenario.expectations) {
+    if (e.path.size() >= 2 && e.path[0] == "jobs" && !in.workload.find_job(e.path[1]))
+      throw InputError(e.pos, "expectation '" + e.text + "' names job '" + e.path[1] + "', which is not in the workload");
+    if (e.path.empty() || e.path[0] != "jobs")
+      throw InputError(e.pos, "expectation '" + e.text + "' must name a field under 'jobs.<job>.' of summary.json");
+  }
   for (const auto& te : in.scenario.events) {
     std::visit(
         [&](const auto& e) {

@@ -11,7 +11,7 @@ namespace riftsim {
 /// storage after each, and a stop when hosts are lost or a halt is requested.
 class JobRunner {
 public:
-  JobRunner(JobRuntime& job, BuiltPlatform& platform) : job_(job), platform_(platform) {}
+  explicit JobRunner(JobRuntime& job) : job_(job) {}
   void operator()();
 
 private:
@@ -20,10 +20,11 @@ private:
   bool write_checkpoint(bool final);
   bool halt();
   void lose_uncommitted(double extra_wasted);
+  void release_hosts();
 
   JobRuntime& job_;
-  BuiltPlatform& platform_;
-  double pending_ = 0; // compute seconds whose work is not yet in a checkpoint
+  double pending_ = 0;            // compute seconds whose work is not yet in a checkpoint
+  size_t first_pending_span_ = 0; // log spans since the last checkpoint (relabelled if lost)
 };
 
 /// Carries out the job's response strategy when its provider takes capacity away: decides, provisions,
@@ -37,6 +38,7 @@ private:
   void respond(const CutoffEvent& event, bool with_notice, std::optional<JobStoppedMsg> already_stopped);
   std::optional<JobStoppedMsg> wait_for_stop(); // nullopt: the job finished instead
   WorldView world_view() const;
+  void log_transfer_start(const TransferRecord& r);
 
   JobRuntime& job_;
   BuiltPlatform& platform_;
@@ -45,8 +47,9 @@ private:
 /// Plays the scenario's provider events at their times: notices, and cutoffs that turn hosts off.
 class ProviderTimeline {
 public:
-  ProviderTimeline(std::vector<TimedEvent> events, std::vector<JobRuntime*> jobs, BuiltPlatform& platform)
-      : events_(std::move(events)), jobs_(std::move(jobs)), platform_(platform) {}
+  ProviderTimeline(std::vector<TimedEvent> events, std::vector<JobRuntime*> jobs, BuiltPlatform& platform,
+                   RunLog& log)
+      : events_(std::move(events)), jobs_(std::move(jobs)), platform_(platform), log_(log) {}
   void operator()();
 
 private:
@@ -55,6 +58,7 @@ private:
   std::vector<TimedEvent> events_;
   std::vector<JobRuntime*> jobs_;
   BuiltPlatform& platform_;
+  RunLog& log_;
 };
 
 } // namespace riftsim

@@ -32,7 +32,7 @@ std::optional<Allocation> allocate(ClusterRuntime& cluster, long long gpus, doub
   return a;
 }
 
-void release(Allocation& a, double now, JobLedger& ledger) {
+void release(Allocation& a, double now, JobLedger& ledger, RunLog& log, const std::string& job) {
   if (a.empty()) return;
   const ClusterSpec& c = *a.cluster->spec;
   double nodes = 0;
@@ -56,11 +56,17 @@ void release(Allocation& a, double now, JobLedger& ledger) {
   t.end = Seconds(now);
   t.energy = Joules(energy);
   ledger.tenures.push_back(t);
+  log.span(true, c.provider, SpanKind::Tenure, a.since, now, job + " on " + c.id);
   a = Allocation{};
 }
 
 FlopsPerSecond JobRuntime::rate() const {
   return current->spec->gpu_peak * (static_cast<double>(spec->gpus) * spec->mfu);
+}
+
+void JobRuntime::event(EventKind kind, std::string detail, double progress) {
+  log->event(sg4::Engine::get_clock(), kind, spec->name, current->spec->provider, current->spec->id, std::move(detail),
+             progress);
 }
 
 bool JobRuntime::affected_by(const ProviderScope& scope) const {

@@ -34,6 +34,11 @@ std::optional<JobStoppedMsg> MigrationOrchestrator::wait_for_stop() {
   }
 }
 
+void MigrationOrchestrator::log_transfer_start(const TransferRecord& r) {
+  job_.log->event(r.start.raw(), EventKind::TransferStart, job_.spec->name, job_.current->spec->provider, r.from_region,
+                  fmt::format("{} {} to {}", format_bytes(r.bytes), r.what, r.to_region));
+}
+
 WorldView MigrationOrchestrator::world_view() const {
   WorldView v;
   v.now = Seconds(sg4::Engine::get_clock());
@@ -52,6 +57,7 @@ void MigrationOrchestrator::respond(const CutoffEvent& event, bool with_notice,
   ResponseDecision d = job_.strategy->on_capacity_loss(view, world_view());
   if (!d.target) {
     spdlog::warn("{}: {} ({})", name, d.reason, job_.strategy->name());
+    job_.event(EventKind::Decision, job_.strategy->name() + ": " + d.reason);
     if (already_stopped || wait_for_stop()) job_.to_runner.push(AbortMsg{});
     return;
   }
@@ -61,10 +67,14 @@ void MigrationOrchestrator::respond(const CutoffEvent& event, bool with_notice,
   double ported_at = provisioned_at + d.porting.raw();
   spdlog::info("{}: {} to {}: {}; nodes in {}, software ported in {} more", name, job_.strategy->name(),
                d.target->id, d.reason, format_duration(d.target->lead_time), format_duration(d.porting));
+  job_.event(EventKind::Decision, job_.strategy->name() + " to " + d.target->id + ": " + d.reason);
+  job_.log->span(false, name, SpanKind::Detection, t_event, t_decided);
 
   std::optional<WanTransfer> dataset;
-  if (job_.spec->dataset_size.raw() > 0 && job_.dataset_region != &to)
+  if (job_.spec->dataset_size.raw() > 0 && job_.dataset_region != &to) {
     dataset.emplace("dataset", *job_.dataset_region, to, job_.spec->dataset_size);
+    log_transfer_start(dataset->record());
+  }
 
   if (with_notice && !already_stopped) {
     // Keep training on the old provider until the move is ready or the final checkpoint must start
@@ -93,12 +103,15 @@ void MigrationOrchestrator::respond(const CutoffEvent& event, bool with_notice,
 
   std::optional<WanTransfer> checkpoint;
   bool has_checkpoint = job_.committed > 0;
-  if (has_checkpoint && job_.checkpoint_region != &to)
+  if (has_checkpoint && job_.checkpoint_region != &to) {
     checkpoint.emplace("checkpoint", *job_.checkpoint_region, to, job_.spec->checkpoint_size);
+    log_transfer_start(checkpoint->record());
+  }
   double dataset_done = dataset ? dataset->wait() : t_decided;
   double checkpoint_done = checkpoint ? checkpoint->wait() : stopped.time;
   if (sg4::Engine::get_clock() < ported_at) sg4::this_actor::sleep_until(ported_at);
 
+  double restart_from = sg4::Engine::get_clock();
   if (has_checkpoint) {
     sg4::IoPtr read =
         to.disk->io_init(static_cast<sg_size_t>(job_.spec->checkpoint_size.raw()), sg4::Io::OpType::READ);
@@ -124,8 +137,21 @@ void MigrationOrchestrator::respond(const CutoffEvent& event, bool with_notice,
   steps.push_back({LostPart::Restart, 0, t_resume, {2, 4, 5}});                 // 6 read it back
   charge_critical_path(steps, 6, stopped.time, job_.ledger);
 
-  for (auto* t : {dataset ? &*dataset : nullptr, checkpoint ? &*checkpoint : nullptr})
-    if (t) job_.ledger.transfers.push_back(t->record());
+  RunLog& log = *job_.log;
+  for (auto* t : {dataset ? &*dataset : nullptr, checkpoint ? &*checkpoint : nullptr}) {
+    if (!t) continue;
+    const TransferRecord& r = t->record();
+    job_.ledger.transfers.push_back(r);
+    log.event(r.end.raw(), EventKind::TransferEnd, name, to.provider->name, r.to_region,
+              fmt::format("{} {} from {}", format_bytes(r.bytes), r.what, r.from_region));
+    log.span(false, name, SpanKind::Transfer, r.start.raw(), r.end.raw(), r.what + " " + r.from_region + " → " + r.to_region);
+  }
+  log.event(provisioned_at, EventKind::CapacityGranted, name, d.target->provider, d.target->id,
+            fmt::format("{} GPUs", job_.spec->gpus));
+  log.event(ported_at, EventKind::Ported, name, d.target->provider, d.target->id);
+  log.span(false, name, SpanKind::Provisioning, t_decided, provisioned_at, d.target->id);
+  log.span(false, name, SpanKind::Porting, provisioned_at, ported_at, d.target->id);
+  log.span(false, name, SpanKind::Restart, restart_from, t_resume, d.target->id);
   job_.alloc = *alloc;
   job_.current = &target;
   job_.checkpoint_region = &to;

@@ -2,6 +2,7 @@
 // What one simulation returns: per job, its status and its ledger. No SimGrid types, so that the CLI,
 // the output writers and the tests can use it without the engine's headers.
 #include "accounting/ledger.hpp"
+#include "accounting/run_log.hpp"
 
 #include <cstdint>
 #include <string>
@@ -27,6 +28,7 @@ struct RunResult {
   bool with_events = true;
   Seconds simulated_end;
   std::vector<JobResult> jobs;
+  RunLog log; // events and spans, for events.csv and trace.json
   const JobResult* find(const std::string& job) const;
 };
 
@@ -35,6 +37,7 @@ struct SimOptions {
   bool with_events = true; // false = the baseline: the same scenario without provider events
   std::uint64_t seed = 1;
   std::string log_level = "info";
+  bool progress = false; // a progress line on stderr (only for runs longer than ~2 s)
 };
 
 struct Inputs;

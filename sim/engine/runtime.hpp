@@ -3,6 +3,7 @@
 // process, so plain shared objects are safe; Inbox gives them blocking, zero-time message passing.
 #include "accounting/ledger.hpp"
 #include "engine/platform_builder.hpp"
+#include "engine/progress.hpp"
 #include "engine/run_result.hpp"
 #include "model/scenario.hpp"
 #include "model/workload.hpp"
@@ -60,7 +61,7 @@ struct Allocation {
 /// in the past (capacity delivered while the job was still elsewhere): the hosts were idle since then.
 std::optional<Allocation> allocate(ClusterRuntime& cluster, long long gpus, double since);
 /// Gives the hosts back and records the tenure (node-hours, price, energy) in the ledger.
-void release(Allocation& alloc, double now, JobLedger& ledger);
+void release(Allocation& alloc, double now, JobLedger& ledger, RunLog& log, const std::string& job);
 
 enum class StopReason { HostsLost, Halt };
 enum class JobActivity { Idle, Computing, Checkpointing };
@@ -93,6 +94,8 @@ struct JobRuntime {
   double progress = 0;  // FLOPs done
   double committed = 0; // FLOPs saved in the latest checkpoint
   JobLedger ledger;
+  RunLog* log = nullptr;          // shared by every actor of the run
+  ProgressLine* progress_line = nullptr; // shared too
   JobStatus status = JobStatus::Finished;
   double start = 0;
   double end = 0;
@@ -110,6 +113,9 @@ struct JobRuntime {
   int epoch = 0; // bumped at each resume, so stale timers of an earlier migration do nothing
 
   FlopsPerSecond rate() const;
+  double saved_fraction() const { return committed / spec->work.raw(); }
+  /// Records an event of this job at the current simulated time, on the cluster it is on.
+  void event(EventKind kind, std::string detail = {}, double progress = -1);
   bool affected_by(const ProviderScope& scope) const;
   /// The hosts under the job went off: whatever is in flight is lost.
   void hosts_lost();

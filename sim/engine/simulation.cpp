@@ -2,6 +2,7 @@
 #include "engine/actors.hpp"
 #include "engine/sim_log.hpp"
 
+#include <algorithm>
 #include <deque>
 #include <simgrid/plugins/energy.h>
 #include <spdlog/spdlog.h>
@@ -33,6 +34,8 @@ RunResult simulate(const Inputs& in, const SimOptions& opt, int* argc, char** ar
   sg_host_energy_plugin_init();
   BuiltPlatform platform = build_platform(in.platform);
 
+  RunLog log;
+  ProgressLine progress(opt.progress);
   std::deque<JobRuntime> jobs; // deque: actors hold references, which must not move
   std::vector<JobRuntime*> job_ptrs;
   for (const auto& pl : in.scenario.placements) {
@@ -49,23 +52,34 @@ RunResult simulate(const Inputs& in, const SimOptions& opt, int* argc, char** ar
                                    " GPUs next to the other jobs placed there");
     j.alloc = *alloc;
     j.ledger.clusters.push_back(pl.cluster);
+    j.log = &log;
+    j.progress_line = &progress;
     job_ptrs.push_back(&j);
   }
   for (JobRuntime* j : job_ptrs) {
-    sg::spawn(j->spec->name + "-runner", platform.control, JobRunner(*j, platform));
+    sg::spawn(j->spec->name + "-runner", platform.control, JobRunner(*j));
     sg::spawn(j->spec->name + "-orchestrator", platform.control, MigrationOrchestrator(*j, platform));
   }
   if (opt.with_events && !in.scenario.events.empty())
-    sg::spawn("provider-timeline", platform.control, ProviderTimeline(in.scenario.events, job_ptrs, platform))
+    sg::spawn("provider-timeline", platform.control, ProviderTimeline(in.scenario.events, job_ptrs, platform, log))
         ->daemonize();
 
   engine.run();
+  progress.finish();
 
   RunResult r;
   r.scenario = in.scenario.name;
   r.seed = opt.seed;
   r.with_events = opt.with_events;
   r.simulated_end = Seconds(sg4::Engine::get_clock());
+  // A cut-off provider stays cut off to the end of the run (no restore event yet).
+  for (const auto& e : log.events)
+    if (e.kind == EventKind::Cutoff)
+      log.span(true, e.provider, SpanKind::CutOff, e.time, r.simulated_end.raw(),
+               e.cluster.empty() ? "all regions" : e.cluster);
+  std::stable_sort(log.events.begin(), log.events.end(),
+                   [](const EventRecord& a, const EventRecord& b) { return a.time < b.time; });
+  r.log = std::move(log);
   for (JobRuntime* j : job_ptrs) {
     JobResult jr;
     jr.name = j->spec->name;

@@ -24,6 +24,8 @@ void ProviderTimeline::operator()() {
     if (a.is_notice) {
       spdlog::warn("{} gives notice: compute cut off in {}", a.event->scope.str(),
                    format_duration(a.event->notice));
+      log_.event(a.time, EventKind::Notice, "", a.event->scope.provider, a.event->scope.region,
+                 "cutoff in " + format_duration(a.event->notice));
       for (JobRuntime* j : jobs_) j->to_orchestrator.push(NoticeMsg{*a.event});
     } else {
       cutoff(*a.event);
@@ -33,6 +35,7 @@ void ProviderTimeline::operator()() {
 
 void ProviderTimeline::cutoff(const CutoffEvent& e) {
   spdlog::warn("{} cuts off the tenant's compute", e.scope.str());
+  log_.event(e.at.raw(), EventKind::Cutoff, "", e.scope.provider, e.scope.region, "compute cut off");
   for (auto& [id, c] : platform_.clusters) {
     if (!e.scope.covers_region(c.spec->region, c.spec->provider)) continue;
     c.cut_off = true;

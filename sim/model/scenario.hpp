@@ -3,6 +3,7 @@
 // responds to provider events, and the timed provider events themselves.
 #include "core/input_error.hpp"
 #include "core/units.hpp"
+#include "model/expectation.hpp"
 
 #include <string>
 #include <variant>
@@ -60,6 +61,7 @@ struct ScenarioSpec {
   std::string workload_file; // resolved path
   std::vector<PlacementSpec> placements;
   std::vector<TimedEvent> events;
+  std::vector<Expectation> expectations; // checked against summary.json after the run
 };
 
 } // namespace riftsim

@@ -86,11 +86,18 @@ ojson run_result_to_json(const RunResult& r) {
                     {"tenures", tenures},
                     {"transfers", transfers}});
   }
+  ojson events = ojson::array(), spans = ojson::array();
+  for (const auto& e : r.log.events)
+    events.push_back({e.time, static_cast<int>(e.kind), e.job, e.provider, e.cluster, e.progress, e.detail});
+  for (const auto& s : r.log.spans)
+    spans.push_back({s.provider_track, s.track, static_cast<int>(s.kind), s.start, s.end, s.detail});
   return {{"scenario", r.scenario},
           {"seed", r.seed},
           {"with_events", r.with_events},
           {"simulated_end_s", r.simulated_end.raw()},
-          {"jobs", jobs}};
+          {"jobs", jobs},
+          {"events", events},
+          {"spans", spans}};
 }
 
 RunResult run_result_from_json(const ojson& j) {
@@ -115,6 +122,10 @@ RunResult run_result_from_json(const ojson& j) {
     for (const auto& t : jj.at("transfers")) l.transfers.push_back(transfer_from(t));
     r.jobs.push_back(std::move(jr));
   }
+  for (const auto& e : j.at("events"))
+    r.log.events.push_back({e[0], static_cast<EventKind>(e[1].get<int>()), e[2], e[3], e[4], e[5], e[6]});
+  for (const auto& s : j.at("spans"))
+    r.log.spans.push_back({s[0], s[1], static_cast<SpanKind>(s[2].get<int>()), s[3], s[4], s[5]});
   return r;
 }
 

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <sys/wait.h>
 
@@ -32,16 +33,19 @@ fs::path fresh_dir(const std::string& name) {
   return d;
 }
 
-Outcome riftsim(const std::string& args) {
+/// Runs riftsim with `args` in directory `cwd`, capturing its exit code and both streams.
+Outcome riftsim_in(const std::string& cwd, const std::string& args) {
   fs::path tmp = fresh_dir("io");
   fs::create_directories(tmp);
-  std::string cmd =
-      std::string(RIFTSIM_BIN) + " " + args + " >" + (tmp / "out").string() + " 2>" + (tmp / "err").string();
+  std::string cmd = "cd '" + cwd + "' && " + std::string(RIFTSIM_BIN) + " " + args + " >" + (tmp / "out").string() +
+                    " 2>" + (tmp / "err").string();
   int status = std::system(cmd.c_str());
   Outcome o{WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(tmp / "out"), slurp(tmp / "err")};
   fs::remove_all(tmp);
   return o;
 }
+
+Outcome riftsim(const std::string& args) { return riftsim_in(fs::current_path().string(), args); }
 
 nlohmann::json summary(const fs::path& dir) {
   return nlohmann::json::parse(slurp(dir / "summary.json"));
@@ -141,5 +145,117 @@ TEST(Cli, FlagshipRunsAndTellsTheStory) {
   double lost_days = j["time_lost_s"].get<double>() / 86400;
   EXPECT_GT(lost_days, 28); // 21 d provisioning + 7 d porting at least
   EXPECT_LT(lost_days, 30);
+  fs::remove_all(out);
+}
+
+namespace {
+const std::string kGolden = std::string(RIFTSIM_REPO) + "/tests/golden";
+
+/// Runs a scenario from tests/data (so that paths in the results are the same as in the goldens).
+Outcome run_in_data(const std::string& args) { return riftsim_in(kData, args); }
+} // namespace
+
+TEST(Golden, EveryOutputFileMatchesItsGoldenCopy) {
+  for (const char* scenario : {"mini-cutoff", "mini-notice"}) {
+    SCOPED_TRACE(scenario);
+    fs::path out = fresh_dir(std::string("golden-") + scenario);
+    ASSERT_EQ(run_in_data(std::string("run ") + scenario + ".yaml --quiet --out " + out.string()).code, 0);
+    Outcome c = riftsim("check " + out.string() + " --golden " + kGolden + "/" + scenario + " --rtol 1e-9");
+    EXPECT_EQ(c.code, 0) << c.out << c.err;
+    EXPECT_NE(c.out.find("same in 3 file(s)"), std::string::npos) << c.out;
+    fs::remove_all(out);
+  }
+}
+
+TEST(Golden, CheckListsEveryChangedFieldAndWritesJUnit) {
+  fs::path changed = fresh_dir("changed");
+  fs::copy(kGolden + "/mini-cutoff", changed, fs::copy_options::recursive);
+  auto s = summary(changed);
+  s["jobs"]["train"]["time_lost_s"] = 99999.0;
+  s["jobs"]["train"]["cost_usd"]["egress"] = 16.0;
+  std::ofstream(changed / "summary.json") << s.dump(2);
+  fs::path junit = changed / "junit.xml";
+  Outcome o = riftsim("check " + changed.string() + " --golden " + kGolden + "/mini-cutoff --junit " + junit.string());
+  EXPECT_EQ(o.code, 1);
+  EXPECT_NE(o.out.find("summary.json: jobs.train.time_lost_s: 99999.0 != 83540.0 (golden)"), std::string::npos)
+      << o.out;
+  EXPECT_NE(o.out.find("jobs.train.cost_usd.egress"), std::string::npos) << o.out;
+  std::string xml = slurp(junit);
+  EXPECT_NE(xml.find("<testsuite name=\"riftsim check\" tests=\"3\" failures=\"1\">"), std::string::npos) << xml;
+  // Well-formed XML, checked by a real parser.
+  std::string cmd = "/usr/bin/python3 -c 'import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])' " +
+                    junit.string();
+  EXPECT_EQ(std::system(cmd.c_str()), 0);
+  // Within a loose tolerance the same change passes.
+  EXPECT_EQ(riftsim("check " + changed.string() + " --golden " + kGolden + "/mini-cutoff --rtol 0.5").code, 0);
+  fs::remove_all(changed);
+}
+
+TEST(Golden, CheckOnAMissingDirectoryIsBadInput) {
+  EXPECT_EQ(riftsim("check /nonexistent --golden " + kGolden + "/mini-cutoff").code, 2);
+}
+
+TEST(Expectations, AFailingExpectationGivesExitCode1AndTheActualValue) {
+  fs::path out = fresh_dir("expect");
+  Outcome o = riftsim("run " + kData + "/mini-expect.yaml --quiet --out " + out.string());
+  EXPECT_EQ(o.code, 1);
+  EXPECT_NE(o.out.find("FAIL  jobs.train.time_lost_s < 20h  (actual 83540 s = 23.2 h)"), std::string::npos) << o.out;
+  EXPECT_EQ(o.out.find("pass"), std::string::npos) << "quiet lists only failures";
+  auto e = summary(out)["expectations"];
+  ASSERT_EQ(e.size(), 3u);
+  EXPECT_EQ(e[0]["passed"], true);
+  EXPECT_EQ(e[1]["passed"], true);
+  EXPECT_EQ(e[2]["passed"], false);
+  EXPECT_NEAR(e[2]["actual"].get<double>(), 83540, 1e-6);
+  fs::remove_all(out);
+}
+
+TEST(Expectations, AnExpectationOnAnUnknownJobIsBadInput) {
+  fs::path dir = fresh_dir("expect-bad");
+  fs::create_directories(dir);
+  std::string text = slurp(kData + "/mini-expect.yaml");
+  text.replace(text.find("jobs.train.time_lost_s < 30d"), 28, "jobs.nope.time_lost_s < 30d");
+  for (const char* f : {"mini-platform.yaml", "mini-workload.yaml"}) fs::copy(kData + "/" + f, dir / f);
+  std::ofstream(dir / "s.yaml") << text;
+  Outcome o = riftsim("validate " + (dir / "s.yaml").string());
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.err.find("s.yaml:16:5: error: expectation"), std::string::npos) << o.err;
+  fs::remove_all(dir);
+}
+
+TEST(Timeline, EventsCsvAndTraceJsonDescribeTheRun) {
+  fs::path out = fresh_dir("timeline");
+  ASSERT_EQ(riftsim("run " + kData + "/mini-cutoff.yaml --quiet --out " + out.string()).code, 0);
+  std::string csv = slurp(out / "events.csv");
+  EXPECT_EQ(csv.substr(0, csv.find('\n')), "time_s,job,provider,cluster,event,progress,detail");
+  for (const char* ev : {",start,", ",checkpoint,", ",cutoff,", ",hosts_lost,", ",decision,", ",transfer_start,",
+                         ",transfer_end,", ",capacity_granted,", ",ported,", ",resume,", ",finish,"})
+    EXPECT_NE(csv.find(ev), std::string::npos) << ev;
+  auto trace = nlohmann::json::parse(slurp(out / "trace.json"));
+  std::set<std::string> spans;
+  std::set<std::string> threads;
+  for (const auto& e : trace["traceEvents"]) {
+    if (e["ph"] == "X") spans.insert(e["name"].get<std::string>());
+    if (e["ph"] == "M" && e["name"] == "thread_name") threads.insert(e["args"]["name"].get<std::string>());
+  }
+  for (const char* s : {"compute", "lost compute", "checkpoint", "detection", "provisioning", "porting", "transfer",
+                        "restart", "cut off", "tenure"})
+    EXPECT_TRUE(spans.count(s)) << s;
+  EXPECT_EQ(threads, (std::set<std::string>{"train", "alpha", "beta"})); // a track per job and per provider
+  fs::remove_all(out);
+}
+
+TEST(Plot, RunWithPlotWritesNonEmptyFigures) {
+  fs::path out = fresh_dir("plot");
+  Outcome o = riftsim("run " + kData + "/mini-cutoff.yaml --quiet --plot --out " + out.string());
+  ASSERT_EQ(o.code, 0) << o.err;
+  for (const char* fig : {"progress", "waterfall", "cost"})
+    for (const char* ext : {".png", ".svg"}) {
+      fs::path f = out / (std::string(fig) + ext);
+      ASSERT_TRUE(fs::exists(f)) << f;
+      EXPECT_GT(fs::file_size(f), 5000u) << f;
+    }
+  std::string png = slurp(out / "progress.png");
+  EXPECT_EQ(png.substr(1, 3), "PNG");
   fs::remove_all(out);
 }

@@ -1,0 +1,49 @@
+#pragma once
+// The riftsim commands. Each returns the process exit code (see exit codes below) and throws
+// InputError for bad input, which main() turns into one located message and exit code 2.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace riftsim {
+
+constexpr int kExitOk = 0;
+constexpr int kExitCheckFailed = 1; // an expectation or a golden comparison failed
+constexpr int kExitBadInput = 2;
+constexpr int kExitInternal = 3;
+
+struct RunArgs {
+  std::string scenario;
+  std::string out;
+  std::uint64_t seed = 1;
+  std::string log_level = "info";
+  bool quiet = false;
+  bool plot = false;
+};
+
+struct SimulateArgs {
+  std::string scenario;
+  std::string result;
+  bool no_events = false;
+  bool progress = false;
+  std::uint64_t seed = 1;
+  std::string log_level = "info";
+};
+
+struct CheckArgs {
+  std::string result_dir;
+  std::string golden_dir;
+  double rtol = 1e-6;
+  std::string junit;
+};
+
+/// SimGrid's own flags (--cfg=..., --log=...) are passed through to the engine as they are.
+int cmd_run(const RunArgs& a, const std::vector<std::string>& sg_flags);
+int cmd_simulate(const SimulateArgs& a, std::vector<std::string> sg_flags);
+int cmd_validate(const std::vector<std::string>& files);
+int cmd_check(const CheckArgs& a);
+
+/// Runs tools/riftsim-plot on a result directory; returns its exit code.
+int run_plot_tool(const std::string& result_dir);
+
+} // namespace riftsim

@@ -1,0 +1,196 @@
+#include "output/checks.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <cmath>
+#include <sstream>
+
+namespace riftsim {
+
+std::vector<ExpectationResult> check_expectations(const std::vector<Expectation>& expectations, const ojson& summary) {
+  std::vector<ExpectationResult> out;
+  for (const auto& e : expectations) {
+    ExpectationResult r;
+    r.expectation = &e;
+    const ojson* node = &summary;
+    for (const auto& key : e.path) {
+      if (!node->is_object() || !node->contains(key)) {
+        node = nullptr;
+        break;
+      }
+      node = &(*node)[key];
+    }
+    if (node && node->is_number()) {
+      r.found = true;
+      r.actual = node->get<double>();
+      r.passed = compare(r.actual, e.op, e.value);
+    }
+    out.push_back(r);
+  }
+  return out;
+}
+
+ojson expectations_json(const std::vector<ExpectationResult>& results) {
+  ojson a = ojson::array();
+  for (const auto& r : results)
+    a.push_back({{"expression", r.expectation->text},
+                 {"passed", r.passed},
+                 {"actual", r.found ? ojson(r.actual) : ojson(nullptr)},
+                 {"expected", r.expectation->value}});
+  return a;
+}
+
+namespace {
+
+bool close(double a, double b, double rtol) {
+  return std::fabs(a - b) <= rtol * std::max(std::fabs(a), std::fabs(b)) + 1e-12;
+}
+
+std::string brief(const ojson& v) {
+  std::string s = v.dump();
+  return s.size() > 80 ? s.substr(0, 77) + "..." : s;
+}
+
+void diff_node(const ojson& r, const ojson& g, double rtol, const std::string& file, const std::string& where,
+               std::vector<Difference>& out) {
+  if (r.is_number() && g.is_number()) {
+    if (!close(r.get<double>(), g.get<double>(), rtol))
+      out.push_back({file, where, fmt::format("{} != {} (golden)", brief(r), brief(g))});
+    return;
+  }
+  if (r.type() != g.type()) {
+    out.push_back({file, where, fmt::format("{} != {} (golden)", brief(r), brief(g))});
+    return;
+  }
+  if (r.is_object()) {
+    for (const auto& [k, gv] : g.items()) {
+      std::string w = where.empty() ? k : where + "." + k;
+      if (!r.contains(k))
+        out.push_back({file, w, "missing (golden has " + brief(gv) + ")"});
+      else
+        diff_node(r[k], gv, rtol, file, w, out);
+    }
+    for (const auto& [k, rv] : r.items())
+      if (!g.contains(k)) out.push_back({file, where.empty() ? k : where + "." + k, "not in golden: " + brief(rv)});
+  } else if (r.is_array()) {
+    if (r.size() != g.size())
+      out.push_back({file, where, fmt::format("{} items != {} (golden)", r.size(), g.size())});
+    for (size_t i = 0; i < std::min(r.size(), g.size()); ++i)
+      diff_node(r[i], g[i], rtol, file, fmt::format("{}[{}]", where, i), out);
+  } else if (r != g) {
+    out.push_back({file, where, fmt::format("{} != {} (golden)", brief(r), brief(g))});
+  }
+}
+
+std::vector<std::string> lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string l; std::getline(in, l);) out.push_back(l);
+  return out;
+}
+
+// Splits one CSV line, honouring quoted fields.
+std::vector<std::string> cells(const std::string& line) {
+  std::vector<std::string> out(1);
+  bool quoted = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+        out.back() += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        out.back() += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      out.emplace_back();
+    } else {
+      out.back() += c;
+    }
+  }
+  return out;
+}
+
+bool number(const std::string& s, double& v) {
+  if (s.empty()) return false;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+std::string xml_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+    case '&': out += "&amp;"; break;
+    case '<': out += "&lt;"; break;
+    case '>': out += "&gt;"; break;
+    case '"': out += "&quot;"; break;
+    default: out += c;
+    }
+  }
+  return out;
+}
+
+} // namespace
+
+void diff_json(const ojson& result, const ojson& golden, double rtol, const std::string& file,
+               std::vector<Difference>& out) {
+  diff_node(result, golden, rtol, file, "", out);
+}
+
+void diff_csv(const std::string& result, const std::string& golden, double rtol, const std::string& file,
+              std::vector<Difference>& out) {
+  auto r = lines(result), g = lines(golden);
+  if (r.size() != g.size()) out.push_back({file, "", fmt::format("{} rows != {} (golden)", r.size(), g.size())});
+  std::vector<std::string> header = g.empty() ? std::vector<std::string>{} : cells(g[0]);
+  for (size_t i = 0; i < std::min(r.size(), g.size()); ++i) {
+    auto rc = cells(r[i]), gc = cells(g[i]);
+    if (rc.size() != gc.size()) {
+      out.push_back({file, fmt::format("row {}", i), fmt::format("{} cells != {} (golden)", rc.size(), gc.size())});
+      continue;
+    }
+    for (size_t k = 0; k < rc.size(); ++k) {
+      double a = 0, b = 0;
+      bool same = number(rc[k], a) && number(gc[k], b) ? close(a, b, rtol) : rc[k] == gc[k];
+      if (!same)
+        out.push_back({file, fmt::format("row {} {}", i, k < header.size() ? header[k] : std::to_string(k)),
+                       fmt::format("'{}' != '{}' (golden)", rc[k], gc[k])});
+    }
+  }
+}
+
+std::string junit_xml(const std::vector<std::string>& files, const std::vector<Difference>& diffs) {
+  std::string cases;
+  for (const auto& f : files) {
+    std::string body;
+    int n = 0;
+    for (const auto& d : diffs)
+      if (d.file == f) {
+        body += xml_escape(d.where + ": " + d.message) + "\n";
+        ++n;
+      }
+    cases += fmt::format("    <testcase classname=\"riftsim.check\" name=\"{}\"", xml_escape(f));
+    if (n == 0)
+      cases += "/>\n";
+    else
+      cases += fmt::format(">\n      <failure message=\"{} difference{}\">{}</failure>\n    </testcase>\n", n,
+                           n == 1 ? "" : "s", body);
+  }
+  size_t failures = 0;
+  for (const auto& f : files)
+    for (const auto& d : diffs)
+      if (d.file == f) {
+        ++failures;
+        break;
+      }
+  return fmt::format("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n  <testsuite name=\"riftsim check\" "
+                     "tests=\"{}\" failures=\"{}\">\n{}  </testsuite>\n</testsuites>\n",
+                     files.size(), failures, cases);
+}
+
+} // namespace riftsim

@@ -1,0 +1,38 @@
+#pragma once
+// Result checks for CI: the scenario's expectations, and comparison against golden results.
+#include <string>
+#include <vector>
+
+#include "model/expectation.hpp"
+#include "output/result_json.hpp"
+
+namespace riftsim {
+
+struct ExpectationResult {
+  const Expectation* expectation = nullptr;
+  bool passed = false;
+  bool found = false; // the field exists and is a number
+  double actual = 0;
+};
+
+std::vector<ExpectationResult> check_expectations(const std::vector<Expectation>& expectations, const ojson& summary);
+ojson expectations_json(const std::vector<ExpectationResult>& results);
+
+/// One difference between a result and its golden copy, e.g. "summary.json: jobs.x.time_lost_s: 3 != 4".
+struct Difference {
+  std::string file;
+  std::string where;
+  std::string message;
+};
+
+/// Compares two JSON documents field by field; numbers within a relative tolerance.
+void diff_json(const ojson& result, const ojson& golden, double rtol, const std::string& file,
+               std::vector<Difference>& out);
+/// Compares two CSV texts cell by cell; cells that are numbers on both sides within rtol.
+void diff_csv(const std::string& result, const std::string& golden, double rtol, const std::string& file,
+              std::vector<Difference>& out);
+
+/// JUnit XML with one test case per compared file.
+std::string junit_xml(const std::vector<std::string>& files, const std::vector<Difference>& diffs);
+
+} // namespace riftsim
