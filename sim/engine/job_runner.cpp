@@ -130,6 +130,8 @@ bool JobRunner::write_checkpoint(bool final) {
   else
     job_.ledger.checkpoint += Seconds(dt);
   job_.event(EventKind::Checkpoint, final ? "final" : "", job_.saved_fraction());
+  spdlog::debug("{}: {}checkpoint of {:.2f}% in {:.1f} s", job_.spec->name, final ? "final " : "",
+                100 * job_.saved_fraction(), dt);
   job_.progress_line->update(now(), fmt::format("{} {:.0f}% saved", job_.spec->name, 100 * job_.saved_fraction()));
   return true;
 }

@@ -28,9 +28,13 @@ RunResult simulate(const Inputs& in, const SimOptions& opt, int* argc, char** ar
     argv = local_argv;
   }
   quiet_simgrid_logging(*argc, argv);
+  // The user's own --cfg=network/... wins over riftsim's network model. Look before the engine strips
+  // SimGrid's flags from argv.
+  bool user_network = false;
+  for (int i = 1; i < *argc; ++i) user_network = user_network || std::string(argv[i]).rfind("--cfg=network/", 0) == 0;
   sg4::Engine engine(argc, argv);
   setup_sim_logging(opt.log_level);
-  configure_network_model();
+  if (!user_network) configure_network_model();
   sg_host_energy_plugin_init();
   BuiltPlatform platform = build_platform(in.platform);
 

@@ -259,3 +259,19 @@ TEST(Plot, RunWithPlotWritesNonEmptyFigures) {
   EXPECT_EQ(png.substr(1, 3), "PNG");
   fs::remove_all(out);
 }
+
+TEST(Logging, SimGridFlagsPassThroughAndLogLinesCarrySimulatedTime) {
+  fs::path out = fresh_dir("log");
+  Outcome quiet = riftsim("run " + kData + "/mini-cutoff.yaml --out " + out.string());
+  EXPECT_EQ(quiet.err.find("xbt_cfg"), std::string::npos) << "SimGrid's logging is off by default";
+  EXPECT_NE(quiet.err.find("[d  0.231      20000.0s provider-timeline] warning: alpha cuts off"), std::string::npos)
+      << quiet.err;
+  Outcome loud = riftsim("run " + kData + "/mini-cutoff.yaml --log=root.thres:info --out " + out.string());
+  EXPECT_NE(loud.err.find("Configuration change"), std::string::npos) << loud.err;
+  // A user's --cfg=network/... replaces riftsim's network model: the default LV08 slows WAN copies.
+  ASSERT_EQ(riftsim("run " + kData + "/mini-cutoff.yaml --quiet --cfg=network/model:LV08 --out " + out.string()).code, 0);
+  EXPECT_GT(summary(out)["jobs"]["train"]["transfers"][0]["end_s"].get<double>(), 20700.01 + 1);
+  Outcome debug = riftsim("run " + kData + "/mini-cutoff.yaml --log-level debug --out " + out.string());
+  EXPECT_NE(debug.err.find("debug"), std::string::npos);
+  fs::remove_all(out);
+}
