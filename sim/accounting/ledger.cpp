@@ -27,7 +27,7 @@ const char* part_name(LostPart p) {
 }
 
 Seconds JobLedger::accounted() const {
-  Seconds s = compute + checkpoint;
+  Seconds s = compute + checkpoint + failure_badput();
   for (auto v : lost_) s += v;
   return s;
 }

@@ -54,6 +54,11 @@ class JobLedger {
 public:
   Seconds compute;    // compute whose work was kept
   Seconds checkpoint; // periodic checkpoint stalls
+  // Ordinary node failures (not provider events): badput by cause.
+  Seconds failure_recompute;  // work lost since the last checkpoint
+  Seconds restart;            // detection + restart overhead + reading the checkpoint back
+  Seconds waiting_for_spares; // no healthy spare node to replace a failed one
+  int failures = 0;           // node failures that hit the job
   int interruptions = 0;
   std::vector<Tenure> tenures;
   std::vector<TransferRecord> transfers;
@@ -63,6 +68,8 @@ public:
   Seconds lost(LostPart p) const { return lost_[static_cast<size_t>(p)]; }
   /// Everything the job's wall time was spent on; equals end - start for a finished job.
   Seconds accounted() const;
+  /// Time lost to node failures: the failure part of the badput.
+  Seconds failure_badput() const { return failure_recompute + restart + waiting_for_spares; }
 
   Usd compute_cost() const;
   Usd egress_cost() const;

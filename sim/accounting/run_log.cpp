@@ -18,6 +18,8 @@ const char* event_name(EventKind k) {
   case EventKind::Resume: return "resume";
   case EventKind::Finish: return "finish";
   case EventKind::Stranded: return "stranded";
+  case EventKind::NodeFailure: return "node_failure";
+  case EventKind::Restarted: return "restarted";
   }
   return "?";
 }
@@ -35,6 +37,8 @@ const char* span_name(SpanKind k) {
   case SpanKind::Restart: return "restart";
   case SpanKind::CutOff: return "cut off";
   case SpanKind::Tenure: return "tenure";
+  case SpanKind::FailureRestart: return "failure restart";
+  case SpanKind::WaitingForSpares: return "waiting for spares";
   }
   return "?";
 }

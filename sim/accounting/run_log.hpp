@@ -21,6 +21,8 @@ enum class EventKind {
   Resume,          // a job resumed training
   Finish,          // a job finished training
   Stranded,        // a job had nowhere to go
+  NodeFailure,     // a node under the job failed (ordinary failure, not a provider event)
+  Restarted,       // the job restarted after a node failure
 };
 const char* event_name(EventKind k);
 
@@ -46,6 +48,8 @@ enum class SpanKind {
   Restart,         // reading the checkpoint back
   CutOff,          // a provider's compute is cut off (provider track)
   Tenure,          // a job holding nodes at a provider (provider track)
+  FailureRestart,  // restarting after a node failure
+  WaitingForSpares,
 };
 const char* span_name(SpanKind k);
 

@@ -26,8 +26,14 @@ void check_inputs(const Inputs& in) {
       throw InputError(pl.pos, "job '" + pl.job + "' needs " + std::to_string(job->gpus) +
                                    " GPUs but cluster '" + c->id + "' has only " +
                                    std::to_string(c->total_gpus()));
+    if (job->checkpoint_interval_auto && !c->failures)
+      throw InputError(pl.pos, "job '" + pl.job + "' has checkpoint_interval: auto, which needs a failure model on "
+                               "cluster '" + c->id + "'");
     for (const auto& t : pl.response.targets) {
       const ClusterSpec* tc = plat.find_cluster(t);
+      if (tc && job->checkpoint_interval_auto && !tc->failures)
+        throw InputError(pl.response.pos, "job '" + pl.job + "' has checkpoint_interval: auto, which needs a failure "
+                                          "model on its target '" + t + "'");
       if (!tc)
         throw InputError(pl.response.pos,
                          "target '" + t + "' of job '" + pl.job + "' is not a cluster in the platform");

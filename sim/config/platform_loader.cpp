@@ -2,6 +2,8 @@
 #include "config/yaml_fields.hpp"
 
 #include <cmath>
+#include <filesystem>
+#include <sstream>
 
 namespace riftsim {
 namespace {
@@ -10,7 +12,75 @@ namespace {
 constexpr double kMaxNodes = 1e6;
 // Hosts per cluster when the file does not say: enough to spread load, few enough that a
 // months-long run stays well under a second (see docs/architecture.md, "hosts stand for groups").
-constexpr int kAutoHostsPerCluster = 64;
+constexpr int kAutoHostsPerCluster = 16;
+
+/// "time_s,node" rows; header optional. Positions point into the trace file.
+std::vector<TracedFailure> read_trace(const std::string& path, int nodes) {
+  std::vector<TracedFailure> out;
+  std::istringstream in(read_text_file(path));
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n) {
+    if (line.empty() || line[0] == '#' || (n == 1 && line.find("time") != std::string::npos)) continue;
+    auto comma = line.find(',');
+    TracedFailure f;
+    try {
+      if (comma == std::string::npos) throw std::invalid_argument("no comma");
+      f.at = Seconds(std::stod(line.substr(0, comma)));
+      f.node = std::stoi(line.substr(comma + 1));
+    } catch (const std::exception&) {
+      throw InputError({path, n, 1}, "expected 'time_s,node' (seconds, 0-based node index)");
+    }
+    if (f.at.raw() < 0 || f.node < 0 || f.node >= nodes)
+      throw InputError({path, n, 1}, "time must be >= 0 and node between 0 and " + std::to_string(nodes - 1));
+    if (!out.empty() && f.at < out.back().at) throw InputError({path, n, 1}, "failures must be in time order");
+    out.push_back(f);
+  }
+  return out;
+}
+
+FailureSpec read_failures(const YAML::Node& node, const std::string& file, const ClusterSpec& c) {
+  Fields f(node, file, "failures of cluster '" + c.id + "'");
+  FailureSpec s;
+  bool by_mtbf = f.has("node_mtbf"), by_rate = f.has("failures_per_1000_node_days");
+  if (by_mtbf == by_rate) throw InputError(f.pos(), "give exactly one of 'node_mtbf' or 'failures_per_1000_node_days'");
+  if (by_mtbf) {
+    s.node_mtbf = f.unit("node_mtbf", parse_duration);
+    f.require_positive("node_mtbf", s.node_mtbf.raw());
+  } else {
+    double rate = f.unit("failures_per_1000_node_days", parse_count);
+    f.require_positive("failures_per_1000_node_days", rate);
+    s.node_mtbf = Seconds(1000.0 / rate * kSecondsPerDay);
+  }
+  std::string dist = f.string_or("distribution", "exponential");
+  if (dist == "weibull") {
+    s.distribution = FailureSpec::Distribution::Weibull;
+    s.shape = f.unit("shape", parse_count);
+    f.require_range("shape", s.shape, 0.1, 10, "must be between 0.1 and 10");
+  } else if (dist != "exponential") {
+    f.fail("distribution", "must be 'exponential' or 'weibull'");
+  }
+  if (auto corr = f.optional("correlated")) {
+    Fields cf(*corr, file, "correlated failures of cluster '" + c.id + "'");
+    s.correlated_fraction = cf.unit("fraction", parse_fraction);
+    cf.require_range("fraction", s.correlated_fraction, 0, 1, "must be between 0 and 1");
+    double k = cf.unit("nodes", parse_count);
+    cf.require_range("nodes", k, 1, c.nodes, "must be between 1 and the cluster's node count");
+    s.correlated_nodes = static_cast<int>(k);
+    cf.done();
+  }
+  if (f.has("trace")) {
+    std::filesystem::path p = std::filesystem::path(f.string("trace"));
+    if (p.is_relative()) p = std::filesystem::path(file).parent_path() / p;
+    s.trace = read_trace(p.lexically_normal().string(), c.nodes);
+  }
+  double spares = f.unit_or("spares", parse_count, 0.0);
+  if (spares < 0 || spares > 1e6) f.fail("spares", "must be between 0 and 1,000,000");
+  s.spares = static_cast<int>(spares);
+  s.repair_time = f.unit_or("repair_time", parse_duration, Seconds(3 * kSecondsPerDay));
+  if (s.repair_time.raw() < 0) f.fail("repair_time", "must not be negative");
+  f.done();
+  return s;
+}
 
 ClusterSpec read_cluster(const std::string& name, const YAML::Node& node, const RegionSpec& region,
                          const std::string& file, SourcePos key_pos) {
@@ -51,6 +121,7 @@ ClusterSpec read_cluster(const std::string& name, const YAML::Node& node, const 
   } else {
     c.nodes_per_host = std::max(1, (c.nodes + kAutoHostsPerCluster - 1) / kAutoHostsPerCluster);
   }
+  if (auto fn = f.optional("failures")) c.failures = read_failures(*fn, file, c);
   f.done();
   return c;
 }

@@ -48,8 +48,20 @@ JobSpec read_job(const std::string& name, const YAML::Node& node, const std::str
   j.mfu = f.unit("mfu", parse_fraction);
   if (!(j.mfu > 0 && j.mfu <= 1)) f.fail("mfu", "must be in (0, 1], e.g. 0.34 or 34%");
 
-  j.checkpoint_interval = f.unit("checkpoint_interval", parse_duration);
-  f.require_positive("checkpoint_interval", j.checkpoint_interval.raw());
+  if (f.string("checkpoint_interval") == "auto") {
+    j.checkpoint_interval_auto = true;
+  } else {
+    j.checkpoint_interval = f.unit("checkpoint_interval", parse_duration);
+    f.require_positive("checkpoint_interval", j.checkpoint_interval.raw());
+  }
+  std::string mode = f.string_or("checkpoint_mode", "sync");
+  if (mode != "sync" && mode != "async") f.fail("checkpoint_mode", "must be 'sync' or 'async'");
+  j.checkpoint_async = mode == "async";
+  j.restart_overhead = f.unit_or("restart_overhead", parse_duration, Seconds(0));
+  if (j.restart_overhead.raw() < 0) f.fail("restart_overhead", "must not be negative");
+  std::string no_spare = f.string_or("on_no_spare", "wait");
+  if (no_spare != "wait" && no_spare != "shrink") f.fail("on_no_spare", "must be 'wait' or 'shrink'");
+  j.on_no_spare = no_spare == "shrink" ? JobSpec::NoSpare::Shrink : JobSpec::NoSpare::Wait;
 
   bool has_size = f.has("checkpoint_size");
   bool has_bpp = f.has("checkpoint_bytes_per_param");

@@ -3,6 +3,7 @@
 // the job runner drives compute on the provider's hosts remotely, as a training launcher would.
 #include "engine/runtime.hpp"
 
+#include <cstdint>
 #include <vector>
 
 namespace riftsim {
@@ -21,8 +22,18 @@ private:
   bool halt();
   void lose_uncommitted(double extra_wasted);
   void release_hosts();
+  void commit(double progress, const RegionRuntime* region, double compute_seconds);
+  /// Commits a finished asynchronous checkpoint; with `wait`, waits for one still being written.
+  void settle_async_checkpoint(bool wait);
+  /// After a node failure: replace the node, restart, read the checkpoint. False if a provider event
+  /// took the hosts meanwhile (the orchestrator takes over).
+  bool recover_from_failure();
+  bool replace_failed_nodes();
+  void give_up_one_node();
 
   JobRuntime& job_;
+  double async_pending_ = 0; // compute seconds an asynchronous checkpoint will save once written
+  const RegionRuntime* async_region_ = nullptr;
   double pending_ = 0;            // compute seconds whose work is not yet in a checkpoint
   size_t first_pending_span_ = 0; // log spans since the last checkpoint (relabelled if lost)
 };
@@ -42,6 +53,25 @@ private:
 
   JobRuntime& job_;
   BuiltPlatform& platform_;
+};
+
+/// Breaks nodes of one cluster at random (seeded) or traced times. The stream depends only on the seed
+/// and the cluster, never on what the jobs do, so a run and its baseline see the same failures where
+/// they run on the same hardware (common random numbers). A failed node under a job interrupts it and
+/// goes to repair, coming back as a spare after the repair time; failures of idle nodes do not matter.
+class FailureInjector {
+public:
+  FailureInjector(ClusterRuntime& cluster, std::vector<JobRuntime*> jobs, std::uint64_t seed, RunLog& log)
+      : cluster_(cluster), jobs_(std::move(jobs)), seed_(seed), log_(log) {}
+  void operator()();
+
+private:
+  void fail(int node);
+
+  ClusterRuntime& cluster_;
+  std::vector<JobRuntime*> jobs_; // by job id
+  std::uint64_t seed_;
+  RunLog& log_;
 };
 
 /// Plays the scenario's provider events at their times: notices, and cutoffs that turn hosts off.

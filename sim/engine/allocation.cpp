@@ -1,11 +1,14 @@
 #include "engine/runtime.hpp"
 
 #include <algorithm>
+#include <cmath>
+
+#include "model/checkpoint_math.hpp"
 #include <simgrid/plugins/energy.h>
 
 namespace riftsim {
 
-std::optional<Allocation> allocate(ClusterRuntime& cluster, long long gpus, double since) {
+std::optional<Allocation> allocate(ClusterRuntime& cluster, long long gpus, double since, int job_id) {
   if (cluster.free_gpus() < gpus) return std::nullopt;
   const ClusterSpec& c = *cluster.spec;
   double now = sg4::Engine::get_clock();
@@ -27,6 +30,7 @@ std::optional<Allocation> allocate(ClusterRuntime& cluster, long long gpus, doub
     s.energy_start = sg_host_get_consumed_energy(s.host) - idle_w * (now - since);
     left -= s.gpus;
     cluster.host_taken[i] = true;
+    for (int k = 0; k < s.nodes; ++k) cluster.slot_job[cluster.host_first_slot[i] + k] = job_id;
     a.shares.push_back(s);
   }
   return a;
@@ -44,7 +48,10 @@ void release(Allocation& a, double now, JobLedger& ledger, RunLog& log, const st
     double unused_idle = c.node_power_idle.raw() * (s.host_nodes - s.nodes) * (now - a.since);
     energy += sg_host_get_consumed_energy(s.host) - s.energy_start - unused_idle;
     for (size_t i = 0; i < a.cluster->hosts.size(); ++i)
-      if (a.cluster->hosts[i] == s.host) a.cluster->host_taken[i] = false;
+      if (a.cluster->hosts[i] == s.host) {
+        a.cluster->host_taken[i] = false;
+        for (int k = 0; k < a.cluster->host_nodes[i]; ++k) a.cluster->slot_job[a.cluster->host_first_slot[i] + k] = -1;
+      }
   }
   Tenure t;
   t.cluster = c.id;
@@ -61,7 +68,45 @@ void release(Allocation& a, double now, JobLedger& ledger, RunLog& log, const st
 }
 
 FlopsPerSecond JobRuntime::rate() const {
-  return current->spec->gpu_peak * (static_cast<double>(spec->gpus) * spec->mfu);
+  return current->spec->gpu_peak * (static_cast<double>(active_gpus) * spec->mfu);
+}
+
+void JobRuntime::update_interval() {
+  if (!spec->checkpoint_interval_auto) {
+    interval = spec->checkpoint_interval.raw();
+    return;
+  }
+  // Loading checked that every cluster the job can run on has a failure model.
+  const ClusterSpec& c = *current->spec;
+  double nodes = std::ceil(static_cast<double>(active_gpus) / c.gpus_per_node);
+  Seconds mtbf = c.failures->node_mtbf / nodes;
+  Seconds delta = spec->checkpoint_size / current->region->spec->storage_bandwidth;
+  interval = daly_interval(delta, mtbf).raw();
+}
+
+void JobRuntime::node_failed() {
+  nodes_to_replace++;
+  ledger.failures++;
+  switch (activity) {
+  case JobActivity::Computing:
+  case JobActivity::Checkpointing:
+    if (!stop) stop = StopReason::NodeFailed;
+    for (auto& e : execs)
+      if (e->get_state() == sg4::Activity::State::STARTED) e->cancel();
+    if (io && io->get_state() == sg4::Activity::State::STARTED) io->cancel();
+    break;
+  case JobActivity::Restarting: {
+    restart_interrupted = true;
+    if (io && io->get_state() == sg4::Activity::State::STARTED) io->cancel();
+    std::unique_lock lock(*wake_mutex);
+    wake->notify_all();
+    break;
+  }
+  case JobActivity::Idle:
+  case JobActivity::WaitingForSpares: break; // replaced before the job runs again
+  }
+  // An asynchronous checkpoint being written needs every rank: it is lost too.
+  if (async_io && async_io->get_state() == sg4::Activity::State::STARTED) async_io->cancel();
 }
 
 void JobRuntime::event(EventKind kind, std::string detail, double progress) {
@@ -74,12 +119,17 @@ bool JobRuntime::affected_by(const ProviderScope& scope) const {
 }
 
 void JobRuntime::hosts_lost() {
+  if (async_io && async_io->get_state() == sg4::Activity::State::STARTED) async_io->cancel();
   if (activity == JobActivity::Idle) return;
   stop = StopReason::HostsLost;
+  if (activity == JobActivity::WaitingForSpares) current->notify_spare_waiters();
+  if (activity == JobActivity::Restarting) {
+    std::unique_lock lock(*wake_mutex);
+    wake->notify_all();
+  }
   for (auto& e : execs)
     if (e->get_state() == sg4::Activity::State::STARTED) e->cancel();
-  if (activity == JobActivity::Checkpointing && io && io->get_state() == sg4::Activity::State::STARTED)
-    io->cancel();
+  if (io && io->get_state() == sg4::Activity::State::STARTED) io->cancel();
 }
 
 void JobRuntime::request_halt() {

@@ -8,10 +8,21 @@ namespace riftsim {
 
 namespace {
 double now() { return sg4::Engine::get_clock(); }
+
+/// Waits for an activity, turning the exceptions of a cancel or a failure into "it did not finish".
+template <class Ptr> bool wait_quietly(Ptr& activity) {
+  try {
+    activity->wait();
+    return true;
+  } catch (const simgrid::Exception&) {
+    return false;
+  }
+}
 } // namespace
 
 void JobRunner::operator()() {
   job_.start = now();
+  job_.update_interval();
   job_.event(EventKind::Start, fmt::format("{} GPUs", job_.spec->gpus));
   while (true) {
     job_.stop.reset();
@@ -26,6 +37,8 @@ void JobRunner::operator()() {
       return;
     }
     job_.ledger.interruptions++;
+    if (job_.stop == StopReason::NodeFailed && recover_from_failure()) continue;
+    // The provider took the hosts (or asked us to move): the orchestrator decides what comes next.
     job_.to_orchestrator.push(JobStoppedMsg{*job_.stop, now()});
     RunnerMsg msg = job_.to_runner.pop();
     if (std::holds_alternative<AbortMsg>(msg)) {
@@ -36,6 +49,8 @@ void JobRunner::operator()() {
       spdlog::warn("{}: stranded, nowhere to run", job_.spec->name);
       return;
     }
+    job_.nodes_to_replace = 0; // fresh nodes at the new place
+    job_.update_interval();
     job_.event(EventKind::Resume, "", job_.saved_fraction());
     spdlog::info("{}: resuming on {} from {:.1f}% done", job_.spec->name, job_.current->spec->id,
                  100.0 * job_.saved_fraction());
@@ -48,12 +63,13 @@ bool JobRunner::train() {
   const double eps = total * 1e-12;
   while (total - job_.progress > eps) {
     if (job_.halt_requested) return halt();
-    double segment = std::min(total - job_.progress, job_.rate().raw() * job_.spec->checkpoint_interval.raw());
+    double segment = std::min(total - job_.progress, job_.rate().raw() * job_.interval);
     double t0 = now();
     compute(segment);
     double dt = now() - t0;
     job_.log->span(false, job_.spec->name, SpanKind::Compute, t0, now(), job_.current->spec->id);
-    if (job_.stop == StopReason::HostsLost) {
+    settle_async_checkpoint(false);
+    if (job_.stop == StopReason::HostsLost || job_.stop == StopReason::NodeFailed) {
       lose_uncommitted(dt);
       return true;
     }
@@ -66,9 +82,11 @@ bool JobRunner::train() {
     if (total - job_.progress <= eps) break;
     if (!write_checkpoint(false)) return true;
   }
+  // The last segment needs no checkpoint, but one still being written must not be left behind.
+  settle_async_checkpoint(true);
   job_.progress = total;
-  job_.ledger.compute += Seconds(pending_);
-  pending_ = 0;
+  job_.ledger.compute += Seconds(pending_ + async_pending_);
+  pending_ = async_pending_ = 0;
   return false;
 }
 
@@ -80,18 +98,17 @@ void JobRunner::compute(double work) {
   // The simulated amount is peak-equivalent FLOPs (useful / MFU) so hosts run at their catalog peak
   // and the energy plugin sees them fully busy, as GPUs in a training step are.
   for (const HostShare& s : job_.alloc.shares) {
-    double share = static_cast<double>(s.gpus) / static_cast<double>(j.gpus);
+    if (s.gpus == 0) continue;
+    double share = static_cast<double>(s.gpus) / static_cast<double>(job_.active_gpus);
     sg4::ExecPtr e = sg4::this_actor::exec_init(work * share / j.mfu)->set_host(s.host);
     if (s.gpus < static_cast<long long>(s.host_nodes) * c.gpus_per_node) e->set_bound(c.gpu_peak.raw() * s.gpus);
     e->start();
     job_.execs.push_back(e);
   }
-  try {
-    for (auto& e : job_.execs) e->wait();
-  } catch (const simgrid::Exception&) {
-    for (auto& e : job_.execs)
-      if (e->get_state() == sg4::Activity::State::STARTED) e->cancel();
-  }
+  for (auto& e : job_.execs)
+    if (!wait_quietly(e)) break;
+  for (auto& e : job_.execs)
+    if (e->get_state() == sg4::Activity::State::STARTED) e->cancel();
   // A host that went off fails its Exec; the timeline may not have told us yet (actors woken in the
   // same instant run in any order), so look at the hosts themselves.
   for (const HostShare& s : job_.alloc.shares)
@@ -102,29 +119,40 @@ void JobRunner::compute(double work) {
 
 bool JobRunner::write_checkpoint(bool final) {
   const RegionRuntime* region = job_.current->region;
+  const auto bytes = static_cast<sg_size_t>(job_.spec->checkpoint_size.raw());
+  if (job_.spec->checkpoint_async && !final) {
+    // The write overlaps the next segment; only a write still running from last time stalls training.
+    double t0 = now();
+    settle_async_checkpoint(true);
+    job_.ledger.checkpoint += Seconds(now() - t0);
+    if (job_.stop) {
+      lose_uncommitted(now() - t0);
+      return false;
+    }
+    job_.async_io = region->disk->io_init(bytes, sg4::Io::OpType::WRITE);
+    job_.async_io->start();
+    job_.async_snapshot = job_.progress;
+    async_pending_ = pending_;
+    async_region_ = region;
+    pending_ = 0;
+    return true;
+  }
   double t0 = now();
   job_.activity = JobActivity::Checkpointing;
-  job_.io = region->disk->io_init(static_cast<sg_size_t>(job_.spec->checkpoint_size.raw()), sg4::Io::OpType::WRITE);
+  job_.io = region->disk->io_init(bytes, sg4::Io::OpType::WRITE);
   job_.io->start();
-  try {
-    job_.io->wait();
-  } catch (const simgrid::Exception&) {
-    // cancelled because the hosts went off: handled below
-  }
+  wait_quietly(job_.io);
   job_.io = nullptr;
   job_.activity = JobActivity::Idle;
   double dt = now() - t0;
   job_.log->span(false, job_.spec->name, final ? SpanKind::FinalCheckpoint : SpanKind::Checkpoint, t0, now(),
                  region->spec->id);
-  if (job_.stop == StopReason::HostsLost) {
+  if (job_.stop == StopReason::HostsLost || job_.stop == StopReason::NodeFailed) {
     lose_uncommitted(dt);
     return false;
   }
-  job_.committed = job_.progress;
-  job_.checkpoint_region = region;
-  job_.ledger.compute += Seconds(pending_);
+  commit(job_.progress, region, pending_);
   pending_ = 0;
-  first_pending_span_ = job_.log->spans.size();
   if (final)
     job_.ledger.add_lost(LostPart::FinalCheckpoint, Seconds(dt));
   else
@@ -132,12 +160,36 @@ bool JobRunner::write_checkpoint(bool final) {
   job_.event(EventKind::Checkpoint, final ? "final" : "", job_.saved_fraction());
   spdlog::debug("{}: {}checkpoint of {:.2f}% in {:.1f} s", job_.spec->name, final ? "final " : "",
                 100 * job_.saved_fraction(), dt);
-  job_.progress_line->update(now(), fmt::format("{} {:.0f}% saved", job_.spec->name, 100 * job_.saved_fraction()));
   return true;
+}
+
+void JobRunner::settle_async_checkpoint(bool wait) {
+  if (!job_.async_io) return;
+  if (wait && job_.async_io->get_state() == sg4::Activity::State::STARTED) wait_quietly(job_.async_io);
+  auto state = job_.async_io->get_state();
+  if (state == sg4::Activity::State::FINISHED) {
+    commit(job_.async_snapshot, async_region_, async_pending_);
+    job_.event(EventKind::Checkpoint, "async", job_.saved_fraction());
+  } else if (state == sg4::Activity::State::STARTED) {
+    return; // still writing: looked at again later
+  } else {
+    pending_ += async_pending_; // cancelled by a failure: that work is not saved
+  }
+  async_pending_ = 0;
+  job_.async_io = nullptr;
+}
+
+void JobRunner::commit(double progress, const RegionRuntime* region, double compute_seconds) {
+  job_.committed = progress;
+  job_.checkpoint_region = region;
+  job_.ledger.compute += Seconds(compute_seconds);
+  first_pending_span_ = job_.log->spans.size();
+  job_.progress_line->update(now(), fmt::format("{} {:.0f}% saved", job_.spec->name, 100 * job_.saved_fraction()));
 }
 
 bool JobRunner::halt() {
   job_.stop = StopReason::Halt;
+  settle_async_checkpoint(true);
   if (job_.progress > job_.committed && !write_checkpoint(true)) return true; // lost during the final write
   release_hosts();
   job_.event(EventKind::Halt, "stopped to move", job_.saved_fraction());
@@ -147,21 +199,107 @@ bool JobRunner::halt() {
 }
 
 void JobRunner::lose_uncommitted(double extra_wasted) {
-  double wasted = pending_ + extra_wasted;
-  job_.ledger.add_lost(LostPart::Recompute, Seconds(wasted));
+  double wasted = pending_ + async_pending_ + extra_wasted;
+  bool failure = job_.stop == StopReason::NodeFailed;
+  if (failure)
+    job_.ledger.failure_recompute += Seconds(wasted);
+  else
+    job_.ledger.add_lost(LostPart::Recompute, Seconds(wasted));
+  if (job_.async_io && job_.async_io->get_state() == sg4::Activity::State::STARTED) job_.async_io->cancel();
+  job_.async_io = nullptr;
   // What was trained (or written) since the last checkpoint is now lost work.
   for (size_t i = first_pending_span_; i < job_.log->spans.size(); ++i) {
     Span& s = job_.log->spans[i];
     if (!s.provider_track && s.track == job_.spec->name) s.kind = SpanKind::LostCompute;
   }
   first_pending_span_ = job_.log->spans.size();
+  pending_ = async_pending_ = 0;
+  job_.progress = job_.committed;
+  if (failure) return; // the job keeps its hosts: a spare replaces the failed node
   spdlog::warn("{}: lost the hosts on {}; {:.2f} h of work since the last checkpoint is gone", job_.spec->name,
                job_.current->spec->id, wasted / kSecondsPerHour);
-  pending_ = 0;
-  job_.progress = job_.committed;
-  job_.stop = StopReason::HostsLost;
   release_hosts();
   job_.event(EventKind::HostsLost, fmt::format("{:.0f} s of work lost", wasted), job_.saved_fraction());
+}
+
+bool JobRunner::recover_from_failure() {
+  ClusterRuntime& cluster = *job_.current;
+  while (true) {
+    double t0 = now();
+    if (!replace_failed_nodes()) return false;
+    job_.ledger.waiting_for_spares += Seconds(now() - t0);
+    job_.log->span(false, job_.spec->name, SpanKind::WaitingForSpares, t0, now(), cluster.spec->id);
+
+    // Detect, reschedule and re-initialise, then read the last checkpoint back; a failure meanwhile
+    // starts it all again.
+    double t1 = now();
+    job_.activity = JobActivity::Restarting;
+    job_.restart_interrupted = false;
+    double until = now() + job_.spec->restart_overhead.raw();
+    {
+      std::unique_lock lock(*job_.wake_mutex);
+      while (!job_.restart_interrupted && !job_.stop_by_provider() && now() < until)
+        job_.wake->wait_until(lock, until);
+    }
+    if (!job_.restart_interrupted && !job_.stop_by_provider() && job_.committed > 0) {
+      job_.io = job_.checkpoint_region->disk->io_init(static_cast<sg_size_t>(job_.spec->checkpoint_size.raw()),
+                                                      sg4::Io::OpType::READ);
+      job_.io->start();
+      wait_quietly(job_.io);
+      job_.io = nullptr;
+    }
+    job_.activity = JobActivity::Idle;
+    job_.ledger.restart += Seconds(now() - t1);
+    job_.log->span(false, job_.spec->name, SpanKind::FailureRestart, t1, now(), cluster.spec->id);
+    if (job_.stop_by_provider()) {
+      release_hosts();
+      return false;
+    }
+    if (!job_.restart_interrupted && job_.nodes_to_replace == 0) break;
+  }
+  job_.event(EventKind::Restarted, "", job_.saved_fraction());
+  return true;
+}
+
+bool JobRunner::replace_failed_nodes() {
+  ClusterRuntime& cluster = *job_.current;
+  const int gpn = cluster.spec->gpus_per_node;
+  while (job_.nodes_to_replace > 0) {
+    if (job_.stop_by_provider()) {
+      release_hosts();
+      return false;
+    }
+    if (cluster.spares > 0) {
+      cluster.spares--;
+      job_.nodes_to_replace--;
+      continue;
+    }
+    if (job_.spec->on_no_spare == JobSpec::NoSpare::Shrink && job_.active_gpus > gpn) {
+      give_up_one_node();
+      job_.nodes_to_replace--;
+      continue;
+    }
+    job_.activity = JobActivity::WaitingForSpares;
+    std::unique_lock lock(*cluster.spare_mutex);
+    cluster.spare_cv->wait(lock);
+    job_.activity = JobActivity::Idle;
+  }
+  return true;
+}
+
+void JobRunner::give_up_one_node() {
+  ClusterRuntime& cluster = *job_.current;
+  const int gpn = cluster.spec->gpus_per_node;
+  auto widest = std::max_element(job_.alloc.shares.begin(), job_.alloc.shares.end(),
+                                 [](const HostShare& a, const HostShare& b) { return a.gpus < b.gpus; });
+  long long drop = std::min<long long>(gpn, widest->gpus);
+  widest->gpus -= drop;
+  widest->nodes -= 1;
+  job_.active_gpus -= drop;
+  for (size_t i = 0; i < cluster.hosts.size(); ++i)
+    if (cluster.hosts[i] == widest->host) cluster.slot_job[cluster.host_first_slot[i] + widest->nodes] = -1;
+  job_.update_interval();
+  spdlog::info("{}: no spare node on {}; continuing on {} GPUs", job_.spec->name, cluster.spec->id, job_.active_gpus);
 }
 
 void JobRunner::release_hosts() { release(job_.alloc, now(), job_.ledger, *job_.log, job_.spec->name); }

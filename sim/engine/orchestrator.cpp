@@ -120,7 +120,7 @@ void MigrationOrchestrator::respond(const CutoffEvent& event, bool with_notice,
   }
   double t_resume = sg4::Engine::get_clock();
 
-  std::optional<Allocation> alloc = allocate(target, job_.spec->gpus, provisioned_at);
+  std::optional<Allocation> alloc = allocate(target, job_.spec->gpus, provisioned_at, job_.id);
   if (!alloc) {
     spdlog::warn("{}: {} no longer has {} GPUs free", name, d.target->id, job_.spec->gpus);
     job_.to_runner.push(AbortMsg{});
@@ -153,6 +153,7 @@ void MigrationOrchestrator::respond(const CutoffEvent& event, bool with_notice,
   log.span(false, name, SpanKind::Porting, provisioned_at, ported_at, d.target->id);
   log.span(false, name, SpanKind::Restart, restart_from, t_resume, d.target->id);
   job_.alloc = *alloc;
+  job_.active_gpus = job_.spec->gpus;
   job_.current = &target;
   job_.checkpoint_region = &to;
   job_.dataset_region = &to;

@@ -14,6 +14,11 @@ long long ClusterRuntime::free_gpus() const {
   return nodes * spec->gpus_per_node;
 }
 
+void ClusterRuntime::notify_spare_waiters() {
+  std::unique_lock lock(*spare_mutex);
+  spare_cv->notify_all();
+}
+
 void configure_network_model() {
   // SimGrid's default (LV08) bounds TCP by a 4 MiB window and inflates latency 13x: a 1 GB transfer over
   // 100 Gbps / 30 ms takes 15 s instead of 0.11 s. Bulk WAN copies use many parallel streams, so the
@@ -49,11 +54,16 @@ std::pair<sg4::NetZone*, NetPoint*> build_cluster(const ClusterSpec& c, sg4::Net
     sg4::Link* link = zone->create_split_duplex_link(name + "/nic", c.node_network.raw() * n)->seal();
     zone->add_route(h->get_netpoint(), nullptr, nullptr, nullptr, {{link, sg4::LinkInRoute::Direction::UP}},
                     true);
+    rt.host_first_slot.push_back(static_cast<int>(rt.slot_job.size()));
+    rt.slot_job.insert(rt.slot_job.end(), n, -1);
     rt.hosts.push_back(h);
     rt.host_nodes.push_back(n);
     rt.host_taken.push_back(false);
   }
   zone->seal();
+  rt.spares = c.failures ? c.failures->spares : 0;
+  rt.spare_mutex = sg4::Mutex::create();
+  rt.spare_cv = sg4::ConditionVariable::create();
   return {zone, gw};
 }
 

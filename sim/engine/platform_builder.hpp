@@ -29,8 +29,16 @@ struct ClusterRuntime {
   const RegionRuntime* region = nullptr;
   std::vector<sg4::Host*> hosts; // each stands for host_nodes[i] nodes
   std::vector<int> host_nodes;
-  std::vector<bool> host_taken; // hosts are given to one job at a time
+  std::vector<bool> host_taken;     // hosts are given to one job at a time
+  std::vector<int> host_first_slot; // index of each host's first node in the cluster
+  std::vector<int> slot_job;        // per node: the id of the job using it, or -1
   bool cut_off = false;
+  // With a failure model: healthy spare nodes, and a signal for jobs waiting for one.
+  int spares = 0;
+  int failures = 0;
+  sg4::MutexPtr spare_mutex;
+  sg4::ConditionVariablePtr spare_cv;
+  void notify_spare_waiters();
   long long free_gpus() const;
 };
 

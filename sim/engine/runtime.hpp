@@ -59,12 +59,12 @@ struct Allocation {
 
 /// Takes whole hosts for `gpus` GPUs; returns nullopt if the cluster cannot give them. `since` may lie
 /// in the past (capacity delivered while the job was still elsewhere): the hosts were idle since then.
-std::optional<Allocation> allocate(ClusterRuntime& cluster, long long gpus, double since);
+std::optional<Allocation> allocate(ClusterRuntime& cluster, long long gpus, double since, int job_id);
 /// Gives the hosts back and records the tenure (node-hours, price, energy) in the ledger.
 void release(Allocation& alloc, double now, JobLedger& ledger, RunLog& log, const std::string& job);
 
-enum class StopReason { HostsLost, Halt };
-enum class JobActivity { Idle, Computing, Checkpointing };
+enum class StopReason { HostsLost, Halt, NodeFailed };
+enum class JobActivity { Idle, Computing, Checkpointing, Restarting, WaitingForSpares };
 
 struct NoticeMsg {
   CutoffEvent event;
@@ -85,7 +85,10 @@ using RunnerMsg = std::variant<ResumeMsg, AbortMsg>;
 
 /// One training job during the simulation.
 struct JobRuntime {
+  int id = 0;
   const JobSpec* spec = nullptr;
+  long long active_gpus = 0; // GPUs training now: the job's, less nodes given up by `shrink`
+  double interval = 0;       // compute seconds between checkpoints on the current cluster
   std::unique_ptr<ResponseStrategy> strategy;
   ClusterRuntime* current = nullptr; // where it runs or last ran
   Allocation alloc;
@@ -108,7 +111,13 @@ struct JobRuntime {
   JobActivity activity = JobActivity::Idle;
   std::vector<sg4::ExecPtr> execs;
   sg4::IoPtr io;
+  sg4::IoPtr async_io;       // an asynchronous checkpoint still being written
+  double async_snapshot = 0; // the progress that checkpoint holds
   std::optional<StopReason> stop;
+  int nodes_to_replace = 0; // failed nodes not yet replaced by spares
+  bool restart_interrupted = false;
+  sg4::MutexPtr wake_mutex = sg4::Mutex::create();
+  sg4::ConditionVariablePtr wake = sg4::ConditionVariable::create(); // interrupts a restart
   bool halt_requested = false;
   int epoch = 0; // bumped at each resume, so stale timers of an earlier migration do nothing
 
@@ -121,6 +130,11 @@ struct JobRuntime {
   void hosts_lost();
   /// Stop at the next safe point, saving progress in a final checkpoint.
   void request_halt();
+  /// One of the job's nodes failed (failure injector): stop, or restart the restart.
+  void node_failed();
+  bool stop_by_provider() const { return stop == StopReason::HostsLost; }
+  /// Sets `interval` for the current cluster (fixed, or the Young/Daly optimum).
+  void update_interval();
 };
 
 } // namespace riftsim

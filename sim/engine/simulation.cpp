@@ -49,7 +49,9 @@ RunResult simulate(const Inputs& in, const SimOptions& opt, int* argc, char** ar
     j.current = &platform.cluster(pl.cluster);
     j.checkpoint_region = j.current->region;
     j.dataset_region = j.current->region;
-    auto alloc = allocate(*j.current, j.spec->gpus, 0.0);
+    j.id = static_cast<int>(jobs.size()) - 1;
+    j.active_gpus = j.spec->gpus;
+    auto alloc = allocate(*j.current, j.spec->gpus, 0.0, j.id);
     if (!alloc)
       throw InputError(pl.pos, "cluster '" + pl.cluster + "' cannot give job '" + pl.job + "' " +
                                    std::to_string(j.spec->gpus) +
@@ -64,6 +66,9 @@ RunResult simulate(const Inputs& in, const SimOptions& opt, int* argc, char** ar
     sg::spawn(j->spec->name + "-runner", platform.control, JobRunner(*j));
     sg::spawn(j->spec->name + "-orchestrator", platform.control, MigrationOrchestrator(*j, platform));
   }
+  for (auto& [id, c] : platform.clusters)
+    if (c.spec->failures)
+      sg::spawn("failures-" + id, platform.control, FailureInjector(c, job_ptrs, opt.seed, log))->daemonize();
   if (opt.with_events && !in.scenario.events.empty())
     sg::spawn("provider-timeline", platform.control, ProviderTimeline(in.scenario.events, job_ptrs, platform, log))
         ->daemonize();

@@ -4,10 +4,30 @@
 #include "core/input_error.hpp"
 #include "core/units.hpp"
 
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace riftsim {
+
+/// One traced node failure: when, and which node of the cluster (0-based).
+struct TracedFailure {
+  Seconds at;
+  int node = 0;
+};
+
+/// Random (or replayed) node failures of a cluster, and how failed nodes are replaced.
+struct FailureSpec {
+  enum class Distribution { Exponential, Weibull };
+  Seconds node_mtbf;  // mean time between failures of one node
+  Distribution distribution = Distribution::Exponential;
+  double shape = 1.0; // Weibull shape k (k < 1: infant mortality)
+  double correlated_fraction = 0; // share of failure events that take down a whole group
+  int correlated_nodes = 1;       // nodes in such a group (a rack, a switch)
+  std::vector<TracedFailure> trace; // if not empty: replayed instead of drawn
+  int spares = 0;       // healthy spare nodes a failed node is replaced with
+  Seconds repair_time;  // until a failed node is back as a spare
+};
 
 struct ClusterSpec {
   std::string id;       // "provider/region/cluster", the name scenarios use
@@ -25,6 +45,7 @@ struct ClusterSpec {
   UsdPerHour node_price;  // on-demand, per node (instance) hour
   Seconds lead_time;      // from asking for capacity to having it, for a tenant arriving from elsewhere
   int nodes_per_host = 0; // how many nodes one simulated host stands for (resolved, never 0 after loading)
+  std::optional<FailureSpec> failures;
   SourcePos pos;
 
   FlopsPerSecond node_peak() const { return gpu_peak * gpus_per_node; }

@@ -80,6 +80,10 @@ ojson run_result_to_json(const RunResult& r) {
                     {"end_s", jr.end.raw()},
                     {"compute_s", l.compute.raw()},
                     {"checkpoint_s", l.checkpoint.raw()},
+                    {"failure_recompute_s", l.failure_recompute.raw()},
+                    {"restart_s", l.restart.raw()},
+                    {"waiting_for_spares_s", l.waiting_for_spares.raw()},
+                    {"failures", l.failures},
                     {"lost_s", lost},
                     {"interruptions", l.interruptions},
                     {"clusters", l.clusters},
@@ -115,6 +119,10 @@ RunResult run_result_from_json(const ojson& j) {
     JobLedger& l = jr.ledger;
     l.compute = Seconds(jj.at("compute_s"));
     l.checkpoint = Seconds(jj.at("checkpoint_s"));
+    l.failure_recompute = Seconds(jj.at("failure_recompute_s"));
+    l.restart = Seconds(jj.at("restart_s"));
+    l.waiting_for_spares = Seconds(jj.at("waiting_for_spares_s"));
+    l.failures = jj.at("failures");
     for (LostPart p : kLostParts) l.add_lost(p, Seconds(jj.at("lost_s").at(part_name(p))));
     l.interruptions = jj.at("interruptions");
     l.clusters = jj.at("clusters").get<std::vector<std::string>>();
@@ -154,6 +162,11 @@ ojson summary_json(const ScenarioInfo& s, const RunResult& run, const RunResult&
         parts[part_name(p)] = l.lost(p).raw();
         measured += l.lost(p).raw();
       }
+      // Node failures cost time in both runs (common random numbers where on the same hardware); the
+      // part is the difference, e.g. failures on the new hardware after a move.
+      double failures = (l.failure_badput() - base->ledger.failure_badput()).raw();
+      parts["failures"] = failures;
+      measured += failures;
       parts[part_name(LostPart::Slowdown)] = lost - measured;
       j["time_lost_s"] = lost;
       j["time_lost_breakdown_s"] = parts;
@@ -162,6 +175,12 @@ ojson summary_json(const ScenarioInfo& s, const RunResult& run, const RunResult&
       j["time_lost_breakdown_s"] = nullptr;
     }
     j["time_s"] = {{"compute", l.compute.raw()}, {"checkpoint", l.checkpoint.raw()}};
+    j["goodput"] = finished && jr.wall().raw() > 0 ? ojson(l.compute.raw() / jr.wall().raw()) : ojson(nullptr);
+    j["badput_s"] = {{"recompute", (l.failure_recompute + l.lost(LostPart::Recompute)).raw()},
+                     {"checkpoint", (l.checkpoint + l.lost(LostPart::FinalCheckpoint)).raw()},
+                     {"restart", l.restart.raw()},
+                     {"waiting_for_spares", l.waiting_for_spares.raw()}};
+    j["failures"] = l.failures;
     j["interruptions"] = l.interruptions;
     j["gpu_hours"] = l.gpu_hours();
     j["cost_usd"] = cost_json(l);

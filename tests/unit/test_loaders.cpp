@@ -62,8 +62,8 @@ TEST(PlatformLoader, ReadsClustersIntoTypedQuantities) {
 TEST(PlatformLoader, LargeClustersGroupNodesIntoHosts) {
   PlatformSpec p = parse_platform(replace(kCluster, "nodes: 10", "nodes: 3200"), "p.yaml");
   const ClusterSpec* c = p.find_cluster("p/r/c");
-  EXPECT_EQ(c->nodes_per_host, 50);
-  EXPECT_EQ(c->host_count(), 64);
+  EXPECT_EQ(c->nodes_per_host, 200);
+  EXPECT_EQ(c->host_count(), 16);
 }
 
 TEST(PlatformLoader, UnknownKeyIsReportedAtItsLineAndColumn) {

@@ -1,0 +1,70 @@
+#include <fmt/format.h>
+
+#include <queue>
+
+#include "core/random.hpp"
+#include "engine/actors.hpp"
+
+namespace riftsim {
+
+namespace {
+
+enum class Kind { Failure, Repaired };
+
+struct Pending {
+  double time;
+  Kind kind;
+  int node;
+  bool operator>(const Pending& o) const {
+    return time != o.time ? time > o.time : (kind != o.kind ? kind > o.kind : node > o.node);
+  }
+};
+
+} // namespace
+
+void FailureInjector::operator()() {
+  const FailureSpec& f = *cluster_.spec->failures;
+  Random rng(stream_seed(seed_, cluster_.spec->id));
+  auto draw = [&] {
+    return f.distribution == FailureSpec::Distribution::Weibull ? rng.weibull(f.shape, f.node_mtbf.raw())
+                                                                : rng.exponential(f.node_mtbf.raw());
+  };
+  std::priority_queue<Pending, std::vector<Pending>, std::greater<>> queue;
+  if (!f.trace.empty()) {
+    for (const auto& t : f.trace) queue.push({t.at.raw(), Kind::Failure, t.node});
+  } else {
+    // Each node is a renewal process: a failed node is replaced, and the replacement has its own clock.
+    for (int n = 0; n < cluster_.spec->nodes; ++n) queue.push({draw(), Kind::Failure, n});
+  }
+  while (!queue.empty()) {
+    Pending p = queue.top();
+    queue.pop();
+    sg4::this_actor::sleep_until(p.time);
+    if (p.kind == Kind::Repaired) {
+      cluster_.spares++;
+      cluster_.notify_spare_waiters();
+      continue;
+    }
+    if (f.trace.empty()) queue.push({p.time + draw(), Kind::Failure, p.node});
+    // Drawn for every failure, so the stream does not depend on which nodes are busy.
+    bool correlated = f.correlated_fraction > 0 && rng.uniform() < f.correlated_fraction;
+    if (cluster_.cut_off) continue;
+    int first = correlated ? p.node - p.node % f.correlated_nodes : p.node;
+    int last = correlated ? std::min(first + f.correlated_nodes, cluster_.spec->nodes) : p.node + 1;
+    for (int n = first; n < last; ++n) {
+      cluster_.failures++;
+      if (cluster_.slot_job[n] < 0) continue;
+      fail(n);
+      queue.push({p.time + f.repair_time.raw(), Kind::Repaired, n});
+    }
+  }
+}
+
+void FailureInjector::fail(int node) {
+  JobRuntime* job = jobs_.at(static_cast<size_t>(cluster_.slot_job[node]));
+  log_.event(sg4::Engine::get_clock(), EventKind::NodeFailure, job->spec->name, cluster_.spec->provider,
+             cluster_.spec->id, fmt::format("node {}", node));
+  job->node_failed();
+}
+
+} // namespace riftsim
