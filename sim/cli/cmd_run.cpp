@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -12,6 +13,7 @@
 #include "core/units.hpp"
 #include "engine/run_result.hpp"
 #include "output/checks.hpp"
+#include "output/replications.hpp"
 #include "output/result_json.hpp"
 #include "output/summary_text.hpp"
 #include "output/timeline_files.hpp"
@@ -63,40 +65,69 @@ int cmd_simulate(const SimulateArgs& a, std::vector<std::string> sg_flags) {
 
 int cmd_run(const RunArgs& a, const std::vector<std::string>& sg_flags) {
   Inputs in = load_inputs(a.scenario); // bad input stops here, before anything is written
+  if (a.replications < 1 || a.replications > 100000)
+    throw InputError({"--replications", 1, 1}, "must be between 1 and 100000");
   fs::path out = a.out.empty() ? fs::path("results") / in.scenario.name : fs::path(a.out);
   ScratchDir work;
 
-  bool progress = !a.quiet && ::isatty(STDERR_FILENO);
-  auto child = [&](const std::string& result, bool events, const std::string& level) {
-    std::vector<std::string> args = {"simulate", a.scenario,  "--result", (work.path / result).string(),
-                                     "--seed",   std::to_string(a.seed), "--log-level", level};
-    if (!events) args.push_back("--no-events");
-    if (events && progress) args.push_back("--progress");
-    args.insert(args.end(), sg_flags.begin(), sg_flags.end());
-    return args;
-  };
-  // The baseline is the same scenario without provider events, in its own process (one engine each).
-  std::string level = a.quiet ? "warn" : a.log_level;
-  auto codes = run_children({child("events.json", true, level), child("baseline.json", false, "warn")},
-                            static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  // Each replication is two simulations, each its own process (one SimGrid engine each): the run with
+  // provider events and its baseline without them, on the same seed (common random numbers).
+  const int n = a.replications;
+  bool progress = !a.quiet && n == 1 && ::isatty(STDERR_FILENO);
+  std::vector<std::uint64_t> seeds;
+  std::vector<std::vector<std::string>> children;
+  for (int i = 0; i < n; ++i) {
+    std::uint64_t seed = a.seed + static_cast<std::uint64_t>(i);
+    seeds.push_back(seed);
+    for (bool events : {true, false}) {
+      std::string level = events && i == 0 ? (a.quiet ? "warn" : a.log_level) : "warn";
+      std::vector<std::string> args = {"simulate", a.scenario, "--result",
+                                       (work.path / fmt::format("{}-{}.json", events ? "events" : "baseline", i)).string(),
+                                       "--seed", std::to_string(seed), "--log-level", level};
+      if (!events) args.push_back("--no-events");
+      if (events && progress) args.push_back("--progress");
+      args.insert(args.end(), sg_flags.begin(), sg_flags.end());
+      children.push_back(std::move(args));
+    }
+  }
+  int parallel = a.jobs > 0 ? a.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  bool show_count = !a.quiet && n > 1 && ::isatty(STDERR_FILENO);
+  auto codes = run_children(children, parallel, [&](size_t done) {
+    if (show_count && done % 2 == 0)
+      std::fprintf(stderr, "\r\033[Kriftsim: %zu/%d replications done", done / 2, n);
+  });
+  if (show_count) std::fprintf(stderr, "\r\033[K");
   for (int c : codes)
     if (c != 0) {
       std::cerr << "riftsim: a simulation failed (exit " << c << ")\n";
       return c == kExitBadInput ? kExitBadInput : kExitInternal;
     }
-  RunResult run = read_child_result(work.path / "events.json");
-  RunResult base = read_child_result(work.path / "baseline.json");
+
   ScenarioInfo info{in.scenario.name, in.scenario.description, a.scenario, in.scenario.platform_file,
                     in.scenario.workload_file};
-  ojson summary = summary_json(info, run, base);
+  std::vector<ojson> summaries;
+  RunResult first;
+  for (int i = 0; i < n; ++i) {
+    RunResult run = read_child_result(work.path / fmt::format("events-{}.json", i));
+    RunResult base = read_child_result(work.path / fmt::format("baseline-{}.json", i));
+    summaries.push_back(summary_json(info, run, base));
+    if (i == 0) first = std::move(run);
+  }
+  // summary.json, events.csv and trace.json describe the first seed; replications.json all of them.
+  ojson& summary = summaries.front();
   auto checks = check_expectations(in.scenario.expectations, summary);
   summary["expectations"] = expectations_json(checks);
 
   fs::create_directories(out);
   write_file_atomically((out / "summary.json").string(), summary.dump(2) + "\n");
-  write_file_atomically((out / "events.csv").string(), events_csv(run.log));
-  write_file_atomically((out / "trace.json").string(), trace_json(run.log, in.scenario.name).dump() + "\n");
+  write_file_atomically((out / "events.csv").string(), events_csv(first.log));
+  write_file_atomically((out / "trace.json").string(), trace_json(first.log, in.scenario.name).dump() + "\n");
   if (!a.quiet) std::cout << summary_text(summary);
+  if (n > 1) {
+    ojson reps = replications_json(summaries, seeds);
+    write_file_atomically((out / "replications.json").string(), reps.dump(1) + "\n");
+    if (!a.quiet) std::cout << replications_text(reps);
+  }
 
   int code = kExitOk;
   for (const auto& c : checks) {
@@ -109,7 +140,8 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& sg_flags) {
     std::cout << (c.passed ? "  pass  " : "  FAIL  ") << c.expectation->text << "  (actual " << actual << ")\n";
     if (!c.passed) code = kExitCheckFailed;
   }
-  std::cout << "\nresults: " << out.string() << "/ (summary.json, events.csv, trace.json)\n";
+  std::cout << "\nresults: " << out.string() << "/ (summary.json, events.csv, trace.json"
+            << (n > 1 ? ", replications.json" : "") << ")\n";
   if (a.plot && run_plot_tool(out.string()) != 0) {
     std::cerr << "riftsim: the figures could not be made (see above)\n";
     return code == kExitOk ? kExitInternal : code;

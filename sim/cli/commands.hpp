@@ -19,6 +19,8 @@ struct RunArgs {
   std::string log_level = "info";
   bool quiet = false;
   bool plot = false;
+  int replications = 1; // seeds seed, seed+1, ...
+  int jobs = 0;         // simulations at once; 0 = one per core
 };
 
 struct SimulateArgs {

@@ -28,7 +28,8 @@ int exit_code(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : 128
 
 } // namespace
 
-std::vector<int> run_children(const std::vector<std::vector<std::string>>& args, int parallel) {
+std::vector<int> run_children(const std::vector<std::vector<std::string>>& args, int parallel,
+                              const std::function<void(size_t)>& on_done) {
   const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
   std::vector<int> codes(args.size(), -1);
   std::map<pid_t, size_t> running;
@@ -46,6 +47,7 @@ std::vector<int> run_children(const std::vector<std::vector<std::string>>& args,
     if (it == running.end()) continue;
     codes[it->second] = exit_code(status);
     running.erase(it);
+    if (on_done) on_done(next - running.size());
   }
   return codes;
 }

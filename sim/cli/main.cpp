@@ -37,6 +37,9 @@ int main(int argc, char** argv) {
       ->check(levels);
   run_cmd->add_flag("--quiet", run.quiet, "print only warnings, failed expectations and the result path");
   run_cmd->add_flag("--plot", run.plot, "also draw the figures (tools/riftsim-plot) into the output directory");
+  run_cmd->add_option("--replications", run.replications,
+                      "run N seeds (seed, seed+1, ...) and write their statistics to replications.json");
+  run_cmd->add_option("--jobs", run.jobs, "simulations at once (default: one per core)");
 
   SimulateArgs sim;
   auto* sim_cmd = app.add_subcommand("simulate", "run one simulation and write its raw result (used by run)");

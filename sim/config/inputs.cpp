@@ -26,7 +26,7 @@ void check_inputs(const Inputs& in) {
       throw InputError(pl.pos, "job '" + pl.job + "' needs " + std::to_string(job->gpus) +
                                    " GPUs but cluster '" + c->id + "' has only " +
                                    std::to_string(c->total_gpus()));
-    if (job->checkpoint_interval_auto && !c->failures)
+    if (job->checkpoint_interval_auto && (!c->failures || !in.scenario.failures))
       throw InputError(pl.pos, "job '" + pl.job + "' has checkpoint_interval: auto, which needs a failure model on "
                                "cluster '" + c->id + "'");
     for (const auto& t : pl.response.targets) {

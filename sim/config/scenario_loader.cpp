@@ -65,6 +65,11 @@ ScenarioSpec parse_scenario(const std::string& text, const std::string& file) {
     top.fail("schema_version", "is not supported (this riftsim reads schema_version 1)");
   s.name = top.string_or("name", std::filesystem::path(file).stem().string());
   s.description = top.string_or("description", "");
+  if (auto f = top.optional("failures")) {
+    std::string v = f->Scalar();
+    if (v != "on" && v != "off" && v != "true" && v != "false") top.fail("failures", "must be on or off");
+    s.failures = v == "on" || v == "true";
+  }
   std::filesystem::path base = std::filesystem::path(file).parent_path();
   auto resolve = [&](const std::string& key) {
     std::string rel = top.string(key);

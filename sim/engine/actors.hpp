@@ -30,6 +30,9 @@ private:
   bool recover_from_failure();
   bool replace_failed_nodes();
   void give_up_one_node();
+  /// Waits for a disk operation, or until a failure or a provider event interrupts the job.
+  void wait_for(const DiskIo& io);
+  std::function<void()> wake_me();
 
   JobRuntime& job_;
   double async_pending_ = 0; // compute seconds an asynchronous checkpoint will save once written

@@ -67,6 +67,7 @@ void release(Allocation& a, double now, JobLedger& ledger, RunLog& log, const st
   a = Allocation{};
 }
 
+
 FlopsPerSecond JobRuntime::rate() const {
   return current->spec->gpu_peak * (static_cast<double>(active_gpus) * spec->mfu);
 }
@@ -91,22 +92,24 @@ void JobRuntime::node_failed() {
   case JobActivity::Computing:
   case JobActivity::Checkpointing:
     if (!stop) stop = StopReason::NodeFailed;
-    for (auto& e : execs)
-      if (e->get_state() == sg4::Activity::State::STARTED) e->cancel();
-    if (io && io->get_state() == sg4::Activity::State::STARTED) io->cancel();
+    for (auto& e : execs) sg::cancel_if_running(e);
+    io.abandon();
     break;
-  case JobActivity::Restarting: {
+  case JobActivity::Restarting:
     restart_interrupted = true;
-    if (io && io->get_state() == sg4::Activity::State::STARTED) io->cancel();
-    std::unique_lock lock(*wake_mutex);
-    wake->notify_all();
+    io.abandon();
     break;
-  }
   case JobActivity::Idle:
   case JobActivity::WaitingForSpares: break; // replaced before the job runs again
   }
   // An asynchronous checkpoint being written needs every rank: it is lost too.
-  if (async_io && async_io->get_state() == sg4::Activity::State::STARTED) async_io->cancel();
+  async_io.abandon();
+  wake_runner();
+}
+
+void JobRuntime::wake_runner() {
+  std::unique_lock lock(*wake_mutex);
+  wake->notify_all();
 }
 
 void JobRuntime::event(EventKind kind, std::string detail, double progress) {
@@ -119,17 +122,13 @@ bool JobRuntime::affected_by(const ProviderScope& scope) const {
 }
 
 void JobRuntime::hosts_lost() {
-  if (async_io && async_io->get_state() == sg4::Activity::State::STARTED) async_io->cancel();
+  async_io.abandon();
   if (activity == JobActivity::Idle) return;
   stop = StopReason::HostsLost;
   if (activity == JobActivity::WaitingForSpares) current->notify_spare_waiters();
-  if (activity == JobActivity::Restarting) {
-    std::unique_lock lock(*wake_mutex);
-    wake->notify_all();
-  }
-  for (auto& e : execs)
-    if (e->get_state() == sg4::Activity::State::STARTED) e->cancel();
-  if (io && io->get_state() == sg4::Activity::State::STARTED) io->cancel();
+  wake_runner();
+  for (auto& e : execs) sg::cancel_if_running(e);
+  io.abandon();
 }
 
 void JobRuntime::request_halt() {
@@ -139,8 +138,7 @@ void JobRuntime::request_halt() {
   // progress saved by the final checkpoint.
   if (activity == JobActivity::Computing) {
     stop = StopReason::Halt;
-    for (auto& e : execs)
-      if (e->get_state() == sg4::Activity::State::STARTED) e->cancel();
+    for (auto& e : execs) sg::cancel_if_running(e);
   }
 }
 

@@ -107,8 +107,12 @@ void JobRunner::compute(double work) {
   }
   for (auto& e : job_.execs)
     if (!wait_quietly(e)) break;
-  for (auto& e : job_.execs)
-    if (e->get_state() == sg4::Activity::State::STARTED) e->cancel();
+  // Cancel what is left, then wait on it too: SimGrid 3.32 forgets an activity only when someone waits
+  // on it, and an actor's list of forgotten activities makes every later activity slower.
+  for (auto& e : job_.execs) {
+    sg::cancel_if_running(e);
+    wait_quietly(e);
+  }
   // A host that went off fails its Exec; the timeline may not have told us yet (actors woken in the
   // same instant run in any order), so look at the hosts themselves.
   for (const HostShare& s : job_.alloc.shares)
@@ -129,8 +133,7 @@ bool JobRunner::write_checkpoint(bool final) {
       lose_uncommitted(now() - t0);
       return false;
     }
-    job_.async_io = region->disk->io_init(bytes, sg4::Io::OpType::WRITE);
-    job_.async_io->start();
+    job_.async_io = DiskIo::start(region->disk, bytes, sg4::Io::OpType::WRITE, job_.control, wake_me());
     job_.async_snapshot = job_.progress;
     async_pending_ = pending_;
     async_region_ = region;
@@ -139,10 +142,9 @@ bool JobRunner::write_checkpoint(bool final) {
   }
   double t0 = now();
   job_.activity = JobActivity::Checkpointing;
-  job_.io = region->disk->io_init(bytes, sg4::Io::OpType::WRITE);
-  job_.io->start();
-  wait_quietly(job_.io);
-  job_.io = nullptr;
+  job_.io = DiskIo::start(region->disk, bytes, sg4::Io::OpType::WRITE, job_.control, wake_me());
+  wait_for(job_.io);
+  job_.io.reset();
   job_.activity = JobActivity::Idle;
   double dt = now() - t0;
   job_.log->span(false, job_.spec->name, final ? SpanKind::FinalCheckpoint : SpanKind::Checkpoint, t0, now(),
@@ -164,19 +166,17 @@ bool JobRunner::write_checkpoint(bool final) {
 }
 
 void JobRunner::settle_async_checkpoint(bool wait) {
-  if (!job_.async_io) return;
-  if (wait && job_.async_io->get_state() == sg4::Activity::State::STARTED) wait_quietly(job_.async_io);
-  auto state = job_.async_io->get_state();
-  if (state == sg4::Activity::State::FINISHED) {
+  if (!job_.async_io.active()) return;
+  if (wait) wait_for(job_.async_io);
+  if (job_.async_io.running()) return; // still writing: looked at again later
+  if (job_.async_io.succeeded()) {
     commit(job_.async_snapshot, async_region_, async_pending_);
     job_.event(EventKind::Checkpoint, "async", job_.saved_fraction());
-  } else if (state == sg4::Activity::State::STARTED) {
-    return; // still writing: looked at again later
   } else {
     pending_ += async_pending_; // cancelled by a failure: that work is not saved
   }
   async_pending_ = 0;
-  job_.async_io = nullptr;
+  job_.async_io.reset();
 }
 
 void JobRunner::commit(double progress, const RegionRuntime* region, double compute_seconds) {
@@ -205,8 +205,8 @@ void JobRunner::lose_uncommitted(double extra_wasted) {
     job_.ledger.failure_recompute += Seconds(wasted);
   else
     job_.ledger.add_lost(LostPart::Recompute, Seconds(wasted));
-  if (job_.async_io && job_.async_io->get_state() == sg4::Activity::State::STARTED) job_.async_io->cancel();
-  job_.async_io = nullptr;
+  job_.async_io.abandon();
+  job_.async_io.reset();
   // What was trained (or written) since the last checkpoint is now lost work.
   for (size_t i = first_pending_span_; i < job_.log->spans.size(); ++i) {
     Span& s = job_.log->spans[i];
@@ -242,11 +242,10 @@ bool JobRunner::recover_from_failure() {
         job_.wake->wait_until(lock, until);
     }
     if (!job_.restart_interrupted && !job_.stop_by_provider() && job_.committed > 0) {
-      job_.io = job_.checkpoint_region->disk->io_init(static_cast<sg_size_t>(job_.spec->checkpoint_size.raw()),
-                                                      sg4::Io::OpType::READ);
-      job_.io->start();
-      wait_quietly(job_.io);
-      job_.io = nullptr;
+      job_.io = DiskIo::start(job_.checkpoint_region->disk, static_cast<sg_size_t>(job_.spec->checkpoint_size.raw()),
+                              sg4::Io::OpType::READ, job_.control, wake_me());
+      wait_for(job_.io);
+      job_.io.reset();
     }
     job_.activity = JobActivity::Idle;
     job_.ledger.restart += Seconds(now() - t1);
@@ -300,6 +299,19 @@ void JobRunner::give_up_one_node() {
     if (cluster.hosts[i] == widest->host) cluster.slot_job[cluster.host_first_slot[i] + widest->nodes] = -1;
   job_.update_interval();
   spdlog::info("{}: no spare node on {}; continuing on {} GPUs", job_.spec->name, cluster.spec->id, job_.active_gpus);
+}
+
+std::function<void()> JobRunner::wake_me() {
+  JobRuntime* job = &job_;
+  return [job] { job->wake_runner(); };
+}
+
+void JobRunner::wait_for(const DiskIo& io) {
+  std::unique_lock lock(*job_.wake_mutex);
+  auto interrupted = [this] {
+    return job_.stop == StopReason::HostsLost || job_.stop == StopReason::NodeFailed || job_.restart_interrupted;
+  };
+  while (io.running() && !interrupted()) job_.wake->wait(lock);
 }
 
 void JobRunner::release_hosts() { release(job_.alloc, now(), job_.ledger, *job_.log, job_.spec->name); }

@@ -113,10 +113,9 @@ void MigrationOrchestrator::respond(const CutoffEvent& event, bool with_notice,
 
   double restart_from = sg4::Engine::get_clock();
   if (has_checkpoint) {
-    sg4::IoPtr read =
-        to.disk->io_init(static_cast<sg_size_t>(job_.spec->checkpoint_size.raw()), sg4::Io::OpType::READ);
-    read->start();
-    read->wait();
+    DiskIo read = DiskIo::start(to.disk, static_cast<sg_size_t>(job_.spec->checkpoint_size.raw()),
+                                sg4::Io::OpType::READ, platform_.control);
+    read.join();
   }
   double t_resume = sg4::Engine::get_clock();
 

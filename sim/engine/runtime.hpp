@@ -2,6 +2,7 @@
 // Simulation-time state shared by the actors of one run. SimGrid actors are cooperative threads of one
 // process, so plain shared objects are safe; Inbox gives them blocking, zero-time message passing.
 #include "accounting/ledger.hpp"
+#include "engine/disk_io.hpp"
 #include "engine/platform_builder.hpp"
 #include "engine/progress.hpp"
 #include "engine/run_result.hpp"
@@ -91,6 +92,7 @@ struct JobRuntime {
   double interval = 0;       // compute seconds between checkpoints on the current cluster
   std::unique_ptr<ResponseStrategy> strategy;
   ClusterRuntime* current = nullptr; // where it runs or last ran
+  sg4::Host* control = nullptr;      // the tenant's control host, where helper actors run
   Allocation alloc;
   const RegionRuntime* checkpoint_region = nullptr; // where the latest checkpoint is stored
   const RegionRuntime* dataset_region = nullptr;
@@ -110,8 +112,8 @@ struct JobRuntime {
   // What the runner is doing right now, so that events can interrupt it.
   JobActivity activity = JobActivity::Idle;
   std::vector<sg4::ExecPtr> execs;
-  sg4::IoPtr io;
-  sg4::IoPtr async_io;       // an asynchronous checkpoint still being written
+  DiskIo io;                 // a checkpoint being written or read back
+  DiskIo async_io;           // an asynchronous checkpoint still being written
   double async_snapshot = 0; // the progress that checkpoint holds
   std::optional<StopReason> stop;
   int nodes_to_replace = 0; // failed nodes not yet replaced by spares
@@ -132,6 +134,7 @@ struct JobRuntime {
   void request_halt();
   /// One of the job's nodes failed (failure injector): stop, or restart the restart.
   void node_failed();
+  void wake_runner(); // it may be waiting on `wake` for a checkpoint write or a restart
   bool stop_by_provider() const { return stop == StopReason::HostsLost; }
   /// Sets `interval` for the current cluster (fixed, or the Young/Daly optimum).
   void update_interval();

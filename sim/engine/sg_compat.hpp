@@ -39,4 +39,16 @@ inline sg4::ActorPtr spawn(const std::string& name, sg4::Host* host, std::functi
 #endif
 }
 
+/// Cancels an activity unless it already ended. An activity that ended with nobody waiting still says
+/// STARTED, and cancelling it crashed SimGrid 3.32 (docs/simgrid-notes.md); test() brings its state up
+/// to date first.
+template <class Ptr> void cancel_if_running(Ptr& a) {
+  if (!a) return;
+  try {
+    if (a->get_state() == sg4::Activity::State::STARTED && !a->test()) a->cancel();
+  } catch (const simgrid::Exception&) {
+    // it failed (its host went off): nothing left to cancel
+  }
+}
+
 } // namespace riftsim::sg

@@ -59,6 +59,7 @@ RunResult simulate(const Inputs& in, const SimOptions& opt, int* argc, char** ar
     j.alloc = *alloc;
     j.ledger.clusters.push_back(pl.cluster);
     j.log = &log;
+    j.control = platform.control;
     j.progress_line = &progress;
     job_ptrs.push_back(&j);
   }
@@ -67,7 +68,7 @@ RunResult simulate(const Inputs& in, const SimOptions& opt, int* argc, char** ar
     sg::spawn(j->spec->name + "-orchestrator", platform.control, MigrationOrchestrator(*j, platform));
   }
   for (auto& [id, c] : platform.clusters)
-    if (c.spec->failures)
+    if (c.spec->failures && in.scenario.failures)
       sg::spawn("failures-" + id, platform.control, FailureInjector(c, job_ptrs, opt.seed, log))->daemonize();
   if (opt.with_events && !in.scenario.events.empty())
     sg::spawn("provider-timeline", platform.control, ProviderTimeline(in.scenario.events, job_ptrs, platform, log))

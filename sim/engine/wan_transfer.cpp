@@ -24,7 +24,7 @@ double WanTransfer::wait() {
 }
 
 void WanTransfer::cancel() {
-  if (!done_ && comm_->get_state() == sg4::Activity::State::STARTED) comm_->cancel();
+  if (!done_) sg::cancel_if_running(comm_);
   done_ = true;
 }
 

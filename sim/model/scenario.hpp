@@ -62,6 +62,7 @@ struct ScenarioSpec {
   std::vector<PlacementSpec> placements;
   std::vector<TimedEvent> events;
   std::vector<Expectation> expectations; // checked against summary.json after the run
+  bool failures = true; // false: the platform's node-failure models are switched off
 };
 
 } // namespace riftsim

@@ -1,0 +1,46 @@
+#pragma once
+// A read or write on a regional store's disk. SimGrid 3.32 keeps every Io in the activity list of the
+// actor that started it (IoImpl::post never takes it out, unlike ExecImpl::post), and that list is
+// scanned at every later activity of the actor: months of checkpoints made a run quadratic (a 90-day
+// run with 15-minute checkpoints took 5 s instead of 0.3 s). So each Io is started and awaited by a
+// short-lived helper actor, whose list goes away with it (docs/simgrid-notes.md).
+// An Io is never cancelled (cancelling one that has just ended crashed 3.32): an interrupted write is
+// abandoned, and finishes in the background, still using the store's bandwidth.
+#include <functional>
+#include <memory>
+
+#include "engine/sg_compat.hpp"
+
+namespace riftsim {
+
+namespace sg4 = simgrid::s4u;
+
+class DiskIo {
+public:
+  DiskIo() = default;
+  /// Starts the operation now, from a helper actor on `where` (a host that stays on); `on_done` runs
+  /// in the helper when it ends, e.g. to wake the actor waiting for it.
+  static DiskIo start(sg4::Disk* disk, sg_size_t bytes, sg4::Io::OpType op, sg4::Host* where,
+                      std::function<void()> on_done = {});
+
+  bool active() const { return state_ != nullptr; }
+  bool running() const { return state_ && !state_->done && !state_->abandoned; }
+  bool succeeded() const { return state_ && state_->done && !state_->abandoned; }
+  /// Blocks the calling actor until the operation ended (not interruptible).
+  void join();
+  /// Its result no longer counts.
+  void abandon() {
+    if (state_) state_->abandoned = true;
+  }
+  void reset() { state_.reset(); }
+
+private:
+  struct State {
+    sg4::ActorPtr helper;
+    bool done = false;
+    bool abandoned = false;
+  };
+  std::shared_ptr<State> state_;
+};
+
+} // namespace riftsim

@@ -1,0 +1,15 @@
+#pragma once
+// replications.json: per job and metric, the statistics over the seeds of a `--replications N` run.
+#include <cstdint>
+#include <vector>
+
+#include "output/result_json.hpp"
+
+namespace riftsim {
+
+/// `summaries` are the summary.json documents of each seed, in seed order.
+ojson replications_json(const std::vector<ojson>& summaries, const std::vector<std::uint64_t>& seeds);
+/// A short table of the statistics for the terminal.
+std::string replications_text(const ojson& replications);
+
+} // namespace riftsim
