@@ -224,6 +224,7 @@ void JobRunner::lose_uncommitted(double extra_wasted) {
 
 bool JobRunner::recover_from_failure() {
   ClusterRuntime& cluster = *job_.current;
+  job_.stop.reset(); // the failure is being handled; a provider event from now on sets it again
   while (true) {
     double t0 = now();
     if (!replace_failed_nodes()) return false;

@@ -275,3 +275,44 @@ TEST(Logging, SimGridFlagsPassThroughAndLogLinesCarrySimulatedTime) {
   EXPECT_NE(debug.err.find("debug"), std::string::npos);
   fs::remove_all(out);
 }
+
+TEST(Failures, ATracedRunHitsExactlyTheTracedFailuresAndWaitsForSpares) {
+  // tests/data/failures: node 0 fails at 5000 s (1390 s into the 2nd segment; the one spare replaces
+  // it; restart 300 s + 10 s read), node 2 at 20000 s (250 s into a segment) with no spare left: the job
+  // waits for node 0's repair, 1 day after its failure, until 91400 s.
+  fs::path out = fresh_dir("traced");
+  ASSERT_EQ(riftsim("run " + kData + "/failures/traced.yaml --quiet --out " + out.string()).code, 0);
+  auto j = summary(out)["jobs"]["train"];
+  EXPECT_EQ(j["failures"], 2);
+  EXPECT_NEAR(j["badput_s"]["recompute"].get<double>(), 1390 + 250, 1e-6);
+  EXPECT_NEAR(j["badput_s"]["restart"].get<double>(), 2 * 310, 1e-6);
+  EXPECT_NEAR(j["badput_s"]["waiting_for_spares"].get<double>(), 91400 - 20000, 1e-6);
+  EXPECT_NEAR(j["wall_time_s"].get<double>(), 36000 + 90 + 1640 + 620 + 71400, 1e-6);
+  EXPECT_NEAR(j["goodput"].get<double>(), 36000 / 109750.0, 1e-12);
+  // The baseline has the same failures (common random numbers): no time lost to them.
+  EXPECT_NEAR(j["time_lost_s"].get<double>(), 0, 1e-6);
+  std::string csv = slurp(out / "events.csv");
+  EXPECT_NE(csv.find("5000.000,train,alpha,alpha/r1/c1,node_failure,,node 0"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("20000.000,train,alpha,alpha/r1/c1,node_failure,,node 2"), std::string::npos) << csv;
+  fs::remove_all(out);
+}
+
+TEST(Replications, SerialAndParallelRunsOfTheSameSeedsAgreeExactly) {
+  fs::path a = fresh_dir("rep-serial"), b = fresh_dir("rep-parallel");
+  ASSERT_EQ(riftsim("run " + kData + "/failures/random.yaml --quiet --replications 6 --jobs 1 --out " + a.string()).code, 0);
+  ASSERT_EQ(riftsim("run " + kData + "/failures/random.yaml --quiet --replications 6 --jobs 2 --out " + b.string()).code, 0);
+  std::string ra = slurp(a / "replications.json");
+  EXPECT_EQ(ra, slurp(b / "replications.json"));
+  EXPECT_EQ(slurp(a / "summary.json"), slurp(b / "summary.json"));
+  auto r = nlohmann::json::parse(ra);
+  EXPECT_EQ(r["replications"], 6);
+  auto lost = r["jobs"]["train"]["time_lost_s"];
+  EXPECT_EQ(lost["n"], 6);
+  EXPECT_LE(lost["ci95_low"].get<double>(), lost["mean"].get<double>());
+  EXPECT_GE(lost["ci95_high"].get<double>(), lost["mean"].get<double>());
+  // Different seeds draw different failures.
+  auto failures = r["jobs"]["train"]["failures"]["values"];
+  EXPECT_NE(std::set<double>(failures.begin(), failures.end()).size(), 1u) << failures;
+  fs::remove_all(a);
+  fs::remove_all(b);
+}
