@@ -12,7 +12,7 @@ namespace {
 constexpr double kMaxNodes = 1e6;
 // Hosts per cluster when the file does not say: enough to spread load, few enough that a
 // months-long run stays well under a second (see docs/architecture.md, "hosts stand for groups").
-constexpr int kAutoHostsPerCluster = 16;
+constexpr int kAutoHostsPerCluster = 8;
 
 /// "time_s,node" rows; header optional. Positions point into the trace file.
 std::vector<TracedFailure> read_trace(const std::string& path, int nodes) {

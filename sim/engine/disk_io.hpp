@@ -1,9 +1,9 @@
 #pragma once
 // A read or write on a regional store's disk. SimGrid 3.32 keeps every Io in the activity list of the
 // actor that started it (IoImpl::post never takes it out, unlike ExecImpl::post), and that list is
-// scanned at every later activity of the actor: months of checkpoints made a run quadratic (a 90-day
-// run with 15-minute checkpoints took 5 s instead of 0.3 s). So each Io is started and awaited by a
-// short-lived helper actor, whose list goes away with it (docs/simgrid-notes.md).
+// scanned at every later Exec completion of that actor: months of checkpoints made a run quadratic
+// (a 90-day run with 15-minute checkpoints took 5 s instead of 0.3 s). So Ios are started and awaited
+// by a pool of worker actors that run nothing else (docs/simgrid-notes.md).
 // An Io is never cancelled (cancelling one that has just ended crashed 3.32): an interrupted write is
 // abandoned, and finishes in the background, still using the store's bandwidth.
 #include <functional>
@@ -18,8 +18,8 @@ namespace sg4 = simgrid::s4u;
 class DiskIo {
 public:
   DiskIo() = default;
-  /// Starts the operation now, from a helper actor on `where` (a host that stays on); `on_done` runs
-  /// in the helper when it ends, e.g. to wake the actor waiting for it.
+  /// Starts the operation now on a worker actor living on `where` (a host that stays on); `on_done`
+  /// runs when it ends, e.g. to wake the actor waiting for it.
   static DiskIo start(sg4::Disk* disk, sg_size_t bytes, sg4::Io::OpType op, sg4::Host* where,
                       std::function<void()> on_done = {});
 
@@ -34,12 +34,14 @@ public:
   }
   void reset() { state_.reset(); }
 
-private:
   struct State {
-    sg4::ActorPtr helper;
     bool done = false;
     bool abandoned = false;
+    sg4::MutexPtr mutex = sg4::Mutex::create();
+    sg4::ConditionVariablePtr ended = sg4::ConditionVariable::create();
   };
+
+private:
   std::shared_ptr<State> state_;
 };
 

@@ -55,15 +55,15 @@ TEST(PlatformLoader, ReadsClustersIntoTypedQuantities) {
   EXPECT_DOUBLE_EQ(c->node_peak().raw(), 800e12); // node peak = GPUs x per-GPU peak
   EXPECT_DOUBLE_EQ(c->node_network.raw(), 50e9);
   EXPECT_DOUBLE_EQ(c->node_price.raw(), 10.0);
-  EXPECT_EQ(c->nodes_per_host, 1); // small clusters: one host per node
-  EXPECT_EQ(c->host_count(), 10);
+  EXPECT_EQ(c->nodes_per_host, 2); // 8 hosts at most by default: 10 nodes on 5 hosts of 2
+  EXPECT_EQ(c->host_count(), 5);
 }
 
 TEST(PlatformLoader, LargeClustersGroupNodesIntoHosts) {
   PlatformSpec p = parse_platform(replace(kCluster, "nodes: 10", "nodes: 3200"), "p.yaml");
   const ClusterSpec* c = p.find_cluster("p/r/c");
-  EXPECT_EQ(c->nodes_per_host, 200);
-  EXPECT_EQ(c->host_count(), 16);
+  EXPECT_EQ(c->nodes_per_host, 400);
+  EXPECT_EQ(c->host_count(), 8);
 }
 
 TEST(PlatformLoader, UnknownKeyIsReportedAtItsLineAndColumn) {

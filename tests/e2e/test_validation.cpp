@@ -1,0 +1,63 @@
+// Validation of the failure/checkpoint model against published formulas, through the riftsim binary.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "model/checkpoint_math.hpp"
+
+namespace fs = std::filesystem;
+using namespace riftsim;
+
+namespace {
+
+// tests/data/daly/platform.yaml: 512 GPUs x 100 TFLOPS x MFU 0.5 = 2.56e16 FLOP/s; 1.8432e22 FLOPs = 200 h
+// of compute (T_s); a 600 GB checkpoint at 10 GB/s: δ = 60 s, and the restart reads it back: R = 60 s;
+// job MTBF M = 640 h / 64 nodes = 10 h.
+constexpr double kTs = 720000, kDelta = 60, kRestart = 60, kMtbf = 36000;
+
+struct Point {
+  double tau, mean, half_width;
+};
+
+Point simulate_interval(const fs::path& dir, double tau) {
+  std::string name = "tau" + std::to_string(static_cast<int>(tau));
+  std::ofstream(dir / (name + "-workload.yaml"))
+      << "jobs:\n  j:\n    flops: 1.8432e22\n    gpus: 512\n    mfu: 0.5\n    checkpoint_interval: " << tau
+      << "s\n    checkpoint_size: 600GB\n";
+  std::ofstream(dir / (name + ".yaml")) << "platform: " << RIFTSIM_TEST_DATA << "/daly/platform.yaml\nworkload: "
+                                        << name << "-workload.yaml\njobs:\n  j:\n    cluster: alpha/r1/c\n";
+  std::string cmd = std::string(RIFTSIM_BIN) + " run " + (dir / (name + ".yaml")).string() +
+                    " --quiet --replications 16 --out " + (dir / name).string() + " >/dev/null 2>&1";
+  EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  std::ifstream in(dir / name / "replications.json");
+  auto wall = nlohmann::json::parse(in)["jobs"]["j"]["wall_time_s"];
+  return {tau, wall["mean"].get<double>(), wall["ci95_high"].get<double>() - wall["mean"].get<double>()};
+}
+
+} // namespace
+
+TEST(Validation, WasteMatchesDalyAndIsLeastAtTheYoungInterval) {
+  fs::path dir = fs::temp_directory_path() / ("riftsim-daly-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const double young = young_interval(Seconds(kDelta), Seconds(kMtbf)).raw(); // 2078 s
+  std::vector<double> taus = {600, 1000, 1500, young, 3000, 4500, 7000};
+  std::vector<Point> points;
+  for (double tau : taus) points.push_back(simulate_interval(dir, tau));
+  for (const auto& p : points) {
+    double model = daly_first_order_wall(Seconds(kTs), Seconds(p.tau), Seconds(kDelta), Seconds(kRestart),
+                                         Seconds(kMtbf))
+                       .raw();
+    // Waste = 1 - T_s / T_w: the same comparison, on wall time. Within the 95 % interval of 16 seeds.
+    EXPECT_NEAR(p.mean, model, p.half_width) << "tau " << p.tau << ": simulated " << p.mean << " vs Daly " << model;
+  }
+  auto best = std::min_element(points.begin(), points.end(), [](auto& a, auto& b) { return a.mean < b.mean; });
+  size_t at = static_cast<size_t>(best - points.begin());
+  EXPECT_LE(std::abs(static_cast<int>(at) - 3), 1) << "least waste at tau " << best->tau << ", Young's is " << young;
+  fs::remove_all(dir);
+}
