@@ -316,3 +316,15 @@ TEST(Replications, SerialAndParallelRunsOfTheSameSeedsAgreeExactly) {
   fs::remove_all(a);
   fs::remove_all(b);
 }
+
+TEST(Plot, ReplicationsAddTheDistributionOfTimeLost) {
+  fs::path out = fresh_dir("plot-reps");
+  Outcome o = riftsim("run " + kData + "/failures/random.yaml --quiet --replications 6 --plot --out " + out.string());
+  ASSERT_EQ(o.code, 0) << o.err;
+  for (const char* ext : {".png", ".svg"}) {
+    fs::path f = out / (std::string("time_lost_distribution") + ext);
+    ASSERT_TRUE(fs::exists(f)) << f;
+    EXPECT_GT(fs::file_size(f), 5000u) << f;
+  }
+  fs::remove_all(out);
+}

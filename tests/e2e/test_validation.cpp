@@ -22,6 +22,7 @@ constexpr double kTs = 720000, kDelta = 60, kRestart = 60, kMtbf = 36000;
 
 struct Point {
   double tau, mean, half_width;
+  double failures, failures_half_width;
 };
 
 Point simulate_interval(const fs::path& dir, double tau) {
@@ -35,8 +36,10 @@ Point simulate_interval(const fs::path& dir, double tau) {
                     " --quiet --replications 16 --out " + (dir / name).string() + " >/dev/null 2>&1";
   EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
   std::ifstream in(dir / name / "replications.json");
-  auto wall = nlohmann::json::parse(in)["jobs"]["j"]["wall_time_s"];
-  return {tau, wall["mean"].get<double>(), wall["ci95_high"].get<double>() - wall["mean"].get<double>()};
+  auto job = nlohmann::json::parse(in)["jobs"]["j"];
+  auto wall = job["wall_time_s"], failures = job["failures"];
+  return {tau, wall["mean"].get<double>(), wall["ci95_high"].get<double>() - wall["mean"].get<double>(),
+          failures["mean"].get<double>(), failures["ci95_high"].get<double>() - failures["mean"].get<double>()};
 }
 
 } // namespace
@@ -55,6 +58,8 @@ TEST(Validation, WasteMatchesDalyAndIsLeastAtTheYoungInterval) {
                        .raw();
     // Waste = 1 - T_s / T_w: the same comparison, on wall time. Within the 95 % interval of 16 seeds.
     EXPECT_NEAR(p.mean, model, p.half_width) << "tau " << p.tau << ": simulated " << p.mean << " vs Daly " << model;
+    // Failures hit the job at its nodes' rate over its wall time: 64 nodes / 640 h each = one per M.
+    EXPECT_NEAR(p.failures, p.mean / kMtbf, p.failures_half_width) << "tau " << p.tau;
   }
   auto best = std::min_element(points.begin(), points.end(), [](auto& a, auto& b) { return a.mean < b.mean; });
   size_t at = static_cast<size_t>(best - points.begin());
