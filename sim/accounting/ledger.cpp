@@ -12,6 +12,8 @@ const char* part_name(LostPart p) {
     return "final_checkpoint";
   case LostPart::Detection:
     return "detection";
+  case LostPart::Waiting:
+    return "waiting";
   case LostPart::Transfer:
     return "transfer";
   case LostPart::Provisioning:

@@ -15,15 +15,16 @@ enum class LostPart {
   Recompute,
   FinalCheckpoint,
   Detection,
+  Waiting, // holding a checkpoint until the provider restores capacity
   Transfer,
   Provisioning,
   Porting,
   Restart,
   Slowdown
 };
-inline constexpr std::array kLostParts = {LostPart::Recompute, LostPart::FinalCheckpoint, LostPart::Detection,
-                                          LostPart::Transfer,  LostPart::Provisioning,    LostPart::Porting,
-                                          LostPart::Restart,   LostPart::Slowdown};
+inline constexpr std::array kLostParts = {
+    LostPart::Recompute,    LostPart::FinalCheckpoint, LostPart::Detection, LostPart::Waiting, LostPart::Transfer,
+    LostPart::Provisioning, LostPart::Porting,         LostPart::Restart,   LostPart::Slowdown};
 const char* part_name(LostPart p);
 
 /// Nodes held by the job on one cluster, from delivery (or start) to release.

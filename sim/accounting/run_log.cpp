@@ -7,6 +7,8 @@ const char* event_name(EventKind k) {
   case EventKind::Start: return "start";
   case EventKind::Checkpoint: return "checkpoint";
   case EventKind::Notice: return "notice";
+  case EventKind::Restore:
+    return "restore";
   case EventKind::Cutoff: return "cutoff";
   case EventKind::HostsLost: return "hosts_lost";
   case EventKind::Halt: return "halt";
@@ -38,6 +40,8 @@ const char* span_name(SpanKind k) {
   case SpanKind::CutOff: return "cut off";
   case SpanKind::Tenure: return "tenure";
   case SpanKind::FailureRestart: return "failure restart";
+  case SpanKind::Waiting:
+    return "waiting for capacity";
   case SpanKind::WaitingForSpares: return "waiting for spares";
   }
   return "?";

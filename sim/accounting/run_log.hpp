@@ -11,6 +11,7 @@ enum class EventKind {
   Checkpoint,      // a checkpoint was saved (progress = fraction of the work it holds)
   Notice,          // a provider announced a cutoff
   Cutoff,          // a provider stopped supplying compute
+  Restore,         // a provider supplies compute again
   HostsLost,       // a job lost its hosts; work since its last checkpoint is gone
   Halt,            // a job stopped on purpose to move, its progress saved
   Decision,        // a response strategy decided (detail says what)
@@ -50,6 +51,7 @@ enum class SpanKind {
   Tenure,          // a job holding nodes at a provider (provider track)
   FailureRestart,  // restarting after a node failure
   WaitingForSpares,
+  Waiting, // holding a checkpoint until the provider restores capacity
 };
 const char* span_name(SpanKind k);
 

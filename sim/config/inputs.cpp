@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "config/loaders.hpp"
 #include "config/yaml_fields.hpp"
 
@@ -29,6 +31,17 @@ void check_inputs(const Inputs& in) {
     if (job->checkpoint_interval_auto && (!c->failures || !in.scenario.failures))
       throw InputError(pl.pos, "job '" + pl.job + "' has checkpoint_interval: auto, which needs a failure model on "
                                "cluster '" + c->id + "'");
+    for (const auto& alt : pl.alternatives)
+      for (const auto& t : alt.targets)
+        if (!plat.find_cluster(t))
+          throw InputError(alt.pos, "target '" + t + "' of job '" + pl.job + "' is not a cluster in the platform");
+    for (const auto& alt : pl.alternatives)
+      for (const auto& t : alt.targets) {
+        const ClusterSpec* tc = plat.find_cluster(t);
+        if (tc->region != c->region && !plat.link_between(c->region, tc->region))
+          throw InputError(alt.pos, "target '" + t + "' of job '" + pl.job + "' has no network link from " +
+                                        c->region + " (add one under 'links' in " + plat.file + ")");
+      }
     for (const auto& t : pl.response.targets) {
       const ClusterSpec* tc = plat.find_cluster(t);
       if (tc && job->checkpoint_interval_auto && !tc->failures)
@@ -67,6 +80,27 @@ void check_inputs(const Inputs& in) {
         },
         te.event);
   }
+}
+
+size_t response_variants(const ScenarioSpec& s) {
+  size_t n = 1;
+  for (const auto& pl : s.placements) n = std::max(n, pl.alternatives.size());
+  return n;
+}
+
+void select_response_variant(ScenarioSpec& s, size_t k) {
+  for (auto& pl : s.placements)
+    if (!pl.alternatives.empty()) pl.response = pl.alternatives[std::min(k, pl.alternatives.size() - 1)];
+}
+
+std::string response_variant_name(const ScenarioSpec& s, size_t k) {
+  std::string name;
+  for (const auto& pl : s.placements) {
+    if (pl.alternatives.empty()) continue;
+    const std::string& n = pl.alternatives[std::min(k, pl.alternatives.size() - 1)].name;
+    if (name.find(n) == std::string::npos) name += (name.empty() ? "" : "+") + n;
+  }
+  return name.empty() ? "default" : name;
 }
 
 FileKind detect_kind(const std::string& path) {

@@ -29,6 +29,13 @@ Inputs load_inputs(const std::string& scenario_path);
 /// Cross-file checks: placements name real jobs and clusters, jobs fit, targets are reachable.
 void check_inputs(const Inputs& in);
 
+/// How many responses are compared side by side (the longest list among the jobs; 1 if none).
+size_t response_variants(const ScenarioSpec& s);
+/// Puts each job's k-th listed response in force (or its last, if it lists fewer).
+void select_response_variant(ScenarioSpec& s, size_t k);
+/// The name of variant k: the names of the responses in force, joined by '+' where they differ.
+std::string response_variant_name(const ScenarioSpec& s, size_t k);
+
 /// Kind of a YAML input file, from its top-level keys (for `riftsim validate`).
 enum class FileKind { Platform, Workload, Scenario };
 FileKind detect_kind(const std::string& path);

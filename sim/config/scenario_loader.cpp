@@ -30,8 +30,15 @@ TimedEvent read_event(const YAML::Node& node, const std::string& file) {
       f.fail("notice", "cannot be longer than the time of the event (notice before the start)");
     te.event = e;
     te.pos = f.pos("cutoff");
+  } else if (f.has("restore")) {
+    RestoreEvent e;
+    e.scope = parse_scope(f.string("restore"));
+    e.at = f.unit("at", parse_duration);
+    if (e.at.raw() < 0) f.fail("at", "must not be negative");
+    te.event = e;
+    te.pos = f.pos("restore");
   } else {
-    throw InputError(f.pos(), "event has no kind; write one of: cutoff");
+    throw InputError(f.pos(), "event has no kind; write one of: cutoff, restore");
   }
   f.done();
   return te;
@@ -42,10 +49,20 @@ ResponseSpec read_response(const YAML::Node& node, const std::string& file, cons
   ResponseSpec r;
   r.pos = f.pos();
   r.strategy = f.string_or("strategy", "migrate");
-  if (r.strategy != "migrate")
-    f.fail("strategy", "'" + r.strategy + "' is not a known strategy (known: migrate)");
-  r.targets = f.strings("targets");
-  if (r.targets.empty()) f.fail("targets", "must name at least one cluster");
+  if (r.strategy != "migrate" && r.strategy != "wait")
+    f.fail("strategy", "'" + r.strategy + "' is not a known strategy (known: migrate, wait)");
+  r.name = f.string_or("name", r.strategy);
+  if (r.strategy == "migrate") {
+    r.targets = f.strings("targets");
+    if (r.targets.empty()) f.fail("targets", "must name at least one cluster");
+    r.rule = f.string_or("rule", "preference");
+    if (r.rule != "preference" && r.rule != "earliest_finish" && r.rule != "lowest_cost")
+      f.fail("rule", "must be preference, earliest_finish or lowest_cost");
+    if (f.has("budget")) {
+      r.budget = f.unit("budget", parse_usd);
+      f.require_positive("budget", r.budget->raw());
+    }
+  }
   r.detection = f.unit_or("detection", parse_duration, Seconds(0));
   if (r.detection.raw() < 0) f.fail("detection", "must not be negative");
   r.porting = f.unit_or("porting", parse_duration, Seconds(0));
@@ -90,7 +107,16 @@ ScenarioSpec parse_scenario(const std::string& text, const std::string& file) {
                    pl.pos = p;
                    Fields f(v, file, "placement of job '" + job + "'");
                    pl.cluster = f.string("cluster");
-                   if (auto r = f.optional("response")) pl.response = read_response(*r, file, job);
+                   // One response, or a list of them to be compared side by side (one run each).
+                   if (auto r = f.optional("response")) {
+                     if (r->IsSequence()) {
+                       for (const auto& item : *r) pl.alternatives.push_back(read_response(item, file, job));
+                       if (pl.alternatives.empty()) f.fail("response", "must list at least one response");
+                     } else {
+                       pl.alternatives.push_back(read_response(*r, file, job));
+                     }
+                     pl.response = pl.alternatives.front();
+                   }
                    f.done();
                    s.placements.push_back(pl);
                  });

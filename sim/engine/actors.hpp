@@ -52,6 +52,10 @@ private:
   void respond(const CutoffEvent& event, bool with_notice, std::optional<JobStoppedMsg> already_stopped);
   std::optional<JobStoppedMsg> wait_for_stop(); // nullopt: the job finished instead
   WorldView world_view() const;
+  /// Halts the job (final checkpoint) in time to end before the event's cutoff, not before `not_before`.
+  void halt_before(const CutoffEvent& event, double not_before);
+  void wait_for_restore(const CutoffEvent& event, bool with_notice, std::optional<JobStoppedMsg> already_stopped,
+                        double t_event, double t_decided, const std::string& reason);
   void log_transfer_start(const TransferRecord& r);
 
   JobRuntime& job_;
@@ -87,6 +91,7 @@ public:
 
 private:
   void cutoff(const CutoffEvent& e);
+  void restore(const RestoreEvent& e);
 
   std::vector<TimedEvent> events_;
   std::vector<JobRuntime*> jobs_;

@@ -39,9 +39,66 @@ void MigrationOrchestrator::log_transfer_start(const TransferRecord& r) {
                   fmt::format("{} {} to {}", format_bytes(r.bytes), r.what, r.to_region));
 }
 
+void MigrationOrchestrator::halt_before(const CutoffEvent& event, double not_before) {
+  // Train on until the final checkpoint must start for it to end before the cutoff.
+  Seconds write_estimate = job_.spec->checkpoint_size / job_.current->region->spec->storage_bandwidth * 1.1;
+  double halt_at = std::max(not_before, event.at.raw() - write_estimate.raw());
+  int epoch = job_.epoch;
+  JobRuntime* job = &job_;
+  sg::spawn(job_.spec->name + "-halt-timer", platform_.control, [job, epoch, halt_at] {
+    sg4::this_actor::sleep_until(halt_at);
+    if (job->epoch == epoch) job->request_halt();
+  })->daemonize();
+}
+
+void MigrationOrchestrator::wait_for_restore(const CutoffEvent& event, bool with_notice,
+                                             std::optional<JobStoppedMsg> already_stopped, double t_event,
+                                             double t_decided, const std::string& reason) {
+  const std::string& name = job_.spec->name;
+  spdlog::info("{}: wait: {}", name, reason);
+  job_.event(EventKind::Decision, "wait: " + reason);
+  if (with_notice && !already_stopped) halt_before(event, t_decided);
+  std::optional<JobStoppedMsg> stop = already_stopped ? already_stopped : wait_for_stop();
+  if (!stop) return; // finished before the cutoff
+  ClusterRuntime& home = *job_.current;
+  // Hold until the provider restores this cluster.
+  while (true) {
+    OrchestratorMsg msg = job_.to_orchestrator.pop();
+    if (const auto* r = std::get_if<RestoreMsg>(&msg))
+      if (r->event.scope.covers_region(home.spec->region, home.spec->provider)) break;
+  }
+  double t_restored = sg4::Engine::get_clock();
+  if (job_.committed > 0) {
+    DiskIo read = DiskIo::start(job_.checkpoint_region->disk, static_cast<sg_size_t>(job_.spec->checkpoint_size.raw()),
+                                sg4::Io::OpType::READ, platform_.control);
+    read.join();
+  }
+  double t_resume = sg4::Engine::get_clock();
+  std::optional<Allocation> alloc = allocate(home, job_.spec->gpus, t_restored, job_.id);
+  if (!alloc) {
+    spdlog::warn("{}: {} came back without room for {} GPUs", name, home.spec->id, job_.spec->gpus);
+    job_.to_runner.push(AbortMsg{});
+    return;
+  }
+  std::vector<Milestone> steps;
+  steps.push_back({LostPart::Detection, t_event, t_decided, {}});          // 0
+  steps.push_back({LostPart::Waiting, t_decided, t_restored, {0}});        // 1
+  steps.push_back({std::nullopt, stop->time, stop->time, {}});             // 2 job stopped
+  steps.push_back({LostPart::Restart, 0, t_resume, {1, 2}});               // 3
+  charge_critical_path(steps, 3, stop->time, job_.ledger);
+  job_.log->span(false, name, SpanKind::Detection, t_event, t_decided);
+  job_.log->span(false, name, SpanKind::Waiting, std::max(t_decided, stop->time), t_restored, home.spec->id);
+  job_.log->span(false, name, SpanKind::Restart, t_restored, t_resume, home.spec->id);
+  job_.alloc = *alloc;
+  job_.active_gpus = job_.spec->gpus;
+  job_.epoch++;
+  job_.to_runner.push(ResumeMsg{});
+}
+
 WorldView MigrationOrchestrator::world_view() const {
   WorldView v;
   v.now = Seconds(sg4::Engine::get_clock());
+  v.platform = platform_.spec;
   for (auto& [id, c] : platform_.clusters) v.clusters.push_back({c.spec, c.free_gpus(), c.cut_off});
   return v;
 }
@@ -55,7 +112,11 @@ void MigrationOrchestrator::respond(const CutoffEvent& event, bool with_notice,
 
   JobView view{job_.spec, job_.current->spec, Flops(job_.spec->work.raw() - job_.committed)};
   ResponseDecision d = job_.strategy->on_capacity_loss(view, world_view());
-  if (!d.target) {
+  if (d.action == ResponseDecision::Action::Wait) {
+    wait_for_restore(event, with_notice, already_stopped, t_event, t_decided, d.reason);
+    return;
+  }
+  if (d.action == ResponseDecision::Action::Strand) {
     spdlog::warn("{}: {} ({})", name, d.reason, job_.strategy->name());
     job_.event(EventKind::Decision, job_.strategy->name() + ": " + d.reason);
     if (already_stopped || wait_for_stop()) job_.to_runner.push(AbortMsg{});
@@ -79,14 +140,9 @@ void MigrationOrchestrator::respond(const CutoffEvent& event, bool with_notice,
   if (with_notice && !already_stopped) {
     // Keep training on the old provider until the move is ready or the final checkpoint must start
     // so that it ends before the cutoff, whichever comes first.
+    halt_before(event, t_decided);
     Seconds write_estimate = job_.spec->checkpoint_size / job_.current->region->spec->storage_bandwidth * 1.1;
     double halt_at = std::max(t_decided, event.at.raw() - write_estimate.raw());
-    int epoch = job_.epoch;
-    JobRuntime* job = &job_;
-    sg::spawn(name + "-halt-timer", platform_.control, [job, epoch, halt_at] {
-      sg4::this_actor::sleep_until(halt_at);
-      if (job->epoch == epoch) job->request_halt();
-    })->daemonize();
     if (dataset) dataset->wait();
     double ready = std::max(ported_at, sg4::Engine::get_clock());
     if (ready < halt_at) {

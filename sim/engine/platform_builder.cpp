@@ -71,6 +71,7 @@ std::pair<sg4::NetZone*, NetPoint*> build_cluster(const ClusterSpec& c, sg4::Net
 
 BuiltPlatform build_platform(const PlatformSpec& spec) {
   BuiltPlatform out;
+  out.spec = &spec;
   sg4::NetZone* world = sg::new_full_zone("world", nullptr);
   std::map<std::string, std::pair<sg4::NetZone*, NetPoint*>> region_zones; // zone and gateway
 

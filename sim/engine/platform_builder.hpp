@@ -43,6 +43,7 @@ struct ClusterRuntime {
 };
 
 struct BuiltPlatform {
+  const PlatformSpec* spec = nullptr;
   std::map<std::string, RegionRuntime> regions;   // by region id
   std::map<std::string, ClusterRuntime> clusters; // by cluster id
   sg4::Host* control = nullptr;

@@ -73,12 +73,15 @@ struct NoticeMsg {
 struct CutoffMsg {
   CutoffEvent event;
 };
+struct RestoreMsg {
+  RestoreEvent event;
+};
 struct JobStoppedMsg {
   StopReason reason;
   double time;
 };
 struct JobFinishedMsg {};
-using OrchestratorMsg = std::variant<NoticeMsg, CutoffMsg, JobStoppedMsg, JobFinishedMsg>;
+using OrchestratorMsg = std::variant<NoticeMsg, CutoffMsg, RestoreMsg, JobStoppedMsg, JobFinishedMsg>;
 
 struct ResumeMsg {};
 struct AbortMsg {};

@@ -82,11 +82,19 @@ RunResult simulate(const Inputs& in, const SimOptions& opt, int* argc, char** ar
   r.seed = opt.seed;
   r.with_events = opt.with_events;
   r.simulated_end = Seconds(sg4::Engine::get_clock());
-  // A cut-off provider stays cut off to the end of the run (no restore event yet).
-  for (const auto& e : log.events)
-    if (e.kind == EventKind::Cutoff)
-      log.span(true, e.provider, SpanKind::CutOff, e.time, r.simulated_end.raw(),
-               e.cluster.empty() ? "all regions" : e.cluster);
+  // A cut-off provider stays cut off until a restore of the same scope, or to the end of the run.
+  for (size_t i = 0; i < log.events.size(); ++i) {
+    const EventRecord& e = log.events[i];
+    if (e.kind != EventKind::Cutoff) continue;
+    double end = r.simulated_end.raw();
+    for (size_t k = i + 1; k < log.events.size(); ++k)
+      if (log.events[k].kind == EventKind::Restore && log.events[k].provider == e.provider &&
+          log.events[k].cluster == e.cluster) {
+        end = log.events[k].time;
+        break;
+      }
+    log.span(true, e.provider, SpanKind::CutOff, e.time, end, e.cluster.empty() ? "all regions" : e.cluster);
+  }
   std::stable_sort(log.events.begin(), log.events.end(),
                    [](const EventRecord& a, const EventRecord& b) { return a.time < b.time; });
   r.log = std::move(log);

@@ -5,6 +5,7 @@
 #include "core/units.hpp"
 #include "model/expectation.hpp"
 
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -28,8 +29,14 @@ struct CutoffEvent {
   Seconds notice;
 };
 
-// New event kinds (throttle, price, grant, restore, link down/up) join this variant.
-using ProviderEvent = std::variant<CutoffEvent>;
+/// The provider supplies compute again where it had cut it off.
+struct RestoreEvent {
+  ProviderScope scope;
+  Seconds at;
+};
+
+// New event kinds (throttle, price, grant, link down/up) join this variant.
+using ProviderEvent = std::variant<CutoffEvent, RestoreEvent>;
 
 struct TimedEvent {
   ProviderEvent event;
@@ -39,7 +46,10 @@ struct TimedEvent {
 /// How a job responds when its capacity goes away. `strategy` names a ResponseStrategy
 /// implementation (see policy/); the remaining fields are that strategy's parameters.
 struct ResponseSpec {
-  std::string strategy = "migrate";
+  std::string name;                 // a label for side-by-side runs (default: the strategy)
+  std::string strategy = "migrate"; // migrate | wait
+  std::string rule = "preference";  // migrate: preference | earliest_finish | lowest_cost
+  std::optional<Usd> budget;        // migrate: skip targets whose estimated cost is above
   std::vector<std::string> targets; // cluster ids in order of preference
   Seconds detection;                // from the event to a decision being made
   Seconds porting;                  // port and validate the software on the target, once nodes are there
@@ -49,7 +59,8 @@ struct ResponseSpec {
 struct PlacementSpec {
   std::string job;
   std::string cluster; // cluster id
-  ResponseSpec response;
+  ResponseSpec response;                  // the one in force for this run
+  std::vector<ResponseSpec> alternatives; // all those listed, when several are compared side by side
   SourcePos pos;
 };
 

@@ -1,14 +1,19 @@
 #pragma once
+#include <optional>
+
 #include "policy/response_strategy.hpp"
 
 namespace riftsim {
 
-/// Moves the job to the first target, in the scenario's order of preference, that is not cut off
-/// and can give the job all the GPUs it runs on.
+/// Moves the job to a target that is not cut off and can give it all its GPUs: the first in the
+/// scenario's order of preference, or the one with the earliest estimated finish, or the lowest estimated
+/// cost, within an optional budget.
 class MigrateStrategy : public ResponseStrategy {
 public:
-  MigrateStrategy(std::vector<const ClusterSpec*> targets, Seconds detection, Seconds porting)
-      : targets_(std::move(targets)), detection_(detection), porting_(porting) {}
+  enum class Rule { Preference, EarliestFinish, LowestCost };
+  MigrateStrategy(std::vector<const ClusterSpec*> targets, Seconds detection, Seconds porting, Rule rule,
+                  std::optional<Usd> budget)
+      : targets_(std::move(targets)), detection_(detection), porting_(porting), rule_(rule), budget_(budget) {}
   std::string name() const override { return "migrate"; }
   Seconds detection_delay() const override { return detection_; }
   ResponseDecision on_capacity_loss(const JobView& job, const WorldView& world) const override;
@@ -17,6 +22,22 @@ private:
   std::vector<const ClusterSpec*> targets_;
   Seconds detection_;
   Seconds porting_;
+  Rule rule_;
+  std::optional<Usd> budget_;
+};
+
+/// Holds the last checkpoint and waits for the provider to restore the capacity, then resumes in place.
+class WaitStrategy : public ResponseStrategy {
+public:
+  explicit WaitStrategy(Seconds detection) : detection_(detection) {}
+  std::string name() const override { return "wait"; }
+  Seconds detection_delay() const override { return detection_; }
+  ResponseDecision on_capacity_loss(const JobView&, const WorldView&) const override {
+    return {ResponseDecision::Action::Wait, nullptr, Seconds(0), "hold the checkpoint until the capacity comes back"};
+  }
+
+private:
+  Seconds detection_;
 };
 
 } // namespace riftsim

@@ -22,6 +22,7 @@ struct ClusterAvailability {
 
 struct WorldView {
   Seconds now;
+  const PlatformSpec* platform = nullptr; // links, prices, storage: for estimates
   std::vector<ClusterAvailability> clusters;
   const ClusterAvailability* find(const std::string& cluster_id) const;
 };
@@ -32,8 +33,19 @@ struct JobView {
   Flops remaining;                      // work not yet saved in a checkpoint
 };
 
-/// What to do. `target == nullptr` means there is nowhere to go: the job is stranded.
+/// What a move to `target` would take and cost, from the platform's nominal numbers (no contention).
+struct MoveEstimate {
+  Seconds finish;   // from now until the job would be done there
+  Usd cost;         // compute there (from delivery) plus egress
+  Seconds transfer; // checkpoint and dataset over the link, alone on it
+};
+MoveEstimate estimate_move(const JobView& job, const ClusterSpec& target, const WorldView& world, Seconds detection,
+                           Seconds porting);
+
+/// What to do: move to `target`, wait where it is for the capacity to come back, or give up (stranded).
 struct ResponseDecision {
+  enum class Action { Migrate, Wait, Strand };
+  Action action = Action::Strand;
   const ClusterSpec* target = nullptr;
   Seconds porting;    // software porting and validation on the target, once nodes are delivered
   std::string reason; // one line for the log, e.g. "first target with 25000 free GPUs"

@@ -1,6 +1,10 @@
-#include "policy/migrate_strategy.hpp"
-
 #include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/units.hpp"
+#include "policy/migrate_strategy.hpp"
 
 namespace riftsim {
 
@@ -10,27 +14,71 @@ const ClusterAvailability* WorldView::find(const std::string& cluster_id) const 
   return nullptr;
 }
 
+MoveEstimate estimate_move(const JobView& job, const ClusterSpec& target, const WorldView& world, Seconds detection,
+                           Seconds porting) {
+  const JobSpec& j = *job.job;
+  const PlatformSpec& p = *world.platform;
+  MoveEstimate e;
+  if (target.region != job.current->region) {
+    Bytes bytes = j.checkpoint_size + j.dataset_size;
+    const WanLinkSpec* link = p.link_between(job.current->region, target.region);
+    double bw = std::min({link ? link->bandwidth.raw() : 0.0, p.find_region(job.current->region)->storage_bandwidth.raw(),
+                          p.find_region(target.region)->storage_bandwidth.raw()});
+    e.transfer = bw > 0 ? bytes / BytesPerSecond(bw) : Seconds(1e18);
+    if (target.provider != job.current->provider) e.cost += p.find_provider(job.current->provider)->egress * bytes;
+  }
+  Seconds compute = job.remaining / (target.gpu_peak * (static_cast<double>(j.gpus) * j.mfu));
+  Seconds ready = std::max(target.lead_time + porting, e.transfer);
+  e.finish = detection + ready + compute;
+  double nodes = std::ceil(static_cast<double>(j.gpus) / target.gpus_per_node);
+  // Billed from delivery: porting, any wait for the data, and the remaining compute.
+  e.cost += target.node_price * (ready - target.lead_time + compute) * nodes;
+  return e;
+}
+
 ResponseDecision MigrateStrategy::on_capacity_loss(const JobView& job, const WorldView& world) const {
   std::string skipped;
+  auto skip = [&](const std::string& why) { skipped += (skipped.empty() ? "" : "; ") + why; };
+  const ClusterSpec* best = nullptr;
+  MoveEstimate best_estimate;
   for (const ClusterSpec* t : targets_) {
     const ClusterAvailability* a = world.find(t->id);
     if (t == job.current || !a) continue;
     if (a->cut_off) {
-      skipped += fmt::format("{}{} is cut off", skipped.empty() ? "" : "; ", t->id);
+      skip(t->id + " is cut off");
       continue;
     }
     if (a->free_gpus < job.job->gpus) {
-      skipped += fmt::format("{}{} has {} free GPUs", skipped.empty() ? "" : "; ", t->id, a->free_gpus);
+      skip(fmt::format("{} has {} free GPUs", t->id, a->free_gpus));
       continue;
     }
-    return {t, porting_,
-            fmt::format("first target in order of preference with {} GPUs free{}", job.job->gpus,
-                        skipped.empty() ? "" : " (skipped: " + skipped + ")")};
+    MoveEstimate e = estimate_move(job, *t, world, detection_, porting_);
+    if (budget_ && e.cost > *budget_) {
+      skip(fmt::format("{} would cost {}, over the budget", t->id, format_usd(e.cost)));
+      continue;
+    }
+    bool better = !best || (rule_ == Rule::EarliestFinish && e.finish < best_estimate.finish) ||
+                  (rule_ == Rule::LowestCost && e.cost < best_estimate.cost);
+    if (better) {
+      best = t;
+      best_estimate = e;
+    }
+    if (rule_ == Rule::Preference) break;
   }
-  return {nullptr, Seconds(0), "no target can take the job: " + (skipped.empty() ? "none listed" : skipped)};
+  if (!best)
+    return {ResponseDecision::Action::Strand, nullptr, Seconds(0),
+            "no target can take the job: " + (skipped.empty() ? std::string("none listed") : skipped)};
+  const char* why = rule_ == Rule::Preference       ? "first target in order of preference"
+                    : rule_ == Rule::EarliestFinish ? "earliest estimated finish"
+                                                    : "lowest estimated cost";
+  return {ResponseDecision::Action::Migrate, best, porting_,
+          fmt::format("{} with {} GPUs free (estimated: done in {}, {}){}", why, job.job->gpus,
+                      format_duration(best_estimate.finish), format_usd(best_estimate.cost),
+                      skipped.empty() ? "" : " (skipped: " + skipped + ")")};
 }
 
 std::unique_ptr<ResponseStrategy> make_strategy(const ResponseSpec& spec, const PlatformSpec& platform) {
+  if (spec.strategy == "wait") return std::make_unique<WaitStrategy>(spec.detection);
   if (spec.strategy == "migrate") {
     std::vector<const ClusterSpec*> targets;
     for (const auto& id : spec.targets) {
@@ -38,9 +86,12 @@ std::unique_ptr<ResponseStrategy> make_strategy(const ResponseSpec& spec, const 
       if (!c) throw InputError(spec.pos, "target '" + id + "' is not a cluster in the platform");
       targets.push_back(c);
     }
-    return std::make_unique<MigrateStrategy>(std::move(targets), spec.detection, spec.porting);
+    MigrateStrategy::Rule rule = spec.rule == "earliest_finish" ? MigrateStrategy::Rule::EarliestFinish
+                                 : spec.rule == "lowest_cost"   ? MigrateStrategy::Rule::LowestCost
+                                                                : MigrateStrategy::Rule::Preference;
+    return std::make_unique<MigrateStrategy>(std::move(targets), spec.detection, spec.porting, rule, spec.budget);
   }
-  throw InputError(spec.pos, "unknown strategy '" + spec.strategy + "' (known: migrate)");
+  throw InputError(spec.pos, "unknown strategy '" + spec.strategy + "' (known: migrate, wait)");
 }
 
 } // namespace riftsim

@@ -1,6 +1,8 @@
 #include "config/loaders.hpp"
 #include "policy/migrate_strategy.hpp"
 
+#include <optional>
+
 #include <gtest/gtest.h>
 
 using namespace riftsim;
@@ -13,6 +15,7 @@ struct Fixture {
   const ClusterSpec* small = in.platform.find_cluster("beta/r1/small");
   WorldView world(long long c2_free, bool c2_cut) const {
     WorldView w;
+    w.platform = &in.platform;
     w.clusters = {{c1, 0, true}, {c2, c2_free, c2_cut}, {small, 16, false}};
     return w;
   }
@@ -36,4 +39,60 @@ TEST(MigrateStrategy, StrandedWhenEveryTargetIsFullOrCutOff) {
   JobView job{f.in.workload.find_job("train"), f.c1, Flops(1e19)};
   EXPECT_EQ(s->on_capacity_loss(job, f.world(8, false)).target, nullptr);
   EXPECT_EQ(s->on_capacity_loss(job, f.world(32, true)).target, nullptr);
+}
+
+namespace {
+// A job on cluster "home" with two places to go: "fast" (4x the peak, 20x the price) and "cheap".
+const char* kChoice = R"(
+providers:
+  p:
+    egress: $0.1/GB
+    regions:
+      r:
+        storage_bandwidth: 10GB/s
+        clusters:
+          home:  {instance: h, nodes: 4, gpus_per_node: 8, gpu_peak: 100TFLOPS, node_network: 400Gbps,
+                  node_power_idle: 1kW, node_power_busy: 2kW, price: $10/h}
+          fast:  {instance: f, nodes: 4, gpus_per_node: 8, gpu_peak: 400TFLOPS, node_network: 400Gbps,
+                  node_power_idle: 1kW, node_power_busy: 2kW, price: $100/h}
+          cheap: {instance: c, nodes: 4, gpus_per_node: 8, gpu_peak: 100TFLOPS, node_network: 400Gbps,
+                  node_power_idle: 1kW, node_power_busy: 2kW, price: $5/h}
+)";
+
+ResponseDecision choose(const PlatformSpec& p, const std::string& rule, std::optional<Usd> budget = {}) {
+  WorkloadSpec w = parse_workload("jobs:\n  j:\n    flops: 1e20\n    gpus: 32\n    mfu: 0.5\n"
+                                  "    checkpoint_interval: 1h\n    checkpoint_size: 100GB\n",
+                                  "w.yaml");
+  ResponseSpec spec;
+  spec.strategy = "migrate";
+  spec.rule = rule;
+  spec.budget = budget;
+  spec.targets = {"p/r/fast", "p/r/cheap"};
+  auto s = make_strategy(spec, p);
+  WorldView world;
+  world.platform = &p;
+  for (const char* id : {"p/r/home", "p/r/fast", "p/r/cheap"})
+    world.clusters.push_back({p.find_cluster(id), 32, std::string(id) == "p/r/home"});
+  JobView job{&w.jobs[0], p.find_cluster("p/r/home"), Flops(1e20)};
+  return s->on_capacity_loss(job, world);
+}
+} // namespace
+
+TEST(MigrateStrategy, EarliestFinishAndLowestCostPickDifferentTargets) {
+  PlatformSpec p = parse_platform(kChoice, "choice.yaml");
+  // fast: 1e20 / (32 x 400e12 x 0.5) = 15,625 s at 4 x $100/h = $1,736; cheap: 62,500 s at 4 x $5/h = $347.
+  EXPECT_EQ(choose(p, "earliest_finish").target->id, "p/r/fast");
+  EXPECT_EQ(choose(p, "lowest_cost").target->id, "p/r/cheap");
+  EXPECT_EQ(choose(p, "preference").target->id, "p/r/fast");
+  // Within a $1,000 budget, the fast one is out.
+  EXPECT_EQ(choose(p, "earliest_finish", Usd(1000)).target->id, "p/r/cheap");
+  EXPECT_EQ(choose(p, "earliest_finish", Usd(100)).action, ResponseDecision::Action::Strand);
+}
+
+TEST(WaitStrategy, HoldsTheCheckpoint) {
+  ResponseSpec spec;
+  spec.strategy = "wait";
+  PlatformSpec p = parse_platform(kChoice, "choice.yaml");
+  auto s = make_strategy(spec, p);
+  EXPECT_EQ(s->on_capacity_loss(JobView{}, WorldView{}).action, ResponseDecision::Action::Wait);
 }
