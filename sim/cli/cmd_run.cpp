@@ -13,6 +13,7 @@
 #include "core/units.hpp"
 #include "engine/run_result.hpp"
 #include "output/checks.hpp"
+#include "output/comparison.hpp"
 #include "output/replications.hpp"
 #include "output/result_json.hpp"
 #include "output/summary_text.hpp"
@@ -47,6 +48,9 @@ struct ScratchDir {
 
 int cmd_simulate(const SimulateArgs& a, std::vector<std::string> sg_flags) {
   Inputs in = load_inputs(a.scenario);
+  if (a.variant >= response_variants(in.scenario))
+    throw InputError({a.scenario, 1, 1}, "the scenario has no response variant " + std::to_string(a.variant));
+  select_response_variant(in.scenario, a.variant);
   SimOptions opt;
   opt.with_events = !a.no_events;
   opt.seed = a.seed;
@@ -63,27 +67,66 @@ int cmd_simulate(const SimulateArgs& a, std::vector<std::string> sg_flags) {
   return kExitOk;
 }
 
+namespace {
+
+/// Writes summary.json, events.csv and trace.json of one run into `dir`.
+void write_run(const fs::path& dir, const ojson& summary, const RunResult& run, const std::string& scenario) {
+  fs::create_directories(dir);
+  write_file_atomically((dir / "summary.json").string(), summary.dump(2) + "\n");
+  write_file_atomically((dir / "events.csv").string(), events_csv(run.log));
+  write_file_atomically((dir / "trace.json").string(), trace_json(run.log, scenario).dump() + "\n");
+}
+
+/// Prints each expectation that failed (and, unless quiet, those that passed); true if all passed.
+bool report_expectations(const std::vector<ExpectationResult>& checks, const std::string& label, bool quiet) {
+  bool ok = true;
+  for (const auto& c : checks) {
+    if (c.passed && quiet) continue;
+    std::string actual = "no such numeric field";
+    if (c.found) {
+      actual = fmt::format("{:.6g}", c.actual);
+      if (c.expectation->path.back().ends_with("_s")) actual += " s = " + format_duration(Seconds(c.actual));
+    }
+    std::cout << (c.passed ? "  pass  " : "  FAIL  ") << (label.empty() ? "" : label + ": ") << c.expectation->text
+              << "  (actual " << actual << ")\n";
+    ok = ok && c.passed;
+  }
+  return ok;
+}
+
+} // namespace
+
 int cmd_run(const RunArgs& a, const std::vector<std::string>& sg_flags) {
   Inputs in = load_inputs(a.scenario); // bad input stops here, before anything is written
   if (a.replications < 1 || a.replications > 100000)
     throw InputError({"--replications", 1, 1}, "must be between 1 and 100000");
+  const size_t variants = response_variants(in.scenario);
+  if (variants > 1 && a.replications > 1)
+    throw InputError({a.scenario, 1, 1}, "--replications with several responses listed is not supported yet: "
+                                         "compare them with one seed, or list one response");
   fs::path out = a.out.empty() ? fs::path("results") / in.scenario.name : fs::path(a.out);
   ScratchDir work;
 
-  // Each replication is two simulations, each its own process (one SimGrid engine each): the run with
-  // provider events and its baseline without them, on the same seed (common random numbers).
+  // Each simulation is its own process (one SimGrid engine each): per seed, the run with provider events
+  // for each response variant, and one baseline without events (the same for every variant; common
+  // random numbers with the runs of its seed).
   const int n = a.replications;
-  bool progress = !a.quiet && n == 1 && ::isatty(STDERR_FILENO);
+  bool progress = !a.quiet && n == 1 && variants == 1 && ::isatty(STDERR_FILENO);
   std::vector<std::uint64_t> seeds;
   std::vector<std::vector<std::string>> children;
+  auto result_file = [&](const std::string& kind, int seed_index, size_t variant) {
+    return (work.path / fmt::format("{}-{}-{}.json", kind, seed_index, variant)).string();
+  };
   for (int i = 0; i < n; ++i) {
     std::uint64_t seed = a.seed + static_cast<std::uint64_t>(i);
     seeds.push_back(seed);
-    for (bool events : {true, false}) {
-      std::string level = events && i == 0 ? (a.quiet ? "warn" : a.log_level) : "warn";
+    for (size_t v = 0; v <= variants; ++v) {
+      bool events = v < variants; // the last one is the baseline
+      std::string level = events && i == 0 && v == 0 ? (a.quiet ? "warn" : a.log_level) : "warn";
       std::vector<std::string> args = {"simulate", a.scenario, "--result",
-                                       (work.path / fmt::format("{}-{}.json", events ? "events" : "baseline", i)).string(),
-                                       "--seed", std::to_string(seed), "--log-level", level};
+                                       result_file(events ? "events" : "baseline", i, events ? v : 0),
+                                       "--seed", std::to_string(seed), "--log-level", level,
+                                       "--variant", std::to_string(events ? v : 0)};
       if (!events) args.push_back("--no-events");
       if (events && progress) args.push_back("--progress");
       args.insert(args.end(), sg_flags.begin(), sg_flags.end());
@@ -93,8 +136,7 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& sg_flags) {
   int parallel = a.jobs > 0 ? a.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   bool show_count = !a.quiet && n > 1 && ::isatty(STDERR_FILENO);
   auto codes = run_children(children, parallel, [&](size_t done) {
-    if (show_count && done % 2 == 0)
-      std::fprintf(stderr, "\r\033[Kriftsim: %zu/%d replications done", done / 2, n);
+    if (show_count) std::fprintf(stderr, "\r\033[Kriftsim: %zu/%zu simulations done", done, children.size());
   });
   if (show_count) std::fprintf(stderr, "\r\033[K");
   for (int c : codes)
@@ -105,49 +147,77 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& sg_flags) {
 
   ScenarioInfo info{in.scenario.name, in.scenario.description, a.scenario, in.scenario.platform_file,
                     in.scenario.workload_file};
-  std::vector<ojson> summaries;
-  RunResult first;
-  for (int i = 0; i < n; ++i) {
-    RunResult run = read_child_result(work.path / fmt::format("events-{}.json", i));
-    RunResult base = read_child_result(work.path / fmt::format("baseline-{}.json", i));
-    summaries.push_back(summary_json(info, run, base));
-    if (i == 0) first = std::move(run);
-  }
-  // summary.json, events.csv and trace.json describe the first seed; replications.json all of them.
-  ojson& summary = summaries.front();
-  auto checks = check_expectations(in.scenario.expectations, summary);
-  summary["expectations"] = expectations_json(checks);
-
-  fs::create_directories(out);
-  write_file_atomically((out / "summary.json").string(), summary.dump(2) + "\n");
-  write_file_atomically((out / "events.csv").string(), events_csv(first.log));
-  write_file_atomically((out / "trace.json").string(), trace_json(first.log, in.scenario.name).dump() + "\n");
-  if (!a.quiet) std::cout << summary_text(summary);
-  if (n > 1) {
-    ojson reps = replications_json(summaries, seeds);
-    write_file_atomically((out / "replications.json").string(), reps.dump(1) + "\n");
-    if (!a.quiet) std::cout << replications_text(reps);
-  }
-
-  int code = kExitOk;
-  for (const auto& c : checks) {
-    if (c.passed && a.quiet) continue;
-    std::string actual = "no such numeric field";
-    if (c.found) {
-      actual = fmt::format("{:.6g}", c.actual);
-      if (c.expectation->path.back().ends_with("_s")) actual += " s = " + format_duration(Seconds(c.actual));
+  bool all_passed = true;
+  std::string outputs;
+  if (variants > 1) {
+    // One directory per response, and a comparison of them all.
+    RunResult base = read_child_result(result_file("baseline", 0, 0));
+    std::vector<std::pair<std::string, ojson>> runs;
+    for (size_t v = 0; v < variants; ++v) {
+      std::string name = response_variant_name(in.scenario, v);
+      RunResult run = read_child_result(result_file("events", 0, v));
+      ojson summary = summary_json(info, run, base);
+      summary["variant"] = name;
+      auto checks = check_expectations(in.scenario.expectations, summary);
+      summary["expectations"] = expectations_json(checks);
+      write_run(out / name, summary, run, in.scenario.name);
+      all_passed = report_expectations(checks, name, a.quiet) && all_passed;
+      runs.emplace_back(name, std::move(summary));
     }
-    std::cout << (c.passed ? "  pass  " : "  FAIL  ") << c.expectation->text << "  (actual " << actual << ")\n";
-    if (!c.passed) code = kExitCheckFailed;
+    ojson comparison = comparison_json(runs);
+    write_file_atomically((out / "comparison.json").string(), comparison.dump(2) + "\n");
+    if (!a.quiet) {
+      std::cout << summary_text(runs.front().second);
+      std::cout << "\nside by side (" << variants << " responses):" << comparison_text(comparison);
+    }
+    outputs = "comparison.json, and one directory per response";
+  } else {
+    std::vector<ojson> summaries;
+    RunResult first;
+    for (int i = 0; i < n; ++i) {
+      RunResult run = read_child_result(result_file("events", i, 0));
+      RunResult base = read_child_result(result_file("baseline", i, 0));
+      summaries.push_back(summary_json(info, run, base));
+      if (i == 0) first = std::move(run);
+    }
+    // summary.json, events.csv and trace.json describe the first seed; replications.json all of them.
+    ojson& summary = summaries.front();
+    auto checks = check_expectations(in.scenario.expectations, summary);
+    summary["expectations"] = expectations_json(checks);
+    write_run(out, summary, first, in.scenario.name);
+    if (!a.quiet) std::cout << summary_text(summary);
+    if (n > 1) {
+      ojson reps = replications_json(summaries, seeds);
+      write_file_atomically((out / "replications.json").string(), reps.dump(1) + "\n");
+      if (!a.quiet) std::cout << replications_text(reps);
+    }
+    all_passed = report_expectations(checks, "", a.quiet);
+    outputs = std::string("summary.json, events.csv, trace.json") + (n > 1 ? ", replications.json" : "");
   }
-  std::cout << "\nresults: " << out.string() << "/ (summary.json, events.csv, trace.json"
-            << (n > 1 ? ", replications.json" : "") << ")\n";
+  std::cout << "\nresults: " << out.string() << "/ (" << outputs << ")\n";
+  int code = all_passed ? kExitOk : kExitCheckFailed;
   if (a.plot && run_plot_tool(out.string()) != 0) {
     std::cerr << "riftsim: the figures could not be made (see above)\n";
     return code == kExitOk ? kExitInternal : code;
   }
   if (code != kExitOk) std::cerr << "riftsim: an expectation failed\n";
   return code;
+}
+
+int cmd_compare(const std::vector<std::string>& dirs) {
+  std::vector<std::pair<std::string, ojson>> runs;
+  for (const auto& d : dirs) {
+    fs::path f = fs::path(d) / "summary.json";
+    std::ifstream in(f);
+    if (!in) throw InputError({f.string(), 1, 1}, "cannot open file (is this a riftsim result directory?)");
+    try {
+      runs.emplace_back(fs::path(d).lexically_normal().filename().string(), ojson::parse(in));
+    } catch (const ojson::exception& e) {
+      throw InputError({f.string(), 1, 1}, std::string("not a summary.json: ") + e.what());
+    }
+  }
+  std::cout << comparison_text(comparison_json(runs));
+  return kExitOk;
 }
 
 int run_plot_tool(const std::string& result_dir) {

@@ -28,6 +28,7 @@ struct SimulateArgs {
   std::string result;
   bool no_events = false;
   bool progress = false;
+  size_t variant = 0; // which of the listed responses is in force
   std::uint64_t seed = 1;
   std::string log_level = "info";
 };
@@ -44,6 +45,7 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& sg_flags);
 int cmd_simulate(const SimulateArgs& a, std::vector<std::string> sg_flags);
 int cmd_validate(const std::vector<std::string>& files);
 int cmd_check(const CheckArgs& a);
+int cmd_compare(const std::vector<std::string>& result_dirs);
 
 /// Runs tools/riftsim-plot on a result directory; returns its exit code.
 int run_plot_tool(const std::string& result_dir);

@@ -48,6 +48,7 @@ int main(int argc, char** argv) {
   sim_cmd->add_option("--result", sim.result)->required();
   sim_cmd->add_flag("--no-events", sim.no_events);
   sim_cmd->add_flag("--progress", sim.progress);
+  sim_cmd->add_option("--variant", sim.variant);
   sim_cmd->add_option("--seed", sim.seed);
   sim_cmd->add_option("--log-level", sim.log_level)->check(levels);
 
@@ -62,6 +63,10 @@ int main(int argc, char** argv) {
   check_cmd->add_option("--rtol", check.rtol, "relative tolerance for numbers (default 1e-6)");
   check_cmd->add_option("--junit", check.junit, "also write the comparison as JUnit XML to this file");
 
+  std::vector<std::string> compare_dirs;
+  auto* compare_cmd = app.add_subcommand("compare", "print result directories side by side");
+  compare_cmd->add_option("result_dirs", compare_dirs, "directories holding summary.json")->required();
+
   try {
     app.parse(static_cast<int>(args.size()), args.data());
   } catch (const CLI::ParseError& e) {
@@ -75,6 +80,7 @@ int main(int argc, char** argv) {
     if (*sim_cmd) return cmd_simulate(sim, sg_flags);
     if (*val_cmd) return cmd_validate(files);
     if (*check_cmd) return cmd_check(check);
+    if (*compare_cmd) return cmd_compare(compare_dirs);
   } catch (const InputError& e) {
     std::cerr << e.what() << "\n";
     return kExitBadInput;

@@ -328,3 +328,27 @@ TEST(Plot, ReplicationsAddTheDistributionOfTimeLost) {
   }
   fs::remove_all(out);
 }
+
+TEST(Compare, SeveralResponsesRunSideBySide) {
+  fs::path out = fresh_dir("compare");
+  Outcome o = riftsim("run " + kData + "/mini-compare.yaml --out " + out.string());
+  ASSERT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(o.out.find("side by side (2 responses)"), std::string::npos) << o.out;
+  auto migrate = summary(out / "migrate")["jobs"]["train"];
+  auto wait = summary(out / "wait")["jobs"]["train"];
+  EXPECT_EQ(summary(out / "wait")["variant"], "wait");
+  // The same baseline for both; waiting for the restore at 50000 s beats a day of provisioning.
+  EXPECT_EQ(migrate["baseline_wall_time_s"], wait["baseline_wall_time_s"]);
+  EXPECT_NEAR(wait["time_lost_s"].get<double>(), 1950 + 600 + 29400 + 10, 1e-6);
+  EXPECT_NEAR(migrate["time_lost_s"].get<double>(), 119630 - 36090, 1e-6);
+  auto cmp = nlohmann::json::parse(slurp(out / "comparison.json"));
+  ASSERT_EQ(cmp["rows"].size(), 2u);
+  EXPECT_EQ(cmp["rows"][1]["run"], "wait");
+  // `riftsim compare` prints the same table from the directories.
+  Outcome c = riftsim("compare " + (out / "migrate").string() + " " + (out / "wait").string());
+  EXPECT_EQ(c.code, 0) << c.err;
+  EXPECT_NE(c.out.find("wait · train"), std::string::npos) << c.out;
+  EXPECT_NE(c.out.find("waiting"), std::string::npos) << c.out;
+  EXPECT_EQ(riftsim("compare /nonexistent").code, 2);
+  fs::remove_all(out);
+}

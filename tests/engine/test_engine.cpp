@@ -121,3 +121,23 @@ TEST(Simulation, BaselineIgnoresEvents) {
   EXPECT_NEAR(j.wall().raw(), kBaselineWall, 1e-6);
   EXPECT_EQ(j.ledger.clusters.size(), 1u);
 }
+
+TEST(Simulation, WaitHoldsTheCheckpointUntilTheProviderRestores) {
+  Inputs in = load_inputs(kData + "/mini-compare.yaml");
+  select_response_variant(in.scenario, 1); // "wait"
+  SimOptions opt;
+  opt.log_level = "warn";
+  RunResult r = simulate(in, opt);
+  const JobResult& j = r.jobs.at(0);
+  ASSERT_EQ(j.status, JobStatus::Finished);
+  const JobLedger& l = j.ledger;
+  EXPECT_NEAR(l.lost(LostPart::Recompute).raw(), 1950, 1e-6);
+  EXPECT_NEAR(l.lost(LostPart::Detection).raw(), 600, 1e-6);
+  EXPECT_NEAR(l.lost(LostPart::Waiting).raw(), 50000 - 20600, 1e-6); // from the decision to the restore
+  EXPECT_NEAR(l.lost(LostPart::Restart).raw(), 10, 1e-6);
+  // Back on alpha at 50010 with 5 h of work and 4 checkpoints to go.
+  EXPECT_NEAR(j.end.raw(), 50010 + 18000 + 40, 1e-6);
+  EXPECT_NEAR(l.accounted().raw(), j.wall().raw(), 1e-6);
+  EXPECT_EQ(l.clusters.size(), 1u);
+  EXPECT_EQ(l.transfers.size(), 0u);
+}
