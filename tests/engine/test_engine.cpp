@@ -141,3 +141,20 @@ TEST(Simulation, WaitHoldsTheCheckpointUntilTheProviderRestores) {
   EXPECT_EQ(l.clusters.size(), 1u);
   EXPECT_EQ(l.transfers.size(), 0u);
 }
+
+TEST(Simulation, TwoJobsMigratingOverOneLinkShareIt) {
+  // Alone (mini-cutoff), the 50 GB dataset and 100 GB checkpoint of one job arrive after 100 s and 150 s
+  // on the 1 GB/s link. Two jobs move 300 GB together: four flows at 0.25 GB/s, the datasets done after
+  // 200 s, then the two checkpoints at 0.5 GB/s each, done after 300 s.
+  Inputs in = load_inputs(kData + "/two-jobs.yaml");
+  SimOptions opt;
+  opt.log_level = "warn";
+  RunResult r = simulate(in, opt);
+  ASSERT_EQ(r.jobs.size(), 2u);
+  for (const auto& j : r.jobs) {
+    ASSERT_EQ(j.ledger.transfers.size(), 2u) << j.name;
+    EXPECT_NEAR(j.ledger.transfers[0].end.raw(), 20600 + 200 + 0.01, 1e-6) << j.name;
+    EXPECT_NEAR(j.ledger.transfers[1].end.raw(), 20600 + 300 + 0.01, 1e-6) << j.name;
+    EXPECT_EQ(j.ledger.clusters.back(), "beta/r1/c2");
+  }
+}
