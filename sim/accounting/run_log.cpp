@@ -7,6 +7,8 @@ const char* event_name(EventKind k) {
   case EventKind::Start: return "start";
   case EventKind::Checkpoint: return "checkpoint";
   case EventKind::Notice: return "notice";
+  case EventKind::Throttle:
+    return "throttle";
   case EventKind::Restore:
     return "restore";
   case EventKind::Cutoff: return "cutoff";

@@ -37,8 +37,17 @@ TimedEvent read_event(const YAML::Node& node, const std::string& file) {
     if (e.at.raw() < 0) f.fail("at", "must not be negative");
     te.event = e;
     te.pos = f.pos("restore");
+  } else if (f.has("throttle")) {
+    ThrottleEvent e;
+    e.scope = parse_scope(f.string("throttle"));
+    e.at = f.unit("at", parse_duration);
+    if (e.at.raw() < 0) f.fail("at", "must not be negative");
+    e.to = f.unit("to", parse_fraction);
+    f.require_range("to", e.to, 0, 1, "must be between 0 and 100%");
+    te.event = e;
+    te.pos = f.pos("throttle");
   } else {
-    throw InputError(f.pos(), "event has no kind; write one of: cutoff, restore");
+    throw InputError(f.pos(), "event has no kind; write one of: cutoff, restore, throttle");
   }
   f.done();
   return te;
@@ -49,8 +58,8 @@ ResponseSpec read_response(const YAML::Node& node, const std::string& file, cons
   ResponseSpec r;
   r.pos = f.pos();
   r.strategy = f.string_or("strategy", "migrate");
-  if (r.strategy != "migrate" && r.strategy != "wait")
-    f.fail("strategy", "'" + r.strategy + "' is not a known strategy (known: migrate, wait)");
+  if (r.strategy != "migrate" && r.strategy != "wait" && r.strategy != "shrink")
+    f.fail("strategy", "'" + r.strategy + "' is not a known strategy (known: migrate, wait, shrink)");
   r.name = f.string_or("name", r.strategy);
   if (r.strategy == "migrate") {
     r.targets = f.strings("targets");

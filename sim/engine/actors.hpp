@@ -54,6 +54,10 @@ private:
   WorldView world_view() const;
   /// Halts the job (final checkpoint) in time to end before the event's cutoff, not before `not_before`.
   void halt_before(const CutoffEvent& event, double not_before);
+  /// After a shrink, when the capacity is restored: halt with a final checkpoint, restart at full width.
+  void grow_back();
+  void shrink_in_place(std::optional<JobStoppedMsg> already_stopped, double t_event, double t_decided,
+                       const ResponseDecision& d);
   void wait_for_restore(const CutoffEvent& event, bool with_notice, std::optional<JobStoppedMsg> already_stopped,
                         double t_event, double t_decided, const std::string& reason);
   void log_transfer_start(const TransferRecord& r);
@@ -92,6 +96,7 @@ public:
 private:
   void cutoff(const CutoffEvent& e);
   void restore(const RestoreEvent& e);
+  void throttle(const ThrottleEvent& e);
 
   std::vector<TimedEvent> events_;
   std::vector<JobRuntime*> jobs_;

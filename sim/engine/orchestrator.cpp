@@ -16,6 +16,9 @@ void MigrationOrchestrator::operator()() {
       if (job_.affected_by(n->event.scope)) respond(n->event, true, std::nullopt);
     } else if (const auto* c = std::get_if<CutoffMsg>(&msg)) {
       if (job_.affected_by(c->event.scope)) respond(c->event, false, std::nullopt);
+    } else if (const auto* r = std::get_if<RestoreMsg>(&msg)) {
+      // A job that shrank grows back to full width when its provider restores the capacity.
+      if (job_.affected_by(r->event.scope) && job_.active_gpus < job_.spec->gpus) grow_back();
     } else if (const auto* s = std::get_if<JobStoppedMsg>(&msg)) {
       // The job lost its hosts before the cutoff message reached us: the cutoff is next in the inbox.
       OrchestratorMsg next = job_.to_orchestrator.pop();
@@ -95,11 +98,76 @@ void MigrationOrchestrator::wait_for_restore(const CutoffEvent& event, bool with
   job_.to_runner.push(ResumeMsg{});
 }
 
+void MigrationOrchestrator::shrink_in_place(std::optional<JobStoppedMsg> already_stopped, double t_event,
+                                            double t_decided, const ResponseDecision& d) {
+  const std::string& name = job_.spec->name;
+  spdlog::info("{}: shrink: {}", name, d.reason);
+  job_.event(EventKind::Decision, "shrink: " + d.reason);
+  std::optional<JobStoppedMsg> stop = already_stopped ? already_stopped : wait_for_stop();
+  if (!stop) return;
+  ClusterRuntime& home = *job_.current;
+  if (job_.committed > 0) {
+    DiskIo read = DiskIo::start(job_.checkpoint_region->disk, static_cast<sg_size_t>(job_.spec->checkpoint_size.raw()),
+                                sg4::Io::OpType::READ, platform_.control);
+    read.join();
+  }
+  double t_resume = sg4::Engine::get_clock();
+  std::optional<Allocation> alloc = allocate(home, d.gpus, t_resume, job_.id);
+  if (!alloc) {
+    job_.to_runner.push(AbortMsg{});
+    return;
+  }
+  std::vector<Milestone> steps;
+  steps.push_back({LostPart::Detection, t_event, t_decided, {}}); // 0
+  steps.push_back({std::nullopt, stop->time, stop->time, {}});    // 1 job stopped
+  steps.push_back({LostPart::Restart, 0, t_resume, {0, 1}});      // 2 re-shard and read the checkpoint
+  charge_critical_path(steps, 2, stop->time, job_.ledger);
+  job_.log->span(false, name, SpanKind::Detection, t_event, t_decided);
+  job_.log->span(false, name, SpanKind::Restart, std::max(t_decided, stop->time), t_resume, home.spec->id);
+  job_.alloc = *alloc;
+  job_.active_gpus = d.gpus;
+  job_.epoch++;
+  job_.to_runner.push(ResumeMsg{});
+}
+
+void MigrationOrchestrator::grow_back() {
+  ClusterRuntime& home = *job_.current;
+  if (home.free_gpus() + job_.active_gpus < job_.spec->gpus) return;
+  job_.request_halt(); // save progress, then restart on all the nodes
+  std::optional<JobStoppedMsg> stop = wait_for_stop();
+  if (!stop) return;
+  if (job_.committed > 0) {
+    DiskIo read = DiskIo::start(job_.checkpoint_region->disk, static_cast<sg_size_t>(job_.spec->checkpoint_size.raw()),
+                                sg4::Io::OpType::READ, platform_.control);
+    read.join();
+  }
+  double t_resume = sg4::Engine::get_clock();
+  std::optional<Allocation> alloc = allocate(home, job_.spec->gpus, t_resume, job_.id);
+  if (!alloc) {
+    job_.to_runner.push(AbortMsg{});
+    return;
+  }
+  job_.ledger.add_lost(LostPart::Restart, Seconds(t_resume - stop->time));
+  job_.log->span(false, job_.spec->name, SpanKind::Restart, stop->time, t_resume, home.spec->id);
+  spdlog::info("{}: capacity restored; back to {} GPUs", job_.spec->name, job_.spec->gpus);
+  job_.alloc = *alloc;
+  job_.active_gpus = job_.spec->gpus;
+  job_.epoch++;
+  job_.to_runner.push(ResumeMsg{});
+}
+
 WorldView MigrationOrchestrator::world_view() const {
   WorldView v;
   v.now = Seconds(sg4::Engine::get_clock());
   v.platform = platform_.spec;
-  for (auto& [id, c] : platform_.clusters) v.clusters.push_back({c.spec, c.free_gpus(), c.cut_off});
+  for (auto& [id, c] : platform_.clusters) {
+    long long free = c.free_gpus();
+    // The job's own nodes that are still up are there for it too (it may not have released them yet).
+    if (&c == job_.current)
+      for (const HostShare& s : job_.alloc.shares)
+        if (s.host->is_on()) free += s.gpus;
+    v.clusters.push_back({c.spec, free, c.cut_off});
+  }
   return v;
 }
 
@@ -112,6 +180,10 @@ void MigrationOrchestrator::respond(const CutoffEvent& event, bool with_notice,
 
   JobView view{job_.spec, job_.current->spec, Flops(job_.spec->work.raw() - job_.committed)};
   ResponseDecision d = job_.strategy->on_capacity_loss(view, world_view());
+  if (d.action == ResponseDecision::Action::Shrink) {
+    shrink_in_place(already_stopped, t_event, t_decided, d);
+    return;
+  }
   if (d.action == ResponseDecision::Action::Wait) {
     wait_for_restore(event, with_notice, already_stopped, t_event, t_decided, d.reason);
     return;

@@ -10,7 +10,7 @@ long long ClusterRuntime::free_gpus() const {
   if (cut_off) return 0;
   long long nodes = 0;
   for (size_t i = 0; i < hosts.size(); ++i)
-    if (!host_taken[i]) nodes += host_nodes[i];
+    if (!host_taken[i] && hosts[i]->is_on()) nodes += host_nodes[i];
   return nodes * spec->gpus_per_node;
 }
 

@@ -10,7 +10,7 @@ namespace {
 
 /// One thing the timeline does at one time: a notice, a cutoff or a restore.
 struct Action {
-  enum class Kind { Notice, Cutoff, Restore } kind;
+  enum class Kind { Notice, Cutoff, Restore, Throttle } kind;
   double time;
   const TimedEvent* event;
 };
@@ -23,6 +23,8 @@ std::vector<Action> plan(const std::vector<TimedEvent>& events) {
       actions.push_back({Action::Kind::Cutoff, c->at.raw(), &te});
     } else if (const auto* r = std::get_if<RestoreEvent>(&te.event)) {
       actions.push_back({Action::Kind::Restore, r->at.raw(), &te});
+    } else if (const auto* t = std::get_if<ThrottleEvent>(&te.event)) {
+      actions.push_back({Action::Kind::Throttle, t->at.raw(), &te});
     }
   }
   std::stable_sort(actions.begin(), actions.end(), [](const Action& a, const Action& b) { return a.time < b.time; });
@@ -45,6 +47,7 @@ void ProviderTimeline::operator()() {
     }
     case Action::Kind::Cutoff: cutoff(std::get<CutoffEvent>(a.event->event)); break;
     case Action::Kind::Restore: restore(std::get<RestoreEvent>(a.event->event)); break;
+    case Action::Kind::Throttle: throttle(std::get<ThrottleEvent>(a.event->event)); break;
     }
   }
 }
@@ -68,13 +71,42 @@ void ProviderTimeline::restore(const RestoreEvent& e) {
   spdlog::warn("{} restores the tenant's compute", e.scope.str());
   log_.event(e.at.raw(), EventKind::Restore, "", e.scope.provider, e.scope.region, "compute restored");
   for (auto& [id, c] : platform_.clusters) {
-    if (!e.scope.covers_region(c.spec->region, c.spec->provider) || !c.cut_off) continue;
+    if (!e.scope.covers_region(c.spec->region, c.spec->provider)) continue;
     c.cut_off = false;
     for (sg4::Host* h : c.hosts)
       if (!h->is_on()) h->turn_on();
   }
   for (JobRuntime* j : jobs_)
     if (!j->finished) j->to_orchestrator.push(RestoreMsg{e});
+}
+
+void ProviderTimeline::throttle(const ThrottleEvent& e) {
+  spdlog::warn("{} throttles the tenant to {:.0f}% of its nodes", e.scope.str(), 100 * e.to);
+  log_.event(e.at.raw(), EventKind::Throttle, "", e.scope.provider, e.scope.region,
+             fmt::format("capacity cut to {:.0f}%", 100 * e.to));
+  for (auto& [id, c] : platform_.clusters) {
+    if (!e.scope.covers_region(c.spec->region, c.spec->provider)) continue;
+    // Nodes are taken away from the end of the cluster, a whole simulated host at a time.
+    double keep = e.to * c.spec->nodes;
+    double on = 0;
+    for (size_t i = 0; i < c.hosts.size(); ++i)
+      if (c.hosts[i]->is_on()) on += c.host_nodes[i];
+    for (size_t i = c.hosts.size(); i-- > 0 && on > keep;)
+      if (c.hosts[i]->is_on()) {
+        c.hosts[i]->turn_off();
+        on -= c.host_nodes[i];
+      }
+  }
+  // Only jobs that lost nodes respond; for them it is a cutoff of part of their capacity.
+  CutoffEvent as_cutoff{e.scope, e.at, Seconds(0)};
+  for (JobRuntime* j : jobs_) {
+    if (j->finished || !j->affected_by(e.scope)) continue;
+    bool hit = false;
+    for (const HostShare& s : j->alloc.shares) hit = hit || !s.host->is_on();
+    if (!hit) continue;
+    j->hosts_lost();
+    j->to_orchestrator.push(CutoffMsg{as_cutoff});
+  }
 }
 
 } // namespace riftsim

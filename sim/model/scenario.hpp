@@ -35,8 +35,16 @@ struct RestoreEvent {
   Seconds at;
 };
 
-// New event kinds (throttle, price, grant, link down/up) join this variant.
-using ProviderEvent = std::variant<CutoffEvent, RestoreEvent>;
+/// The provider keeps only `to` (a fraction) of the tenant's nodes in the scope; jobs on the nodes taken
+/// away lose them, as in a cutoff.
+struct ThrottleEvent {
+  ProviderScope scope;
+  Seconds at;
+  double to = 1.0;
+};
+
+// New event kinds (price, grant, link down/up) join this variant.
+using ProviderEvent = std::variant<CutoffEvent, RestoreEvent, ThrottleEvent>;
 
 struct TimedEvent {
   ProviderEvent event;
@@ -47,7 +55,7 @@ struct TimedEvent {
 /// implementation (see policy/); the remaining fields are that strategy's parameters.
 struct ResponseSpec {
   std::string name;                 // a label for side-by-side runs (default: the strategy)
-  std::string strategy = "migrate"; // migrate | wait
+  std::string strategy = "migrate"; // migrate | wait | shrink
   std::string rule = "preference";  // migrate: preference | earliest_finish | lowest_cost
   std::optional<Usd> budget;        // migrate: skip targets whose estimated cost is above
   std::vector<std::string> targets; // cluster ids in order of preference

@@ -40,4 +40,17 @@ private:
   Seconds detection_;
 };
 
+/// Continues where it is on what the provider left, at reduced data-parallel width (slower); waits for
+/// a restore if nothing is left.
+class ShrinkStrategy : public ResponseStrategy {
+public:
+  explicit ShrinkStrategy(Seconds detection) : detection_(detection) {}
+  std::string name() const override { return "shrink"; }
+  Seconds detection_delay() const override { return detection_; }
+  ResponseDecision on_capacity_loss(const JobView& job, const WorldView& world) const override;
+
+private:
+  Seconds detection_;
+};
+
 } // namespace riftsim

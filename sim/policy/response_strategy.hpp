@@ -44,11 +44,12 @@ MoveEstimate estimate_move(const JobView& job, const ClusterSpec& target, const 
 
 /// What to do: move to `target`, wait where it is for the capacity to come back, or give up (stranded).
 struct ResponseDecision {
-  enum class Action { Migrate, Wait, Strand };
+  enum class Action { Migrate, Wait, Shrink, Strand };
   Action action = Action::Strand;
   const ClusterSpec* target = nullptr;
   Seconds porting;    // software porting and validation on the target, once nodes are delivered
   std::string reason; // one line for the log, e.g. "first target with 25000 free GPUs"
+  long long gpus = 0; // shrink: the GPUs to continue on
 };
 
 class ResponseStrategy {

@@ -77,8 +77,21 @@ ResponseDecision MigrateStrategy::on_capacity_loss(const JobView& job, const Wor
                       skipped.empty() ? "" : " (skipped: " + skipped + ")")};
 }
 
+ResponseDecision ShrinkStrategy::on_capacity_loss(const JobView& job, const WorldView& world) const {
+  const ClusterAvailability* here = world.find(job.current->id);
+  long long left = here && !here->cut_off ? std::min(here->free_gpus, job.job->gpus) : 0;
+  left -= left % job.current->gpus_per_node; // whole nodes
+  if (left <= 0)
+    return {ResponseDecision::Action::Wait, nullptr, Seconds(0), "nothing left to shrink onto: wait for a restore"};
+  ResponseDecision d{ResponseDecision::Action::Shrink, job.current, Seconds(0),
+                     fmt::format("continue on the {} GPUs left of {}", left, job.job->gpus)};
+  d.gpus = left;
+  return d;
+}
+
 std::unique_ptr<ResponseStrategy> make_strategy(const ResponseSpec& spec, const PlatformSpec& platform) {
   if (spec.strategy == "wait") return std::make_unique<WaitStrategy>(spec.detection);
+  if (spec.strategy == "shrink") return std::make_unique<ShrinkStrategy>(spec.detection);
   if (spec.strategy == "migrate") {
     std::vector<const ClusterSpec*> targets;
     for (const auto& id : spec.targets) {
@@ -91,7 +104,7 @@ std::unique_ptr<ResponseStrategy> make_strategy(const ResponseSpec& spec, const 
                                                                 : MigrateStrategy::Rule::Preference;
     return std::make_unique<MigrateStrategy>(std::move(targets), spec.detection, spec.porting, rule, spec.budget);
   }
-  throw InputError(spec.pos, "unknown strategy '" + spec.strategy + "' (known: migrate, wait)");
+  throw InputError(spec.pos, "unknown strategy '" + spec.strategy + "' (known: migrate, wait, shrink)");
 }
 
 } // namespace riftsim

@@ -158,3 +158,18 @@ TEST(Simulation, TwoJobsMigratingOverOneLinkShareIt) {
     EXPECT_EQ(j.ledger.clusters.back(), "beta/r1/c2");
   }
 }
+
+TEST(Simulation, ShrinkingToHalfWidthDoublesTheRemainingComputeTime) {
+  JobResult j = run_one(kData + "/mini-throttle.yaml");
+  ASSERT_EQ(j.status, JobStatus::Finished);
+  const JobLedger& l = j.ledger;
+  EXPECT_NEAR(l.lost(LostPart::Recompute).raw(), 1950, 1e-6);
+  EXPECT_NEAR(l.lost(LostPart::Detection).raw(), 600, 1e-6);
+  EXPECT_NEAR(l.lost(LostPart::Restart).raw(), 10, 1e-6);
+  // 5 h of 32-GPU work left at 20610 s, done on 16 GPUs in 10 h (10 segments, 9 checkpoints).
+  EXPECT_NEAR(j.end.raw(), 20610 + 2 * 18000 + 90, 1e-6);
+  EXPECT_NEAR(l.compute.raw(), 5 * 3600 + 2 * 5 * 3600, 1e-6);
+  EXPECT_NEAR(l.accounted().raw(), j.wall().raw(), 1e-6);
+  ASSERT_EQ(l.tenures.size(), 2u);
+  EXPECT_EQ(l.tenures[1].gpus, 16);
+}
