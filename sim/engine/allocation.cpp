@@ -30,8 +30,13 @@ std::optional<Allocation> allocate(ClusterRuntime& cluster, long long gpus, doub
     s.energy_start = sg_host_get_consumed_energy(s.host) - idle_w * (now - since);
     left -= s.gpus;
     cluster.host_taken[i] = true;
+    cluster.hosts_in_use++;
     for (int k = 0; k < s.nodes; ++k) cluster.slot_job[cluster.host_first_slot[i] + k] = job_id;
     a.shares.push_back(s);
+  }
+  if (!sg4::this_actor::is_maestro()) { // before the run (maestro) nobody waits yet
+    std::unique_lock lock(*cluster.spare_mutex);
+    cluster.busy_cv->notify_all();
   }
   return a;
 }
@@ -50,6 +55,7 @@ void release(Allocation& a, double now, JobLedger& ledger, RunLog& log, const st
     for (size_t i = 0; i < a.cluster->hosts.size(); ++i)
       if (a.cluster->hosts[i] == s.host) {
         a.cluster->host_taken[i] = false;
+        a.cluster->hosts_in_use--;
         for (int k = 0; k < a.cluster->host_nodes[i]; ++k) a.cluster->slot_job[a.cluster->host_first_slot[i] + k] = -1;
       }
   }

@@ -36,7 +36,30 @@ void FailureInjector::operator()() {
     // Each node is a renewal process: a failed node is replaced, and the replacement has its own clock.
     for (int n = 0; n < cluster_.spec->nodes; ++n) queue.push({draw(), Kind::Failure, n});
   }
+  // Draws for a failure event: the next failure of the same node, then whether the event is correlated.
+  // Exactly these draws happen whether or not a job is there, so the stream does not depend on jobs.
+  auto draws = [&](const Pending& p) {
+    if (f.trace.empty()) queue.push({p.time + draw(), Kind::Failure, p.node});
+    return f.correlated_fraction > 0 && rng.uniform() < f.correlated_fraction;
+  };
   while (!queue.empty()) {
+    if (!cluster_.busy()) {
+      // Nobody here: no simulation events until a job arrives; then catch up on the draws in between.
+      {
+        std::unique_lock lock(*cluster_.spare_mutex);
+        while (!cluster_.busy()) cluster_.busy_cv->wait(lock);
+      }
+      double now = sg4::Engine::get_clock();
+      while (!queue.empty() && queue.top().time < now) {
+        Pending p = queue.top();
+        queue.pop();
+        if (p.kind == Kind::Repaired)
+          cluster_.spares++;
+        else
+          draws(p);
+      }
+      continue;
+    }
     Pending p = queue.top();
     queue.pop();
     sg4::this_actor::sleep_until(p.time);
@@ -45,9 +68,7 @@ void FailureInjector::operator()() {
       cluster_.notify_spare_waiters();
       continue;
     }
-    if (f.trace.empty()) queue.push({p.time + draw(), Kind::Failure, p.node});
-    // Drawn for every failure, so the stream does not depend on which nodes are busy.
-    bool correlated = f.correlated_fraction > 0 && rng.uniform() < f.correlated_fraction;
+    bool correlated = draws(p);
     if (cluster_.cut_off) continue;
     int first = correlated ? p.node - p.node % f.correlated_nodes : p.node;
     int last = correlated ? std::min(first + f.correlated_nodes, cluster_.spec->nodes) : p.node + 1;

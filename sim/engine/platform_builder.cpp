@@ -64,6 +64,7 @@ std::pair<sg4::NetZone*, NetPoint*> build_cluster(const ClusterSpec& c, sg4::Net
   rt.spares = c.failures ? c.failures->spares : 0;
   rt.spare_mutex = sg4::Mutex::create();
   rt.spare_cv = sg4::ConditionVariable::create();
+  rt.busy_cv = sg4::ConditionVariable::create();
   return {zone, gw};
 }
 

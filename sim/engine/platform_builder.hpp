@@ -38,7 +38,10 @@ struct ClusterRuntime {
   int failures = 0;
   sg4::MutexPtr spare_mutex;
   sg4::ConditionVariablePtr spare_cv;
+  sg4::ConditionVariablePtr busy_cv; // a job took hosts here (the failure injector sleeps until then)
+  int hosts_in_use = 0;
   void notify_spare_waiters();
+  bool busy() const { return hosts_in_use > 0; }
   long long free_gpus() const;
 };
 
