@@ -8,7 +8,9 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "config/loaders.hpp"
 #include "core/input_error.hpp"
+#include "output/platform_table.hpp"
 
 using namespace riftsim;
 
@@ -63,6 +65,12 @@ int main(int argc, char** argv) {
   check_cmd->add_option("--rtol", check.rtol, "relative tolerance for numbers (default 1e-6)");
   check_cmd->add_option("--junit", check.junit, "also write the comparison as JUnit XML to this file");
 
+  std::string platform_file;
+  auto* platform_cmd = app.add_subcommand("platform", "look at a platform file");
+  platform_cmd->require_subcommand(1);
+  auto* show_cmd = platform_cmd->add_subcommand("show", "print providers, regions, clusters, capacity and prices");
+  show_cmd->add_option("file", platform_file, "platform YAML file")->required();
+
   std::vector<std::string> compare_dirs;
   auto* compare_cmd = app.add_subcommand("compare", "print result directories side by side");
   compare_cmd->add_option("result_dirs", compare_dirs, "directories holding summary.json")->required();
@@ -81,6 +89,10 @@ int main(int argc, char** argv) {
     if (*val_cmd) return cmd_validate(files);
     if (*check_cmd) return cmd_check(check);
     if (*compare_cmd) return cmd_compare(compare_dirs);
+    if (*show_cmd) {
+      std::cout << platform_table(load_platform(platform_file));
+      return kExitOk;
+    }
   } catch (const InputError& e) {
     std::cerr << e.what() << "\n";
     return kExitBadInput;

@@ -239,9 +239,9 @@ std::string format_usd(Usd u) {
 }
 
 std::string format_si(double value, const std::string& unit) {
-  const char* prefixes[] = {"", "k", "M", "G", "T", "P"};
+  const char* prefixes[] = {"", "k", "M", "G", "T", "P", "E"};
   int i = 0;
-  while (std::fabs(value) >= 1000 && i < 5) {
+  while (std::fabs(value) >= 1000 && i < 6) {
     value /= 1000;
     ++i;
   }

@@ -1,7 +1,21 @@
 #include "model/platform.hpp"
 #include "model/workload.hpp"
 
+#include <cmath>
+
 namespace riftsim {
+
+int CapacitySpec::available(Seconds since, Seconds lead) const {
+  if (since < lead) return 0;
+  if (ramp_nodes <= 0 || ramp_every.raw() <= 0) return quota;
+  double steps = std::floor((since - lead).raw() / ramp_every.raw());
+  return static_cast<int>(std::min<double>(quota, initial + steps * ramp_nodes));
+}
+
+Seconds CapacitySpec::full_after(Seconds lead) const {
+  if (initial >= quota || ramp_nodes <= 0) return lead;
+  return lead + ramp_every * std::ceil(static_cast<double>(quota - initial) / ramp_nodes);
+}
 
 const ProviderSpec* PlatformSpec::find_provider(const std::string& name) const {
   for (const auto& p : providers)

@@ -29,6 +29,19 @@ struct FailureSpec {
   Seconds repair_time;  // until a failed node is back as a spare
 };
 
+/// How capacity arrives for a tenant who asks for it: nothing until the lead time, then `initial`
+/// nodes, then `ramp_nodes` more every `ramp_every`, up to the quota.
+struct CapacitySpec {
+  int quota = 0; // nodes the tenant can have at most (default: the cluster's nodes)
+  int initial = 0;
+  int ramp_nodes = 0;
+  Seconds ramp_every;
+  /// Nodes delivered `since_request` after asking (lead time included).
+  int available(Seconds since_request, Seconds lead_time) const;
+  /// When the whole quota is there.
+  Seconds full_after(Seconds lead_time) const;
+};
+
 struct ClusterSpec {
   std::string id;       // "provider/region/cluster", the name scenarios use
   std::string provider; // "azure"
@@ -46,6 +59,7 @@ struct ClusterSpec {
   Seconds lead_time;      // from asking for capacity to having it, for a tenant arriving from elsewhere
   int nodes_per_host = 0; // how many nodes one simulated host stands for (resolved, never 0 after loading)
   std::optional<FailureSpec> failures;
+  CapacitySpec capacity;
   SourcePos pos;
 
   FlopsPerSecond node_peak() const { return gpu_peak * gpus_per_node; }

@@ -352,3 +352,13 @@ TEST(Compare, SeveralResponsesRunSideBySide) {
   EXPECT_EQ(riftsim("compare /nonexistent").code, 2);
   fs::remove_all(out);
 }
+
+TEST(Platform, ShowPrintsClustersCapacityAndPrices) {
+  Outcome o = riftsim("platform show " + std::string(RIFTSIM_REPO) + "/platforms/clouds.yaml");
+  ASSERT_EQ(o.code, 0) << o.err;
+  for (const char* s : {"azure/eastus/nd-a100-v4", "ND96amsr_A100_v4", "$32.77", "25600", "gcp/us-central1/a3-megagpu-8g",
+                        "azure-gcp-internet", "6.50 failures/1000 node-days"})
+    EXPECT_NE(o.out.find(s), std::string::npos) << s << "\n" << o.out;
+  EXPECT_EQ(riftsim("platform show " + kData + "/bad/wrong-unit-workload.yaml").code, 2);
+  EXPECT_EQ(riftsim("platform").code, 2);
+}

@@ -180,3 +180,26 @@ TEST(ScenarioLoader, ShippedPlatformWorkloadAndFlagshipLoad) {
         EXPECT_DOUBLE_EQ(c.node_peak().raw(), c.gpu_peak.raw() * c.gpus_per_node) << c.id;
       }
 }
+
+TEST(PlatformLoader, CapacityArrivesAfterTheLeadTimeAndRamps) {
+  // 250 nodes after 21 days, then +125 a week up to a quota of 1,000 (the platforms issue's example).
+  std::string text = replace(kCluster, "nodes: 10", "nodes: 1000");
+  text = replace(text, "            price: $10/h\n",
+                 "            price: $10/h\n            lead_time: 21d\n            capacity: {quota: 1000, initial: 250, "
+                 "ramp_nodes: 125, ramp_every: 7d}\n");
+  PlatformSpec p = parse_platform(text, "p.yaml");
+  const ClusterSpec& c = *p.find_cluster("p/r/c");
+  const double day = 86400;
+  EXPECT_EQ(c.capacity.available(Seconds(20 * day), c.lead_time), 0);
+  EXPECT_EQ(c.capacity.available(Seconds(21 * day), c.lead_time), 250);
+  EXPECT_EQ(c.capacity.available(Seconds(28 * day), c.lead_time), 375);
+  EXPECT_EQ(c.capacity.available(Seconds(365 * day), c.lead_time), 1000);
+  EXPECT_DOUBLE_EQ(c.capacity.full_after(c.lead_time).raw(), (21 + 6 * 7) * day); // 250 + 6 x 125 = 1000
+  // Without a capacity block, everything arrives at once after the lead time.
+  PlatformSpec q = parse_platform(kCluster, "p.yaml");
+  EXPECT_EQ(q.find_cluster("p/r/c")->capacity.available(Seconds(0), Seconds(0)), 10);
+  // An initial amount below the quota needs a ramp.
+  expect_input_error([&] {
+    parse_platform(replace(text, "initial: 250, ramp_nodes: 125, ramp_every: 7d", "initial: 250"), "p.yaml");
+  });
+}

@@ -1,0 +1,45 @@
+#include "output/platform_table.hpp"
+
+#include <fmt/format.h>
+
+namespace riftsim {
+
+std::string platform_table(const PlatformSpec& p) {
+  std::string out = fmt::format("platform {}\n\n", p.file);
+  out += fmt::format("{:<34} {:<18} {:<10} {:>6} {:>7} {:>9} {:>9} {:>9} {:>8} {:>9}  {}\n", "cluster", "instance",
+                     "accel.", "nodes", "GPUs", "peak", "net/node", "$/node-h", "$/GPU-h", "lead", "capacity, failures");
+  for (const auto& prov : p.providers)
+    for (const auto& r : prov.regions)
+      for (const auto& c : r.clusters) {
+        std::string cap;
+        if (c.capacity.initial < c.capacity.quota)
+          cap = fmt::format("{} nodes, +{} every {}, all {} after {}", c.capacity.initial, c.capacity.ramp_nodes,
+                            format_duration(c.capacity.ramp_every), c.capacity.quota,
+                            format_duration(c.capacity.full_after(c.lead_time)));
+        else
+          cap = fmt::format("{} nodes at once", c.capacity.quota);
+        if (c.failures)
+          cap += fmt::format("; {:.2f} failures/1000 node-days, {} spares", 1000 * kSecondsPerDay / c.failures->node_mtbf.raw(),
+                             c.failures->spares);
+        out += fmt::format("{:<34} {:<18} {:<10} {:>6} {:>7} {:>9} {:>9} {:>9} {:>8} {:>9}  {}\n", c.id, c.instance,
+                           c.accelerator.empty() ? "-" : c.accelerator, c.nodes, c.total_gpus(),
+                           format_si(c.node_peak().raw() * c.nodes, "FLOPS"), format_bandwidth(c.node_network),
+                           fmt::format("${:.2f}", c.node_price.raw()),
+                           fmt::format("${:.2f}", c.node_price.raw() / c.gpus_per_node),
+                           format_duration(c.lead_time), cap);
+      }
+  out += fmt::format("\n{:<20} {:>10} {:>12}\n", "region", "storage", "egress $/GB");
+  for (const auto& prov : p.providers)
+    for (const auto& r : prov.regions)
+      out += fmt::format("{:<20} {:>10} {:>12}\n", r.id, format_si(r.storage_bandwidth.raw(), "B/s"),
+                         fmt::format("${:.3f}", prov.egress.raw()));
+  if (!p.links.empty()) {
+    out += fmt::format("\n{:<22} {:<34} {:>10} {:>9}\n", "link", "between", "bandwidth", "latency");
+    for (const auto& l : p.links)
+      out += fmt::format("{:<22} {:<34} {:>10} {:>9}\n", l.name, l.region_a + " <-> " + l.region_b,
+                         format_bandwidth(l.bandwidth), fmt::format("{:.0f} ms", l.latency.raw() * 1000));
+  }
+  return out;
+}
+
+} // namespace riftsim
