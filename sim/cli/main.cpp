@@ -11,6 +11,8 @@
 #include "config/loaders.hpp"
 #include "core/input_error.hpp"
 #include "output/platform_table.hpp"
+#include "output/platform_xml.hpp"
+#include "output/result_json.hpp"
 
 using namespace riftsim;
 
@@ -70,6 +72,10 @@ int main(int argc, char** argv) {
   platform_cmd->require_subcommand(1);
   auto* show_cmd = platform_cmd->add_subcommand("show", "print providers, regions, clusters, capacity and prices");
   show_cmd->add_option("file", platform_file, "platform YAML file")->required();
+  std::string xml_out;
+  auto* export_cmd = platform_cmd->add_subcommand("export", "write the platform as SimGrid XML");
+  export_cmd->add_option("file", platform_file, "platform YAML file")->required();
+  export_cmd->add_option("--xml", xml_out, "output XML file")->required();
 
   std::vector<std::string> compare_dirs;
   auto* compare_cmd = app.add_subcommand("compare", "print result directories side by side");
@@ -89,6 +95,11 @@ int main(int argc, char** argv) {
     if (*val_cmd) return cmd_validate(files);
     if (*check_cmd) return cmd_check(check);
     if (*compare_cmd) return cmd_compare(compare_dirs);
+    if (*export_cmd) {
+      write_file_atomically(xml_out, platform_xml(load_platform(platform_file)));
+      std::cout << "wrote " << xml_out << "\n";
+      return kExitOk;
+    }
     if (*show_cmd) {
       std::cout << platform_table(load_platform(platform_file));
       return kExitOk;

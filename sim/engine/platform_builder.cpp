@@ -81,7 +81,7 @@ BuiltPlatform build_platform(const PlatformSpec& spec) {
       sg4::NetZone* rz = sg::new_full_zone(region.id, world);
       // The storage zone holds the region's gateway, so WAN traffic enters the region through the
       // storage link: checkpoints and datasets travel store to store.
-      sg4::NetZone* sz = sg::new_star_zone(region.id + "/storage", rz);
+      sg4::NetZone* sz = sg::new_star_zone(region.id + "/storage-zone", rz);
       NetPoint* gw = sz->create_router(region.id + "/gw");
       sz->add_route(gw, nullptr, nullptr, nullptr, {}, true);
       sg4::Host* storage = sz->create_host(region.id + "/storage", 1e9);

@@ -362,3 +362,16 @@ TEST(Platform, ShowPrintsClustersCapacityAndPrices) {
   EXPECT_EQ(riftsim("platform show " + kData + "/bad/wrong-unit-workload.yaml").code, 2);
   EXPECT_EQ(riftsim("platform").code, 2);
 }
+
+TEST(Platform, ExportWritesSimGridXml) {
+  fs::path out = fresh_dir("export");
+  fs::create_directories(out);
+  Outcome o = riftsim("platform export " + kData + "/mini-platform.yaml --xml " + (out / "p.xml").string());
+  ASSERT_EQ(o.code, 0) << o.err;
+  std::string xml = slurp(out / "p.xml");
+  EXPECT_NE(xml.find("<platform version=\"4.1\">"), std::string::npos);
+  EXPECT_NE(xml.find("<zoneRoute src=\"alpha/r1\" dst=\"beta/r1\""), std::string::npos);
+  EXPECT_EQ(riftsim("platform export " + kData + "/nope.yaml --xml " + (out / "q.xml").string()).code, 2);
+  EXPECT_FALSE(fs::exists(out / "q.xml"));
+  fs::remove_all(out);
+}

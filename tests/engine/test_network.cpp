@@ -3,6 +3,11 @@
 #include "config/loaders.hpp"
 #include "engine/platform_builder.hpp"
 #include "engine/wan_transfer.hpp"
+#include "output/platform_xml.hpp"
+#include "output/result_json.hpp"
+
+#include <cstdio>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 #include <simgrid/plugins/energy.h>
@@ -87,4 +92,47 @@ TEST(Network, HostsStandForNodeGroupsWithTheirAggregatePeak) {
   auto& c1 = f.platform.cluster("alpha/r1/c1");
   EXPECT_DOUBLE_EQ(c1.hosts[0]->get_speed(), 8 * 100e12); // one node of 8 GPUs
   EXPECT_EQ(c1.free_gpus(), 32);
+}
+
+TEST(Network, ExportedXmlLoadsInSimGridWithTheSameHostsAndRoutes) {
+  // The same platform, built by riftsim (EngineFixture) and written as SimGrid XML, loaded in a second
+  // engine would break the one-engine-per-process rule; so load only the XML here.
+  PlatformSpec spec = load_platform(std::string(RIFTSIM_TEST_DATA) + "/mini-platform.yaml");
+  std::string path = "/tmp/riftsim-export-" + std::to_string(::getpid()) + ".xml";
+  write_file_atomically(path, platform_xml(spec));
+  int argc = 1;
+  char arg0[] = "test";
+  char* argv[] = {arg0, nullptr};
+  sg4::Engine e(&argc, argv);
+  e.load_platform(path);
+  std::remove(path.c_str());
+  // 4 + 4 + 2 cluster hosts, 2 stores, the control host.
+  EXPECT_EQ(e.get_host_count(), 13u);
+  EXPECT_EQ(route(e.host_by_name("alpha/r1/storage"), e.host_by_name("beta/r1/storage")),
+            (std::vector<std::string>{"alpha/r1/storage-net", "alpha-beta", "beta/r1/storage-net"}));
+  EXPECT_EQ(route(e.host_by_name("alpha/r1/c1/0"), e.host_by_name("alpha/r1/c1/1")),
+            (std::vector<std::string>{"alpha/r1/c1/0/nic_UP", "alpha/r1/c1/1/nic_DOWN"}));
+  EXPECT_EQ(route(e.host_by_name("alpha/r1/c1/0"), e.host_by_name("beta/r1/storage")),
+            (std::vector<std::string>{"alpha/r1/c1/0/nic_UP", "alpha/r1/c1/uplink", "alpha-beta", "beta/r1/storage-net"}));
+  EXPECT_DOUBLE_EQ(e.host_by_name("beta/r1/c2/0")->get_speed(), 8 * 200e12);
+  EXPECT_EQ(std::string(e.host_by_name("alpha/r1/c1/0")->get_property("wattage_per_state")), "1000:2000");
+  EXPECT_EQ(e.host_by_name("alpha/r1/storage")->get_disks().size(), 1u);
+}
+
+TEST(Network, TheShippedPlatformExportsAndLoads) {
+  PlatformSpec spec = load_platform(std::string(RIFTSIM_TEST_DATA) + "/../../platforms/clouds.yaml");
+  std::string path = "/tmp/riftsim-export-clouds-" + std::to_string(::getpid()) + ".xml";
+  write_file_atomically(path, platform_xml(spec));
+  int argc = 1;
+  char arg0[] = "test";
+  char* argv[] = {arg0, nullptr};
+  sg4::Engine e(&argc, argv);
+  e.load_platform(path);
+  std::remove(path.c_str());
+  size_t hosts = 1 + 3; // control + stores
+  for (const auto& p : spec.providers)
+    for (const auto& r : p.regions)
+      for (const auto& c : r.clusters) hosts += static_cast<size_t>(c.host_count());
+  EXPECT_EQ(e.get_host_count(), hosts);
+  EXPECT_EQ(route(e.host_by_name("azure/eastus/storage"), e.host_by_name("gcp/us-central1/storage")).size(), 3u);
 }

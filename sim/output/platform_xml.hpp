@@ -1,0 +1,13 @@
+#pragma once
+// `riftsim platform export FILE --xml OUT.xml`: the platform as SimGrid XML (version 4.1), with the same
+// zones, hosts, disks, links, routes and energy properties as the engine builds, so SimGrid's own tools
+// and other simulators can load it.
+#include <string>
+
+#include "model/platform.hpp"
+
+namespace riftsim {
+
+std::string platform_xml(const PlatformSpec& p);
+
+} // namespace riftsim
