@@ -83,7 +83,7 @@ FailureSpec read_failures(const YAML::Node& node, const std::string& file, const
 }
 
 ClusterSpec read_cluster(const std::string& name, const YAML::Node& node, const RegionSpec& region,
-                         const std::string& file, SourcePos key_pos) {
+                         const std::string& file, SourcePos key_pos, const CatalogSpec* catalog) {
   ClusterSpec c;
   c.name = name;
   c.provider = region.provider;
@@ -92,25 +92,30 @@ ClusterSpec read_cluster(const std::string& name, const YAML::Node& node, const 
   c.pos = key_pos;
   Fields f(node, file, "cluster '" + c.id + "'");
   c.instance = f.string("instance");
-  c.accelerator = f.string_or("accelerator", "");
+  // A catalog instance type supplies what the cluster does not say itself.
+  const InstanceSpec* inst = catalog ? catalog->find_instance(c.instance) : nullptr;
+  if (inst && inst->provider != c.provider)
+    f.fail("instance", "is a " + inst->provider + " instance type, not " + c.provider + "'s");
+  auto given = [&](const std::string& key) { return f.has(key) || !inst; };
+  c.accelerator = f.string_or("accelerator", inst ? inst->accelerator->name : "");
   double nodes = f.unit("nodes", parse_count);
   f.require_range("nodes", nodes, 1, kMaxNodes, "must be a whole number between 1 and 1,000,000");
   if (nodes != std::floor(nodes)) f.fail("nodes", "must be a whole number");
   c.nodes = static_cast<int>(nodes);
-  double gpn = f.unit("gpus_per_node", parse_count);
+  double gpn = given("gpus_per_node") ? f.unit("gpus_per_node", parse_count) : inst->accelerators;
   f.require_range("gpus_per_node", gpn, 1, 1024, "must be a whole number between 1 and 1024");
   c.gpus_per_node = static_cast<int>(gpn);
-  c.gpu_peak = f.unit("gpu_peak", parse_flop_rate);
+  c.gpu_peak = given("gpu_peak") ? f.unit("gpu_peak", parse_flop_rate) : inst->accelerator->bf16_dense;
   f.require_range("gpu_peak", c.gpu_peak.raw(), 1e9, 1e17,
                   "must be between 1 GFLOPS and 100 PFLOPS per accelerator");
-  c.node_network = f.unit("node_network", parse_bandwidth);
+  c.node_network = given("node_network") ? f.unit("node_network", parse_bandwidth) : inst->network;
   f.require_positive("node_network", c.node_network.raw());
-  c.node_power_idle = f.unit("node_power_idle", parse_power);
-  c.node_power_busy = f.unit("node_power_busy", parse_power);
+  c.node_power_idle = given("node_power_idle") ? f.unit("node_power_idle", parse_power) : inst->power_idle;
+  c.node_power_busy = given("node_power_busy") ? f.unit("node_power_busy", parse_power) : inst->power_busy;
   f.require_positive("node_power_busy", c.node_power_busy.raw());
   if (c.node_power_idle.raw() < 0 || c.node_power_idle > c.node_power_busy)
     f.fail("node_power_idle", "must be between 0 and node_power_busy");
-  c.node_price = f.unit("price", parse_usd_per_hour);
+  c.node_price = given("price") ? f.unit("price", parse_usd_per_hour) : inst->price;
   if (c.node_price.raw() < 0) f.fail("price", "must not be negative");
   c.lead_time = f.unit_or("lead_time", parse_duration, Seconds(0));
   if (c.lead_time.raw() < 0) f.fail("lead_time", "must not be negative");
@@ -148,7 +153,7 @@ ClusterSpec read_cluster(const std::string& name, const YAML::Node& node, const 
 }
 
 RegionSpec read_region(const std::string& name, const YAML::Node& node, const ProviderSpec& provider,
-                       const std::string& file, SourcePos key_pos) {
+                       const std::string& file, SourcePos key_pos, const CatalogSpec* catalog) {
   RegionSpec r;
   r.name = name;
   r.provider = provider.name;
@@ -159,7 +164,7 @@ RegionSpec read_region(const std::string& name, const YAML::Node& node, const Pr
   f.require_positive("storage_bandwidth", r.storage_bandwidth.raw());
   for_each_entry(f.required("clusters"), file, "clusters of region '" + r.id + "'",
                  [&](const std::string& cname, const YAML::Node& cn, SourcePos p) {
-                   r.clusters.push_back(read_cluster(cname, cn, r, file, p));
+                   r.clusters.push_back(read_cluster(cname, cn, r, file, p, catalog));
                  });
   if (r.clusters.empty()) f.fail("clusters", "must list at least one cluster");
   f.done();
@@ -167,7 +172,7 @@ RegionSpec read_region(const std::string& name, const YAML::Node& node, const Pr
 }
 
 ProviderSpec read_provider(const std::string& name, const YAML::Node& node, const std::string& file,
-                           SourcePos key_pos) {
+                           SourcePos key_pos, const CatalogSpec* catalog) {
   ProviderSpec p;
   p.name = name;
   p.pos = key_pos;
@@ -177,7 +182,7 @@ ProviderSpec read_provider(const std::string& name, const YAML::Node& node, cons
   if (p.egress.raw() < 0) f.fail("egress", "must not be negative");
   for_each_entry(f.required("regions"), file, "regions of provider '" + name + "'",
                  [&](const std::string& rname, const YAML::Node& rn, SourcePos pos) {
-                   p.regions.push_back(read_region(rname, rn, p, file, pos));
+                   p.regions.push_back(read_region(rname, rn, p, file, pos, catalog));
                  });
   f.done();
   return p;
@@ -192,9 +197,17 @@ PlatformSpec parse_platform(const std::string& text, const std::string& file) {
   Fields top(root, file, "the platform file");
   if (auto v = top.optional("schema_version"); v && v->as<std::string>() != "1")
     top.fail("schema_version", "is not supported (this riftsim reads schema_version 1)");
+  if (auto cat = top.optional("catalog")) {
+    Fields cf(*cat, file, "the catalog");
+    std::filesystem::path base = std::filesystem::path(file).parent_path();
+    auto path = [&](const std::string& key) { return (base / cf.string(key)).lexically_normal().string(); };
+    std::string acc = path("accelerators"), inst = path("instances");
+    cf.done();
+    spec.catalog = std::make_shared<const CatalogSpec>(load_catalog(acc, inst));
+  }
   for_each_entry(top.required("providers"), file, "providers",
                  [&](const std::string& n, const YAML::Node& v, SourcePos p) {
-                   spec.providers.push_back(read_provider(n, v, file, p));
+                   spec.providers.push_back(read_provider(n, v, file, p, spec.catalog.get()));
                  });
   if (auto links = top.optional("links")) {
     for_each_entry(*links, file, "links", [&](const std::string& n, const YAML::Node& v, SourcePos p) {

@@ -1,7 +1,10 @@
 #pragma once
 // What the platform file describes: providers, their regions and GPU clusters, and the WAN links
 // between regions. Plain data, no SimGrid: the engine builds its zones and hosts from these.
+#include <memory>
+
 #include "core/input_error.hpp"
+#include "model/catalog.hpp"
 #include "core/units.hpp"
 
 #include <optional>
@@ -94,6 +97,7 @@ struct WanLinkSpec {
 
 struct PlatformSpec {
   std::string file;
+  std::shared_ptr<const CatalogSpec> catalog; // optional; clusters inherit their instance type's numbers
   std::vector<ProviderSpec> providers;
   std::vector<WanLinkSpec> links;
 

@@ -39,6 +39,16 @@ std::string platform_table(const PlatformSpec& p) {
       out += fmt::format("{:<22} {:<34} {:>10} {:>9}\n", l.name, l.region_a + " <-> " + l.region_b,
                          format_bandwidth(l.bandwidth), fmt::format("{:.0f} ms", l.latency.raw() * 1000));
   }
+  if (p.catalog) {
+    out += fmt::format("\n{:<20} {:<6} {:<10} {:>4} {:>10} {:>10} {:>10} {:>9} {:>8}\n", "catalog instance", "cloud",
+                       "accel.", "n", "network", "busy", "$/node-h", "reserved", "$/GPU-h");
+    for (const auto& i : p.catalog->instances)
+      out += fmt::format("{:<20} {:<6} {:<10} {:>4} {:>10} {:>10} {:>10} {:>9} {:>8}\n", i.name, i.provider,
+                         i.accelerator->name, i.accelerators, format_bandwidth(i.network),
+                         format_si(i.power_busy.raw(), "W"), fmt::format("${:.2f}", i.price.raw()),
+                         i.reserved_price ? fmt::format("${:.2f}", i.reserved_price->raw()) : std::string("-"),
+                         fmt::format("${:.2f}", i.price.raw() / i.accelerators));
+  }
   return out;
 }
 

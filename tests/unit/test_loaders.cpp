@@ -1,5 +1,8 @@
 #include "config/loaders.hpp"
 
+#include <fstream>
+#include <sstream>
+
 #include <gtest/gtest.h>
 
 using namespace riftsim;
@@ -36,6 +39,13 @@ template <class F> InputError expect_input_error(F fn) {
   }
   ADD_FAILURE() << "no InputError";
   return InputError({"", 0, 0}, "");
+}
+
+std::string read_file_for_test(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
 }
 
 std::string replace(std::string text, const std::string& from, const std::string& to) {
@@ -202,4 +212,40 @@ TEST(PlatformLoader, CapacityArrivesAfterTheLeadTimeAndRamps) {
   expect_input_error([&] {
     parse_platform(replace(text, "initial: 250, ramp_nodes: 125, ramp_every: 7d", "initial: 250"), "p.yaml");
   });
+}
+
+TEST(Catalog, EveryEntryLoadsWithItsDerivedValues) {
+  const std::string dir = kData + "/../../platforms/catalog";
+  CatalogSpec cat = load_catalog(dir + "/accelerators.yaml", dir + "/instances.yaml");
+  EXPECT_GE(cat.accelerators.size(), 9u);
+  EXPECT_GE(cat.instances.size(), 15u);
+  for (const auto& i : cat.instances) {
+    SCOPED_TRACE(i.name);
+    ASSERT_NE(i.accelerator, nullptr);
+    EXPECT_DOUBLE_EQ(i.node_peak().raw(), i.accelerator->bf16_dense.raw() * i.accelerators);
+    EXPECT_GT(i.price.raw(), 0);
+    EXPECT_LE(i.power_idle, i.power_busy);
+    EXPECT_TRUE(i.provider == "azure" || i.provider == "aws" || i.provider == "gcp");
+  }
+  const InstanceSpec* p5 = cat.find_instance("p5.48xlarge");
+  ASSERT_NE(p5, nullptr);
+  EXPECT_NEAR(p5->node_peak().raw(), 8 * 989.4e12, 1);
+  EXPECT_NEAR(p5->reserved_price->raw(), 39.33, 1e-9);
+  EXPECT_NEAR(cat.find_accelerator("Trainium")->memory_bandwidth.raw(), 820.0 * 1073741824.0, 1);
+}
+
+TEST(Catalog, ClustersInheritTheirInstanceTypeAndMayOverrideIt) {
+  PlatformSpec p = load_platform(kData + "/../../platforms/clouds.yaml");
+  ASSERT_NE(p.catalog, nullptr);
+  const ClusterSpec& c = *p.find_cluster("gcp/us-central1/a3-megagpu-8g");
+  EXPECT_EQ(c.accelerator, "H100-SXM");
+  EXPECT_EQ(c.gpus_per_node, 8);
+  EXPECT_DOUBLE_EQ(c.gpu_peak.raw(), 989.4e12);
+  EXPECT_DOUBLE_EQ(c.node_network.raw(), 1800e9 / 8);
+  EXPECT_DOUBLE_EQ(c.node_price.raw(), 46.02);
+  // An instance type of another provider is refused.
+  std::string text = read_file_for_test(kData + "/../../platforms/clouds.yaml");
+  text.replace(text.find("instance: ND96amsr_A100_v4"), 26, "instance: p5.48xlarge     ");
+  auto e = expect_input_error([&] { parse_platform(text, kData + "/../../platforms/clouds.yaml"); });
+  EXPECT_NE(e.message().find("is a aws instance type"), std::string::npos) << e.what();
 }
