@@ -52,6 +52,18 @@ Joules JobLedger::energy() const {
   return total;
 }
 
+Joules JobLedger::facility_energy() const {
+  Joules total;
+  for (const auto& t : tenures) total += t.energy * t.pue;
+  return total;
+}
+
+double JobLedger::co2_tonnes() const {
+  double grams = 0;
+  for (const auto& t : tenures) grams += (t.energy * t.pue).raw() / 3.6e6 * t.carbon_g_per_kwh;
+  return grams / 1e6;
+}
+
 double JobLedger::gpu_hours() const {
   double total = 0;
   for (const auto& t : tenures) total += t.gpu_hours();

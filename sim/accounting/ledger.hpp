@@ -37,6 +37,8 @@ struct Tenure {
   Seconds start;
   Seconds end;
   Joules energy; // IT energy of the job's nodes, from SimGrid's host energy plugin
+  double pue = 1.0;              // of the region: facility energy = IT energy x PUE
+  double carbon_g_per_kwh = 0;   // of the region's grid
   Usd cost() const { return node_price * (end - start) * nodes; }
   double gpu_hours() const { return static_cast<double>(gpus) * (end - start).raw() / kSecondsPerHour; }
 };
@@ -75,6 +77,8 @@ public:
   Usd compute_cost() const;
   Usd egress_cost() const;
   Joules energy() const;
+  Joules facility_energy() const; // with each region's PUE
+  double co2_tonnes() const;      // facility energy x grid carbon intensity
   double gpu_hours() const;
 
 private:

@@ -162,11 +162,21 @@ RegionSpec read_region(const std::string& name, const YAML::Node& node, const Pr
   Fields f(node, file, "region '" + r.id + "'");
   r.storage_bandwidth = f.unit("storage_bandwidth", parse_bandwidth);
   f.require_positive("storage_bandwidth", r.storage_bandwidth.raw());
-  for_each_entry(f.required("clusters"), file, "clusters of region '" + r.id + "'",
-                 [&](const std::string& cname, const YAML::Node& cn, SourcePos p) {
-                   r.clusters.push_back(read_cluster(cname, cn, r, file, p, catalog));
-                 });
-  if (r.clusters.empty()) f.fail("clusters", "must list at least one cluster");
+  r.pue = f.unit_or("pue", parse_count, 1.0);
+  f.require_range("pue", r.pue, 1.0, 3.0, "must be between 1.0 and 3.0");
+  r.carbon_g_per_kwh = f.unit_or("carbon", parse_count, 0.0);
+  f.require_range("carbon", r.carbon_g_per_kwh, 0, 2000, "must be between 0 and 2000 gCO2eq/kWh");
+  if (f.has("offers")) {
+    r.offers = f.strings("offers");
+    for (const auto& o : r.offers)
+      if (catalog && !catalog->find_instance(o)) f.fail("offers", "names '" + o + "', which is not in the catalog");
+  }
+  // A region may list no cluster: a place the platform knows (prices, carbon) where the tenant has none yet.
+  if (auto cl = f.optional("clusters"))
+    for_each_entry(*cl, file, "clusters of region '" + r.id + "'",
+                   [&](const std::string& cname, const YAML::Node& cn, SourcePos p) {
+                     r.clusters.push_back(read_cluster(cname, cn, r, file, p, catalog));
+                   });
   f.done();
   return r;
 }

@@ -68,6 +68,8 @@ void release(Allocation& a, double now, JobLedger& ledger, RunLog& log, const st
   t.start = Seconds(a.since);
   t.end = Seconds(now);
   t.energy = Joules(energy);
+  t.pue = a.cluster->region->spec->pue;
+  t.carbon_g_per_kwh = a.cluster->region->spec->carbon_g_per_kwh;
   ledger.tenures.push_back(t);
   log.span(true, c.provider, SpanKind::Tenure, a.since, now, job + " on " + c.id);
   a = Allocation{};

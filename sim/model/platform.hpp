@@ -75,6 +75,9 @@ struct RegionSpec {
   std::string provider;             // "azure"
   std::string name;                 // "eastus"
   BytesPerSecond storage_bandwidth; // the regional checkpoint / dataset store, read and write
+  double pue = 1.0;                 // power usage effectiveness of the provider's data centres there
+  double carbon_g_per_kwh = 0;      // grid carbon intensity, location-based
+  std::vector<std::string> offers;  // instance types a tenant can rent there (informative)
   std::vector<ClusterSpec> clusters;
   SourcePos pos;
 };

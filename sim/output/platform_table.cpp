@@ -28,11 +28,15 @@ std::string platform_table(const PlatformSpec& p) {
                            fmt::format("${:.2f}", c.node_price.raw() / c.gpus_per_node),
                            format_duration(c.lead_time), cap);
       }
-  out += fmt::format("\n{:<20} {:>10} {:>12}\n", "region", "storage", "egress $/GB");
+  out += fmt::format("\n{:<20} {:>10} {:>12} {:>5} {:>9}  {}\n", "region", "storage", "egress $/GB", "PUE", "gCO2/kWh",
+                     "offers");
   for (const auto& prov : p.providers)
-    for (const auto& r : prov.regions)
-      out += fmt::format("{:<20} {:>10} {:>12}\n", r.id, format_si(r.storage_bandwidth.raw(), "B/s"),
-                         fmt::format("${:.3f}", prov.egress.raw()));
+    for (const auto& r : prov.regions) {
+      std::string offers;
+      for (const auto& o : r.offers) offers += (offers.empty() ? "" : ", ") + o;
+      out += fmt::format("{:<20} {:>10} {:>12} {:>5.2f} {:>9.1f}  {}\n", r.id, format_si(r.storage_bandwidth.raw(), "B/s"),
+                         fmt::format("${:.3f}", prov.egress.raw()), r.pue, r.carbon_g_per_kwh, offers);
+    }
   if (!p.links.empty()) {
     out += fmt::format("\n{:<22} {:<34} {:>10} {:>9}\n", "link", "between", "bandwidth", "latency");
     for (const auto& l : p.links)

@@ -19,7 +19,9 @@ ojson tenure_json(const Tenure& t) {
           {"node_price_usd_per_h", t.node_price.raw()},
           {"start_s", t.start.raw()},
           {"end_s", t.end.raw()},
-          {"energy_j", t.energy.raw()}};
+          {"energy_j", t.energy.raw()},
+          {"pue", t.pue},
+          {"carbon_g_per_kwh", t.carbon_g_per_kwh}};
 }
 
 Tenure tenure_from(const ojson& j) {
@@ -32,6 +34,8 @@ Tenure tenure_from(const ojson& j) {
   t.start = Seconds(j.at("start_s"));
   t.end = Seconds(j.at("end_s"));
   t.energy = Joules(j.at("energy_j"));
+  t.pue = j.at("pue");
+  t.carbon_g_per_kwh = j.at("carbon_g_per_kwh");
   return t;
 }
 
@@ -187,6 +191,8 @@ ojson summary_json(const ScenarioInfo& s, const RunResult& run, const RunResult&
     j["baseline_cost_usd"] = base ? cost_json(base->ledger) : ojson(nullptr);
     j["energy_kwh"] = l.energy().raw() / 3.6e6;
     j["baseline_energy_kwh"] = base ? ojson(base->ledger.energy().raw() / 3.6e6) : ojson(nullptr);
+    j["facility_energy_kwh"] = l.facility_energy().raw() / 3.6e6;
+    j["co2_tonnes"] = l.co2_tonnes();
     j["clusters"] = l.clusters;
     ojson tenures = ojson::array(), transfers = ojson::array();
     for (const auto& t : l.tenures) {
