@@ -35,8 +35,9 @@ BENCHMARK(BM_FlagshipRun)->Unit(benchmark::kMillisecond)->Iterations(5)->UseReal
 
 /// Targets: one run under 1 s; 100 replications under 15 s (issue: failures and replications).
 void BM_FlagshipWithFailures(benchmark::State& state) {
-  run_or_skip(state, "run " + kRepo +
-                         "/workloads/scenarios/gpt4-azure-cutoff-failures.yaml --quiet --out /tmp/riftsim-bench-f");
+  run_or_skip(state,
+              "run " + kRepo +
+                  "/workloads/scenarios/gpt4-azure-cutoff-failures.yaml --quiet --out /tmp/riftsim-bench-f");
 }
 BENCHMARK(BM_FlagshipWithFailures)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
 
@@ -45,7 +46,10 @@ void BM_FlagshipWithFailures100Replications(benchmark::State& state) {
                          "/workloads/scenarios/gpt4-azure-cutoff-failures.yaml --quiet --replications 100 "
                          "--out /tmp/riftsim-bench-r");
 }
-BENCHMARK(BM_FlagshipWithFailures100Replications)->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
+BENCHMARK(BM_FlagshipWithFailures100Replications)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1)
+    ->UseRealTime();
 
 /// Loading and checking the three flagship files, in process.
 void BM_LoadFlagshipInputs(benchmark::State& state) {

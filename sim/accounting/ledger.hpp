@@ -23,8 +23,9 @@ enum class LostPart {
   Slowdown
 };
 inline constexpr std::array kLostParts = {
-    LostPart::Recompute,    LostPart::FinalCheckpoint, LostPart::Detection, LostPart::Waiting, LostPart::Transfer,
-    LostPart::Provisioning, LostPart::Porting,         LostPart::Restart,   LostPart::Slowdown};
+    LostPart::Recompute, LostPart::FinalCheckpoint, LostPart::Detection,
+    LostPart::Waiting,   LostPart::Transfer,        LostPart::Provisioning,
+    LostPart::Porting,   LostPart::Restart,         LostPart::Slowdown};
 const char* part_name(LostPart p);
 
 /// Nodes held by the job on one cluster, from delivery (or start) to release.
@@ -36,9 +37,9 @@ struct Tenure {
   UsdPerHour node_price;
   Seconds start;
   Seconds end;
-  Joules energy; // IT energy of the job's nodes, from SimGrid's host energy plugin
-  double pue = 1.0;              // of the region: facility energy = IT energy x PUE
-  double carbon_g_per_kwh = 0;   // of the region's grid
+  Joules energy;               // IT energy of the job's nodes, from SimGrid's host energy plugin
+  double pue = 1.0;            // of the region: facility energy = IT energy x PUE
+  double carbon_g_per_kwh = 0; // of the region's grid
   Usd cost() const { return node_price * (end - start) * nodes; }
   double gpu_hours() const { return static_cast<double>(gpus) * (end - start).raw() / kSecondsPerHour; }
 };

@@ -31,7 +31,7 @@ const char* event_name(EventKind k);
 struct EventRecord {
   double time = 0;
   EventKind kind = EventKind::Start;
-  std::string job;      // empty for provider-wide events
+  std::string job; // empty for provider-wide events
   std::string provider;
   std::string cluster;  // cluster id, or region id for transfers and storage
   double progress = -1; // fraction of the job's work saved, where it applies; -1 otherwise
@@ -71,9 +71,11 @@ struct RunLog {
 
   void event(double time, EventKind kind, std::string job, std::string provider, std::string cluster,
              std::string detail = {}, double progress = -1) {
-    events.push_back({time, kind, std::move(job), std::move(provider), std::move(cluster), progress, std::move(detail)});
+    events.push_back(
+        {time, kind, std::move(job), std::move(provider), std::move(cluster), progress, std::move(detail)});
   }
-  void span(bool provider_track, std::string track, SpanKind kind, double start, double end, std::string detail = {}) {
+  void span(bool provider_track, std::string track, SpanKind kind, double start, double end,
+            std::string detail = {}) {
     if (end > start) spans.push_back({provider_track, std::move(track), kind, start, end, std::move(detail)});
   }
 };

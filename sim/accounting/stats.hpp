@@ -10,7 +10,7 @@ struct Stats {
   double mean = 0;
   double stddev = 0; // sample standard deviation (n - 1)
   double median = 0;
-  double p95 = 0;     // linear interpolation between order statistics
+  double p95 = 0;      // linear interpolation between order statistics
   double ci95_low = 0; // mean ± t(0.975, n-1) · stddev / sqrt(n); equal to the mean when n = 1
   double ci95_high = 0;
 };

@@ -1,11 +1,11 @@
+#include "cli/commands.hpp"
+#include "core/input_error.hpp"
+#include "output/checks.hpp"
+
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
-
-#include "cli/commands.hpp"
-#include "core/input_error.hpp"
-#include "output/checks.hpp"
 
 namespace fs = std::filesystem;
 
@@ -50,15 +50,17 @@ int cmd_check(const CheckArgs& a) {
     else
       diff_csv(slurp(result), slurp(golden), a.rtol, name, diffs);
   }
-  if (files.empty()) throw InputError({a.golden_dir, 1, 1}, "holds no summary.json, events.csv or trace.json");
-  for (const auto& d : diffs) std::cout << d.file << ": " << (d.where.empty() ? "" : d.where + ": ") << d.message << "\n";
+  if (files.empty())
+    throw InputError({a.golden_dir, 1, 1}, "holds no summary.json, events.csv or trace.json");
+  for (const auto& d : diffs)
+    std::cout << d.file << ": " << (d.where.empty() ? "" : d.where + ": ") << d.message << "\n";
   if (!a.junit.empty()) {
     std::ofstream out(a.junit);
     out << junit_xml(files, diffs);
     if (!out) throw std::runtime_error("cannot write " + a.junit);
   }
-  std::cout << (diffs.empty() ? "same" : std::to_string(diffs.size()) + " difference(s)") << " in " << files.size()
-            << " file(s) (rtol " << a.rtol << ")\n";
+  std::cout << (diffs.empty() ? "same" : std::to_string(diffs.size()) + " difference(s)") << " in "
+            << files.size() << " file(s) (rtol " << a.rtol << ")\n";
   return diffs.empty() ? kExitOk : kExitCheckFailed;
 }
 

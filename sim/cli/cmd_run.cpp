@@ -1,12 +1,3 @@
-#include <fmt/format.h>
-#include <unistd.h>
-
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
-#include <iostream>
-#include <thread>
-
 #include "cli/commands.hpp"
 #include "cli/launcher.hpp"
 #include "config/loaders.hpp"
@@ -18,6 +9,14 @@
 #include "output/result_json.hpp"
 #include "output/summary_text.hpp"
 #include "output/timeline_files.hpp"
+
+#include <cstdio>
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <iostream>
+#include <thread>
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 
@@ -87,8 +86,8 @@ bool report_expectations(const std::vector<ExpectationResult>& checks, const std
       actual = fmt::format("{:.6g}", c.actual);
       if (c.expectation->path.back().ends_with("_s")) actual += " s = " + format_duration(Seconds(c.actual));
     }
-    std::cout << (c.passed ? "  pass  " : "  FAIL  ") << (label.empty() ? "" : label + ": ") << c.expectation->text
-              << "  (actual " << actual << ")\n";
+    std::cout << (c.passed ? "  pass  " : "  FAIL  ") << (label.empty() ? "" : label + ": ")
+              << c.expectation->text << "  (actual " << actual << ")\n";
     ok = ok && c.passed;
   }
   return ok;
@@ -123,10 +122,12 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& sg_flags) {
     for (size_t v = 0; v <= variants; ++v) {
       bool events = v < variants; // the last one is the baseline
       std::string level = events && i == 0 && v == 0 ? (a.quiet ? "warn" : a.log_level) : "warn";
-      std::vector<std::string> args = {"simulate", a.scenario, "--result",
-                                       result_file(events ? "events" : "baseline", i, events ? v : 0),
-                                       "--seed", std::to_string(seed), "--log-level", level,
-                                       "--variant", std::to_string(events ? v : 0)};
+      std::vector<std::string> args = {
+          "simulate",    a.scenario,
+          "--result",    result_file(events ? "events" : "baseline", i, events ? v : 0),
+          "--seed",      std::to_string(seed),
+          "--log-level", level,
+          "--variant",   std::to_string(events ? v : 0)};
       if (!events) args.push_back("--no-events");
       if (events && progress) args.push_back("--progress");
       args.insert(args.end(), sg_flags.begin(), sg_flags.end());

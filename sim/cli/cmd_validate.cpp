@@ -1,7 +1,7 @@
-#include <iostream>
-
 #include "cli/commands.hpp"
 #include "config/loaders.hpp"
+
+#include <iostream>
 
 namespace riftsim {
 
@@ -13,8 +13,8 @@ int cmd_validate(const std::vector<std::string>& files) {
       size_t clusters = 0;
       for (const auto& pr : p.providers)
         for (const auto& r : pr.regions) clusters += r.clusters.size();
-      std::cout << "ok  " << f << "  platform: " << p.providers.size() << " providers, " << clusters << " clusters, "
-                << p.links.size() << " links\n";
+      std::cout << "ok  " << f << "  platform: " << p.providers.size() << " providers, " << clusters
+                << " clusters, " << p.links.size() << " links\n";
       break;
     }
     case FileKind::Workload:

@@ -1,18 +1,17 @@
 // riftsim command line: parses arguments and dispatches to the commands (cli/cmd_*.cpp).
 // Exit codes: 0 ok, 1 an expectation or golden comparison failed, 2 bad input or usage,
 // 3 an internal error (a bug: please report it with the input files).
-#include <CLI/CLI.hpp>
-#include <spdlog/spdlog.h>
-
-#include <cstring>
-#include <iostream>
-
 #include "cli/commands.hpp"
 #include "config/loaders.hpp"
 #include "core/input_error.hpp"
 #include "output/platform_table.hpp"
 #include "output/platform_xml.hpp"
 #include "output/result_json.hpp"
+
+#include <CLI/CLI.hpp>
+#include <cstring>
+#include <iostream>
+#include <spdlog/spdlog.h>
 
 using namespace riftsim;
 
@@ -27,20 +26,24 @@ int main(int argc, char** argv) {
       args.push_back(argv[i]);
   }
 
-  CLI::App app{"riftsim: what a cloud provider's cutoff costs a months-long training run, in days and dollars"};
+  CLI::App app{
+      "riftsim: what a cloud provider's cutoff costs a months-long training run, in days and dollars"};
   app.set_version_flag("--version", "riftsim 0.1.0");
   app.require_subcommand(1);
   const auto levels = CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"});
 
   RunArgs run;
-  auto* run_cmd = app.add_subcommand("run", "simulate a scenario and its baseline; print and write the results");
+  auto* run_cmd =
+      app.add_subcommand("run", "simulate a scenario and its baseline; print and write the results");
   run_cmd->add_option("scenario", run.scenario, "scenario YAML file")->required();
   run_cmd->add_option("--out", run.out, "output directory (default results/<scenario name>)");
   run_cmd->add_option("--seed", run.seed, "random seed (default 1)");
-  run_cmd->add_option("--log-level", run.log_level, "trace, debug, info (default), warn, error, critical, off")
+  run_cmd
+      ->add_option("--log-level", run.log_level, "trace, debug, info (default), warn, error, critical, off")
       ->check(levels);
   run_cmd->add_flag("--quiet", run.quiet, "print only warnings, failed expectations and the result path");
-  run_cmd->add_flag("--plot", run.plot, "also draw the figures (tools/riftsim-plot) into the output directory");
+  run_cmd->add_flag("--plot", run.plot,
+                    "also draw the figures (tools/riftsim-plot) into the output directory");
   run_cmd->add_option("--replications", run.replications,
                       "run N seeds (seed, seed+1, ...) and write their statistics to replications.json");
   run_cmd->add_option("--jobs", run.jobs, "simulations at once (default: one per core)");
@@ -57,11 +60,13 @@ int main(int argc, char** argv) {
   sim_cmd->add_option("--log-level", sim.log_level)->check(levels);
 
   std::vector<std::string> files;
-  auto* val_cmd = app.add_subcommand("validate", "check platform, workload and scenario files without running them");
+  auto* val_cmd =
+      app.add_subcommand("validate", "check platform, workload and scenario files without running them");
   val_cmd->add_option("files", files, "YAML files")->required();
 
   CheckArgs check;
-  auto* check_cmd = app.add_subcommand("check", "compare a result directory with a golden one, field by field");
+  auto* check_cmd =
+      app.add_subcommand("check", "compare a result directory with a golden one, field by field");
   check_cmd->add_option("result_dir", check.result_dir, "results to check")->required();
   check_cmd->add_option("--golden", check.golden_dir, "golden results")->required();
   check_cmd->add_option("--rtol", check.rtol, "relative tolerance for numbers (default 1e-6)");
@@ -70,7 +75,8 @@ int main(int argc, char** argv) {
   std::string platform_file;
   auto* platform_cmd = app.add_subcommand("platform", "look at a platform file");
   platform_cmd->require_subcommand(1);
-  auto* show_cmd = platform_cmd->add_subcommand("show", "print providers, regions, clusters, capacity and prices");
+  auto* show_cmd =
+      platform_cmd->add_subcommand("show", "print providers, regions, clusters, capacity and prices");
   show_cmd->add_option("file", platform_file, "platform YAML file")->required();
   std::string xml_out;
   auto* export_cmd = platform_cmd->add_subcommand("export", "write the platform as SimGrid XML");

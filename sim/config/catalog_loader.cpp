@@ -1,7 +1,7 @@
-#include <deque>
-
 #include "config/yaml_fields.hpp"
 #include "model/catalog.hpp"
+
+#include <deque>
 
 namespace riftsim {
 
@@ -52,7 +52,8 @@ CatalogSpec load_catalog(const std::string& acc_path, const std::string& inst_pa
                    i.provider = f.string("provider");
                    std::string acc = f.string("accelerator");
                    i.accelerator = cat.find_accelerator(acc);
-                   if (!i.accelerator) f.fail("accelerator", "names '" + acc + "', which is not in " + acc_path);
+                   if (!i.accelerator)
+                     f.fail("accelerator", "names '" + acc + "', which is not in " + acc_path);
                    double count = f.unit("accelerators", parse_count);
                    f.require_range("accelerators", count, 1, 1024, "must be between 1 and 1024");
                    i.accelerators = static_cast<int>(count);
@@ -63,7 +64,8 @@ CatalogSpec load_catalog(const std::string& acc_path, const std::string& inst_pa
                    if (i.power_idle > i.power_busy) f.fail("power_idle", "must not exceed power_busy");
                    i.price = f.unit("price", parse_usd_per_hour);
                    f.require_positive("price", i.price.raw());
-                   if (f.has("reserved_price")) i.reserved_price = f.unit("reserved_price", parse_usd_per_hour);
+                   if (f.has("reserved_price"))
+                     i.reserved_price = f.unit("reserved_price", parse_usd_per_hour);
                    f.done();
                    cat.instances.push_back(i);
                  });

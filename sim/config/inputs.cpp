@@ -1,7 +1,7 @@
-#include <algorithm>
-
 #include "config/loaders.hpp"
 #include "config/yaml_fields.hpp"
+
+#include <algorithm>
 
 namespace riftsim {
 
@@ -29,12 +29,15 @@ void check_inputs(const Inputs& in) {
                                    " GPUs but cluster '" + c->id + "' has only " +
                                    std::to_string(c->total_gpus()));
     if (job->checkpoint_interval_auto && (!c->failures || !in.scenario.failures))
-      throw InputError(pl.pos, "job '" + pl.job + "' has checkpoint_interval: auto, which needs a failure model on "
-                               "cluster '" + c->id + "'");
+      throw InputError(pl.pos, "job '" + pl.job +
+                                   "' has checkpoint_interval: auto, which needs a failure model on "
+                                   "cluster '" +
+                                   c->id + "'");
     for (const auto& alt : pl.alternatives)
       for (const auto& t : alt.targets)
         if (!plat.find_cluster(t))
-          throw InputError(alt.pos, "target '" + t + "' of job '" + pl.job + "' is not a cluster in the platform");
+          throw InputError(alt.pos,
+                           "target '" + t + "' of job '" + pl.job + "' is not a cluster in the platform");
     for (const auto& alt : pl.alternatives)
       for (const auto& t : alt.targets) {
         const ClusterSpec* tc = plat.find_cluster(t);
@@ -45,8 +48,10 @@ void check_inputs(const Inputs& in) {
     for (const auto& t : pl.response.targets) {
       const ClusterSpec* tc = plat.find_cluster(t);
       if (tc && job->checkpoint_interval_auto && !tc->failures)
-        throw InputError(pl.response.pos, "job '" + pl.job + "' has checkpoint_interval: auto, which needs a failure "
-                                          "model on its target '" + t + "'");
+        throw InputError(pl.response.pos, "job '" + pl.job +
+                                              "' has checkpoint_interval: auto, which needs a failure "
+                                              "model on its target '" +
+                                              t + "'");
       if (!tc)
         throw InputError(pl.response.pos,
                          "target '" + t + "' of job '" + pl.job + "' is not a cluster in the platform");
@@ -64,9 +69,11 @@ void check_inputs(const Inputs& in) {
   }
   for (const auto& e : in.scenario.expectations) {
     if (e.path.size() >= 2 && e.path[0] == "jobs" && !in.workload.find_job(e.path[1]))
-      throw InputError(e.pos, "expectation '" + e.text + "' names job '" + e.path[1] + "', which is not in the workload");
+      throw InputError(e.pos, "expectation '" + e.text + "' names job '" + e.path[1] +
+                                  "', which is not in the workload");
     if (e.path.empty() || e.path[0] != "jobs")
-      throw InputError(e.pos, "expectation '" + e.text + "' must name a field under 'jobs.<job>.' of summary.json");
+      throw InputError(e.pos,
+                       "expectation '" + e.text + "' must name a field under 'jobs.<job>.' of summary.json");
   }
   for (const auto& te : in.scenario.events) {
     std::visit(

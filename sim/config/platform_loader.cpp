@@ -32,7 +32,8 @@ std::vector<TracedFailure> read_trace(const std::string& path, int nodes) {
     }
     if (f.at.raw() < 0 || f.node < 0 || f.node >= nodes)
       throw InputError({path, n, 1}, "time must be >= 0 and node between 0 and " + std::to_string(nodes - 1));
-    if (!out.empty() && f.at < out.back().at) throw InputError({path, n, 1}, "failures must be in time order");
+    if (!out.empty() && f.at < out.back().at)
+      throw InputError({path, n, 1}, "failures must be in time order");
     out.push_back(f);
   }
   return out;
@@ -42,7 +43,8 @@ FailureSpec read_failures(const YAML::Node& node, const std::string& file, const
   Fields f(node, file, "failures of cluster '" + c.id + "'");
   FailureSpec s;
   bool by_mtbf = f.has("node_mtbf"), by_rate = f.has("failures_per_1000_node_days");
-  if (by_mtbf == by_rate) throw InputError(f.pos(), "give exactly one of 'node_mtbf' or 'failures_per_1000_node_days'");
+  if (by_mtbf == by_rate)
+    throw InputError(f.pos(), "give exactly one of 'node_mtbf' or 'failures_per_1000_node_days'");
   if (by_mtbf) {
     s.node_mtbf = f.unit("node_mtbf", parse_duration);
     f.require_positive("node_mtbf", s.node_mtbf.raw());
@@ -169,7 +171,8 @@ RegionSpec read_region(const std::string& name, const YAML::Node& node, const Pr
   if (f.has("offers")) {
     r.offers = f.strings("offers");
     for (const auto& o : r.offers)
-      if (catalog && !catalog->find_instance(o)) f.fail("offers", "names '" + o + "', which is not in the catalog");
+      if (catalog && !catalog->find_instance(o))
+        f.fail("offers", "names '" + o + "', which is not in the catalog");
   }
   // A region may list no cluster: a place the platform knows (prices, carbon) where the tenant has none yet.
   if (auto cl = f.optional("clusters"))

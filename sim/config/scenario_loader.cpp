@@ -136,7 +136,8 @@ ScenarioSpec parse_scenario(const std::string& text, const std::string& file) {
   if (auto ex = top.optional("expect")) {
     if (!ex->IsSequence()) top.fail("expect", "must be a list of 'field op value' strings");
     for (const auto& e : *ex) {
-      if (!e.IsScalar()) throw InputError(pos_of(e, file), "each expectation is one string, e.g. 'jobs.x.time_lost_s < 20d'");
+      if (!e.IsScalar())
+        throw InputError(pos_of(e, file), "each expectation is one string, e.g. 'jobs.x.time_lost_s < 20d'");
       s.expectations.push_back(parse_expectation(e.Scalar(), pos_of(e, file)));
     }
   }

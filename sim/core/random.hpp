@@ -20,7 +20,9 @@ public:
     double scale = mean / std::tgamma(1 + 1 / shape);
     return scale * std::pow(-std::log1p(-uniform()), 1 / shape);
   }
-  std::uint64_t below(std::uint64_t n) { return static_cast<std::uint64_t>(uniform() * static_cast<double>(n)); }
+  std::uint64_t below(std::uint64_t n) {
+    return static_cast<std::uint64_t>(uniform() * static_cast<double>(n));
+  }
 
 private:
   std::mt19937_64 engine_;

@@ -126,12 +126,25 @@ Bytes parse_bytes(std::string_view text) {
 BytesPerSecond parse_bandwidth(std::string_view text) {
   auto [v, u] = split(text, "bandwidth");
   // Network people write bits per second, storage people bytes per second; accept both, explicitly.
-  static const std::vector<std::pair<std::string, double>> table = {
-      {"bps", 1.0 / 8},  {"kbps", 1e3 / 8},  {"Kbps", 1e3 / 8}, {"Mbps", 1e6 / 8},
-      {"Gbps", 1e9 / 8}, {"Tbps", 1e12 / 8}, {"Bps", 1},        {"B/s", 1},
-      {"kBps", 1e3},     {"kB/s", 1e3},      {"MBps", 1e6},     {"MB/s", 1e6},
-      {"GBps", 1e9},     {"GB/s", 1e9},      {"TBps", 1e12},    {"TB/s", 1e12},
-      {"MiB/s", 1048576.0}, {"GiB/s", 1073741824.0}, {"TiB/s", 1099511627776.0}};
+  static const std::vector<std::pair<std::string, double>> table = {{"bps", 1.0 / 8},
+                                                                    {"kbps", 1e3 / 8},
+                                                                    {"Kbps", 1e3 / 8},
+                                                                    {"Mbps", 1e6 / 8},
+                                                                    {"Gbps", 1e9 / 8},
+                                                                    {"Tbps", 1e12 / 8},
+                                                                    {"Bps", 1},
+                                                                    {"B/s", 1},
+                                                                    {"kBps", 1e3},
+                                                                    {"kB/s", 1e3},
+                                                                    {"MBps", 1e6},
+                                                                    {"MB/s", 1e6},
+                                                                    {"GBps", 1e9},
+                                                                    {"GB/s", 1e9},
+                                                                    {"TBps", 1e12},
+                                                                    {"TB/s", 1e12},
+                                                                    {"MiB/s", 1048576.0},
+                                                                    {"GiB/s", 1073741824.0},
+                                                                    {"TiB/s", 1099511627776.0}};
   return BytesPerSecond(v * factor_for(u, table, "bandwidth", text));
 }
 

@@ -54,12 +54,18 @@ private:
   WorldView world_view() const;
   /// Halts the job (final checkpoint) in time to end before the event's cutoff, not before `not_before`.
   void halt_before(const CutoffEvent& event, double not_before);
+  /// Reads the latest checkpoint back from `store` (the restart's I/O); nothing if none was saved.
+  void read_checkpoint_back(const RegionRuntime& store);
+  /// Gives the job `gpus` GPUs on `cluster`, held since `since`, and lets its runner resume; if the
+  /// cluster has no room, the job is stranded and this returns false.
+  bool resume_on(ClusterRuntime& cluster, long long gpus, double since);
   /// After a shrink, when the capacity is restored: halt with a final checkpoint, restart at full width.
   void grow_back();
   void shrink_in_place(std::optional<JobStoppedMsg> already_stopped, double t_event, double t_decided,
                        const ResponseDecision& d);
-  void wait_for_restore(const CutoffEvent& event, bool with_notice, std::optional<JobStoppedMsg> already_stopped,
-                        double t_event, double t_decided, const std::string& reason);
+  void wait_for_restore(const CutoffEvent& event, bool with_notice,
+                        std::optional<JobStoppedMsg> already_stopped, double t_event, double t_decided,
+                        const std::string& reason);
   void log_transfer_start(const TransferRecord& r);
 
   JobRuntime& job_;

@@ -1,9 +1,8 @@
 #include "engine/runtime.hpp"
+#include "model/checkpoint_math.hpp"
 
 #include <algorithm>
 #include <cmath>
-
-#include "model/checkpoint_math.hpp"
 #include <simgrid/plugins/energy.h>
 
 namespace riftsim {
@@ -56,7 +55,8 @@ void release(Allocation& a, double now, JobLedger& ledger, RunLog& log, const st
       if (a.cluster->hosts[i] == s.host) {
         a.cluster->host_taken[i] = false;
         a.cluster->hosts_in_use--;
-        for (int k = 0; k < a.cluster->host_nodes[i]; ++k) a.cluster->slot_job[a.cluster->host_first_slot[i] + k] = -1;
+        for (int k = 0; k < a.cluster->host_nodes[i]; ++k)
+          a.cluster->slot_job[a.cluster->host_first_slot[i] + k] = -1;
       }
   }
   Tenure t;
@@ -74,7 +74,6 @@ void release(Allocation& a, double now, JobLedger& ledger, RunLog& log, const st
   log.span(true, c.provider, SpanKind::Tenure, a.since, now, job + " on " + c.id);
   a = Allocation{};
 }
-
 
 FlopsPerSecond JobRuntime::rate() const {
   return current->spec->gpu_peak * (static_cast<double>(active_gpus) * spec->mfu);
@@ -108,7 +107,8 @@ void JobRuntime::node_failed() {
     io.abandon();
     break;
   case JobActivity::Idle:
-  case JobActivity::WaitingForSpares: break; // replaced before the job runs again
+  case JobActivity::WaitingForSpares:
+    break; // replaced before the job runs again
   }
   // An asynchronous checkpoint being written needs every rank: it is lost too.
   async_io.abandon();
@@ -121,8 +121,8 @@ void JobRuntime::wake_runner() {
 }
 
 void JobRuntime::event(EventKind kind, std::string detail, double progress) {
-  log->event(sg4::Engine::get_clock(), kind, spec->name, current->spec->provider, current->spec->id, std::move(detail),
-             progress);
+  log->event(sg4::Engine::get_clock(), kind, spec->name, current->spec->provider, current->spec->id,
+             std::move(detail), progress);
 }
 
 bool JobRuntime::affected_by(const ProviderScope& scope) const {

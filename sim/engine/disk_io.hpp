@@ -6,10 +6,10 @@
 // by a pool of worker actors that run nothing else (docs/simgrid-notes.md).
 // An Io is never cancelled (cancelling one that has just ended crashed 3.32): an interrupted write is
 // abandoned, and finishes in the background, still using the store's bandwidth.
+#include "engine/sg_compat.hpp"
+
 #include <functional>
 #include <memory>
-
-#include "engine/sg_compat.hpp"
 
 namespace riftsim {
 

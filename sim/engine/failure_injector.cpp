@@ -1,9 +1,8 @@
-#include <fmt/format.h>
-
-#include <queue>
-
 #include "core/random.hpp"
 #include "engine/actors.hpp"
+
+#include <fmt/format.h>
+#include <queue>
 
 namespace riftsim {
 

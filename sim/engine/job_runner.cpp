@@ -1,13 +1,14 @@
-#include <spdlog/spdlog.h>
+#include "engine/actors.hpp"
 
 #include <algorithm>
-
-#include "engine/actors.hpp"
+#include <spdlog/spdlog.h>
 
 namespace riftsim {
 
 namespace {
-double now() { return sg4::Engine::get_clock(); }
+double now() {
+  return sg4::Engine::get_clock();
+}
 
 /// Waits for an activity, turning the exceptions of a cancel or a failure into "it did not finish".
 template <class Ptr> bool wait_quietly(Ptr& activity) {
@@ -101,7 +102,8 @@ void JobRunner::compute(double work) {
     if (s.gpus == 0) continue;
     double share = static_cast<double>(s.gpus) / static_cast<double>(job_.active_gpus);
     sg4::ExecPtr e = sg4::this_actor::exec_init(work * share / j.mfu)->set_host(s.host);
-    if (s.gpus < static_cast<long long>(s.host_nodes) * c.gpus_per_node) e->set_bound(c.gpu_peak.raw() * s.gpus);
+    if (s.gpus < static_cast<long long>(s.host_nodes) * c.gpus_per_node)
+      e->set_bound(c.gpu_peak.raw() * s.gpus);
     e->start();
     job_.execs.push_back(e);
   }
@@ -184,7 +186,8 @@ void JobRunner::commit(double progress, const RegionRuntime* region, double comp
   job_.checkpoint_region = region;
   job_.ledger.compute += Seconds(compute_seconds);
   first_pending_span_ = job_.log->spans.size();
-  job_.progress_line->update(now(), fmt::format("{} {:.0f}% saved", job_.spec->name, 100 * job_.saved_fraction()));
+  job_.progress_line->update(now(),
+                             fmt::format("{} {:.0f}% saved", job_.spec->name, 100 * job_.saved_fraction()));
 }
 
 bool JobRunner::halt() {
@@ -216,8 +219,8 @@ void JobRunner::lose_uncommitted(double extra_wasted) {
   pending_ = async_pending_ = 0;
   job_.progress = job_.committed;
   if (failure) return; // the job keeps its hosts: a spare replaces the failed node
-  spdlog::warn("{}: lost the hosts on {}; {:.2f} h of work since the last checkpoint is gone", job_.spec->name,
-               job_.current->spec->id, wasted / kSecondsPerHour);
+  spdlog::warn("{}: lost the hosts on {}; {:.2f} h of work since the last checkpoint is gone",
+               job_.spec->name, job_.current->spec->id, wasted / kSecondsPerHour);
   release_hosts();
   job_.event(EventKind::HostsLost, fmt::format("{:.0f} s of work lost", wasted), job_.saved_fraction());
 }
@@ -243,8 +246,9 @@ bool JobRunner::recover_from_failure() {
         job_.wake->wait_until(lock, until);
     }
     if (!job_.restart_interrupted && !job_.stop_by_provider() && job_.committed > 0) {
-      job_.io = DiskIo::start(job_.checkpoint_region->disk, static_cast<sg_size_t>(job_.spec->checkpoint_size.raw()),
-                              sg4::Io::OpType::READ, job_.control, wake_me());
+      job_.io = DiskIo::start(job_.checkpoint_region->disk,
+                              static_cast<sg_size_t>(job_.spec->checkpoint_size.raw()), sg4::Io::OpType::READ,
+                              job_.control, wake_me());
       wait_for(job_.io);
       job_.io.reset();
     }
@@ -299,7 +303,8 @@ void JobRunner::give_up_one_node() {
   for (size_t i = 0; i < cluster.hosts.size(); ++i)
     if (cluster.hosts[i] == widest->host) cluster.slot_job[cluster.host_first_slot[i] + widest->nodes] = -1;
   job_.update_interval();
-  spdlog::info("{}: no spare node on {}; continuing on {} GPUs", job_.spec->name, cluster.spec->id, job_.active_gpus);
+  spdlog::info("{}: no spare node on {}; continuing on {} GPUs", job_.spec->name, cluster.spec->id,
+               job_.active_gpus);
 }
 
 std::function<void()> JobRunner::wake_me() {
@@ -310,11 +315,14 @@ std::function<void()> JobRunner::wake_me() {
 void JobRunner::wait_for(const DiskIo& io) {
   std::unique_lock lock(*job_.wake_mutex);
   auto interrupted = [this] {
-    return job_.stop == StopReason::HostsLost || job_.stop == StopReason::NodeFailed || job_.restart_interrupted;
+    return job_.stop == StopReason::HostsLost || job_.stop == StopReason::NodeFailed ||
+           job_.restart_interrupted;
   };
   while (io.running() && !interrupted()) job_.wake->wait(lock);
 }
 
-void JobRunner::release_hosts() { release(job_.alloc, now(), job_.ledger, *job_.log, job_.spec->name); }
+void JobRunner::release_hosts() {
+  release(job_.alloc, now(), job_.ledger, *job_.log, job_.spec->name);
+}
 
 } // namespace riftsim

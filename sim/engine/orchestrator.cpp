@@ -38,8 +38,8 @@ std::optional<JobStoppedMsg> MigrationOrchestrator::wait_for_stop() {
 }
 
 void MigrationOrchestrator::log_transfer_start(const TransferRecord& r) {
-  job_.log->event(r.start.raw(), EventKind::TransferStart, job_.spec->name, job_.current->spec->provider, r.from_region,
-                  fmt::format("{} {} to {}", format_bytes(r.bytes), r.what, r.to_region));
+  job_.log->event(r.start.raw(), EventKind::TransferStart, job_.spec->name, job_.current->spec->provider,
+                  r.from_region, fmt::format("{} {} to {}", format_bytes(r.bytes), r.what, r.to_region));
 }
 
 void MigrationOrchestrator::halt_before(const CutoffEvent& event, double not_before) {
@@ -71,31 +71,18 @@ void MigrationOrchestrator::wait_for_restore(const CutoffEvent& event, bool with
       if (r->event.scope.covers_region(home.spec->region, home.spec->provider)) break;
   }
   double t_restored = sg4::Engine::get_clock();
-  if (job_.committed > 0) {
-    DiskIo read = DiskIo::start(job_.checkpoint_region->disk, static_cast<sg_size_t>(job_.spec->checkpoint_size.raw()),
-                                sg4::Io::OpType::READ, platform_.control);
-    read.join();
-  }
+  read_checkpoint_back(*job_.checkpoint_region);
   double t_resume = sg4::Engine::get_clock();
-  std::optional<Allocation> alloc = allocate(home, job_.spec->gpus, t_restored, job_.id);
-  if (!alloc) {
-    spdlog::warn("{}: {} came back without room for {} GPUs", name, home.spec->id, job_.spec->gpus);
-    job_.to_runner.push(AbortMsg{});
-    return;
-  }
   std::vector<Milestone> steps;
-  steps.push_back({LostPart::Detection, t_event, t_decided, {}});          // 0
-  steps.push_back({LostPart::Waiting, t_decided, t_restored, {0}});        // 1
-  steps.push_back({std::nullopt, stop->time, stop->time, {}});             // 2 job stopped
-  steps.push_back({LostPart::Restart, 0, t_resume, {1, 2}});               // 3
+  steps.push_back({LostPart::Detection, t_event, t_decided, {}});   // 0
+  steps.push_back({LostPart::Waiting, t_decided, t_restored, {0}}); // 1
+  steps.push_back({std::nullopt, stop->time, stop->time, {}});      // 2 job stopped
+  steps.push_back({LostPart::Restart, 0, t_resume, {1, 2}});        // 3
   charge_critical_path(steps, 3, stop->time, job_.ledger);
   job_.log->span(false, name, SpanKind::Detection, t_event, t_decided);
   job_.log->span(false, name, SpanKind::Waiting, std::max(t_decided, stop->time), t_restored, home.spec->id);
   job_.log->span(false, name, SpanKind::Restart, t_restored, t_resume, home.spec->id);
-  job_.alloc = *alloc;
-  job_.active_gpus = job_.spec->gpus;
-  job_.epoch++;
-  job_.to_runner.push(ResumeMsg{});
+  resume_on(home, job_.spec->gpus, t_restored);
 }
 
 void MigrationOrchestrator::shrink_in_place(std::optional<JobStoppedMsg> already_stopped, double t_event,
@@ -106,17 +93,8 @@ void MigrationOrchestrator::shrink_in_place(std::optional<JobStoppedMsg> already
   std::optional<JobStoppedMsg> stop = already_stopped ? already_stopped : wait_for_stop();
   if (!stop) return;
   ClusterRuntime& home = *job_.current;
-  if (job_.committed > 0) {
-    DiskIo read = DiskIo::start(job_.checkpoint_region->disk, static_cast<sg_size_t>(job_.spec->checkpoint_size.raw()),
-                                sg4::Io::OpType::READ, platform_.control);
-    read.join();
-  }
+  read_checkpoint_back(*job_.checkpoint_region);
   double t_resume = sg4::Engine::get_clock();
-  std::optional<Allocation> alloc = allocate(home, d.gpus, t_resume, job_.id);
-  if (!alloc) {
-    job_.to_runner.push(AbortMsg{});
-    return;
-  }
   std::vector<Milestone> steps;
   steps.push_back({LostPart::Detection, t_event, t_decided, {}}); // 0
   steps.push_back({std::nullopt, stop->time, stop->time, {}});    // 1 job stopped
@@ -124,10 +102,7 @@ void MigrationOrchestrator::shrink_in_place(std::optional<JobStoppedMsg> already
   charge_critical_path(steps, 2, stop->time, job_.ledger);
   job_.log->span(false, name, SpanKind::Detection, t_event, t_decided);
   job_.log->span(false, name, SpanKind::Restart, std::max(t_decided, stop->time), t_resume, home.spec->id);
-  job_.alloc = *alloc;
-  job_.active_gpus = d.gpus;
-  job_.epoch++;
-  job_.to_runner.push(ResumeMsg{});
+  resume_on(home, d.gpus, t_resume);
 }
 
 void MigrationOrchestrator::grow_back() {
@@ -136,24 +111,12 @@ void MigrationOrchestrator::grow_back() {
   job_.request_halt(); // save progress, then restart on all the nodes
   std::optional<JobStoppedMsg> stop = wait_for_stop();
   if (!stop) return;
-  if (job_.committed > 0) {
-    DiskIo read = DiskIo::start(job_.checkpoint_region->disk, static_cast<sg_size_t>(job_.spec->checkpoint_size.raw()),
-                                sg4::Io::OpType::READ, platform_.control);
-    read.join();
-  }
+  read_checkpoint_back(*job_.checkpoint_region);
   double t_resume = sg4::Engine::get_clock();
-  std::optional<Allocation> alloc = allocate(home, job_.spec->gpus, t_resume, job_.id);
-  if (!alloc) {
-    job_.to_runner.push(AbortMsg{});
-    return;
-  }
   job_.ledger.add_lost(LostPart::Restart, Seconds(t_resume - stop->time));
   job_.log->span(false, job_.spec->name, SpanKind::Restart, stop->time, t_resume, home.spec->id);
   spdlog::info("{}: capacity restored; back to {} GPUs", job_.spec->name, job_.spec->gpus);
-  job_.alloc = *alloc;
-  job_.active_gpus = job_.spec->gpus;
-  job_.epoch++;
-  job_.to_runner.push(ResumeMsg{});
+  resume_on(home, job_.spec->gpus, t_resume);
 }
 
 WorldView MigrationOrchestrator::world_view() const {
@@ -240,19 +203,9 @@ void MigrationOrchestrator::respond(const CutoffEvent& event, bool with_notice,
   if (sg4::Engine::get_clock() < ported_at) sg4::this_actor::sleep_until(ported_at);
 
   double restart_from = sg4::Engine::get_clock();
-  if (has_checkpoint) {
-    DiskIo read = DiskIo::start(to.disk, static_cast<sg_size_t>(job_.spec->checkpoint_size.raw()),
-                                sg4::Io::OpType::READ, platform_.control);
-    read.join();
-  }
+  read_checkpoint_back(to);
   double t_resume = sg4::Engine::get_clock();
 
-  std::optional<Allocation> alloc = allocate(target, job_.spec->gpus, provisioned_at, job_.id);
-  if (!alloc) {
-    spdlog::warn("{}: {} no longer has {} GPUs free", name, d.target->id, job_.spec->gpus);
-    job_.to_runner.push(AbortMsg{});
-    return;
-  }
   // Where the lost time went: along the critical path from the stop to the resume.
   std::vector<Milestone> steps;
   steps.push_back({LostPart::Detection, t_event, t_decided, {}});               // 0
@@ -271,7 +224,8 @@ void MigrationOrchestrator::respond(const CutoffEvent& event, bool with_notice,
     job_.ledger.transfers.push_back(r);
     log.event(r.end.raw(), EventKind::TransferEnd, name, to.provider->name, r.to_region,
               fmt::format("{} {} from {}", format_bytes(r.bytes), r.what, r.from_region));
-    log.span(false, name, SpanKind::Transfer, r.start.raw(), r.end.raw(), r.what + " " + r.from_region + " → " + r.to_region);
+    log.span(false, name, SpanKind::Transfer, r.start.raw(), r.end.raw(),
+             r.what + " " + r.from_region + " → " + r.to_region);
   }
   log.event(provisioned_at, EventKind::CapacityGranted, name, d.target->provider, d.target->id,
             fmt::format("{} GPUs", job_.spec->gpus));
@@ -279,14 +233,31 @@ void MigrationOrchestrator::respond(const CutoffEvent& event, bool with_notice,
   log.span(false, name, SpanKind::Provisioning, t_decided, provisioned_at, d.target->id);
   log.span(false, name, SpanKind::Porting, provisioned_at, ported_at, d.target->id);
   log.span(false, name, SpanKind::Restart, restart_from, t_resume, d.target->id);
-  job_.alloc = *alloc;
-  job_.active_gpus = job_.spec->gpus;
-  job_.current = &target;
   job_.checkpoint_region = &to;
   job_.dataset_region = &to;
-  job_.ledger.clusters.push_back(target.spec->id);
+  if (resume_on(target, job_.spec->gpus, provisioned_at)) job_.ledger.clusters.push_back(target.spec->id);
+}
+
+void MigrationOrchestrator::read_checkpoint_back(const RegionRuntime& store) {
+  if (job_.committed <= 0) return; // nothing saved yet: the job starts over
+  DiskIo read = DiskIo::start(store.disk, static_cast<sg_size_t>(job_.spec->checkpoint_size.raw()),
+                              sg4::Io::OpType::READ, platform_.control);
+  read.join();
+}
+
+bool MigrationOrchestrator::resume_on(ClusterRuntime& cluster, long long gpus, double since) {
+  std::optional<Allocation> alloc = allocate(cluster, gpus, since, job_.id);
+  if (!alloc) {
+    spdlog::warn("{}: {} no longer has {} GPUs free", job_.spec->name, cluster.spec->id, gpus);
+    job_.to_runner.push(AbortMsg{});
+    return false;
+  }
+  job_.alloc = *alloc;
+  job_.current = &cluster;
+  job_.active_gpus = gpus;
   job_.epoch++;
   job_.to_runner.push(ResumeMsg{});
+  return true;
 }
 
 } // namespace riftsim

@@ -1,8 +1,7 @@
 #include "engine/progress.hpp"
 
-#include <fmt/format.h>
-
 #include <cstdio>
+#include <fmt/format.h>
 
 namespace riftsim {
 

@@ -102,7 +102,7 @@ struct JobRuntime {
   double progress = 0;  // FLOPs done
   double committed = 0; // FLOPs saved in the latest checkpoint
   JobLedger ledger;
-  RunLog* log = nullptr;          // shared by every actor of the run
+  RunLog* log = nullptr;                 // shared by every actor of the run
   ProgressLine* progress_line = nullptr; // shared too
   JobStatus status = JobStatus::Finished;
   double start = 0;

@@ -31,7 +31,8 @@ RunResult simulate(const Inputs& in, const SimOptions& opt, int* argc, char** ar
   // The user's own --cfg=network/... wins over riftsim's network model. Look before the engine strips
   // SimGrid's flags from argv.
   bool user_network = false;
-  for (int i = 1; i < *argc; ++i) user_network = user_network || std::string(argv[i]).rfind("--cfg=network/", 0) == 0;
+  for (int i = 1; i < *argc; ++i)
+    user_network = user_network || std::string(argv[i]).rfind("--cfg=network/", 0) == 0;
   sg4::Engine engine(argc, argv);
   setup_sim_logging(opt.log_level);
   if (!user_network) configure_network_model();
@@ -71,7 +72,8 @@ RunResult simulate(const Inputs& in, const SimOptions& opt, int* argc, char** ar
     if (c.spec->failures && in.scenario.failures)
       sg::spawn("failures-" + id, platform.control, FailureInjector(c, job_ptrs, opt.seed, log))->daemonize();
   if (opt.with_events && !in.scenario.events.empty())
-    sg::spawn("provider-timeline", platform.control, ProviderTimeline(in.scenario.events, job_ptrs, platform, log))
+    sg::spawn("provider-timeline", platform.control,
+              ProviderTimeline(in.scenario.events, job_ptrs, platform, log))
         ->daemonize();
 
   engine.run();

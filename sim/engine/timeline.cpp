@@ -1,8 +1,7 @@
-#include <spdlog/spdlog.h>
+#include "engine/actors.hpp"
 
 #include <algorithm>
-
-#include "engine/actors.hpp"
+#include <spdlog/spdlog.h>
 
 namespace riftsim {
 
@@ -27,7 +26,8 @@ std::vector<Action> plan(const std::vector<TimedEvent>& events) {
       actions.push_back({Action::Kind::Throttle, t->at.raw(), &te});
     }
   }
-  std::stable_sort(actions.begin(), actions.end(), [](const Action& a, const Action& b) { return a.time < b.time; });
+  std::stable_sort(actions.begin(), actions.end(),
+                   [](const Action& a, const Action& b) { return a.time < b.time; });
   return actions;
 }
 
@@ -45,9 +45,15 @@ void ProviderTimeline::operator()() {
       for (JobRuntime* j : jobs_) j->to_orchestrator.push(NoticeMsg{e});
       break;
     }
-    case Action::Kind::Cutoff: cutoff(std::get<CutoffEvent>(a.event->event)); break;
-    case Action::Kind::Restore: restore(std::get<RestoreEvent>(a.event->event)); break;
-    case Action::Kind::Throttle: throttle(std::get<ThrottleEvent>(a.event->event)); break;
+    case Action::Kind::Cutoff:
+      cutoff(std::get<CutoffEvent>(a.event->event));
+      break;
+    case Action::Kind::Restore:
+      restore(std::get<RestoreEvent>(a.event->event));
+      break;
+    case Action::Kind::Throttle:
+      throttle(std::get<ThrottleEvent>(a.event->event));
+      break;
     }
   }
 }

@@ -1,12 +1,12 @@
 #pragma once
 // Catalogs of accelerators and cloud instance types (platforms/catalog/*.yaml): what a planner looks up,
 // with sources. A platform's cluster names an instance type and inherits its numbers.
+#include "core/input_error.hpp"
+#include "core/units.hpp"
+
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "core/input_error.hpp"
-#include "core/units.hpp"
 
 namespace riftsim {
 
@@ -23,11 +23,11 @@ struct InstanceSpec {
   std::string name;
   std::string provider;
   const AcceleratorSpec* accelerator = nullptr;
-  int accelerators = 0; // per node
+  int accelerators = 0;   // per node
   BytesPerSecond network; // scale-out, per node
   Watts power_idle;
   Watts power_busy;
-  UsdPerHour price;                     // on-demand
+  UsdPerHour price;                         // on-demand
   std::optional<UsdPerHour> reserved_price; // capacity block / reservation, where public
   SourcePos pos;
   FlopsPerSecond node_peak() const { return accelerator->bf16_dense * accelerators; }

@@ -2,14 +2,16 @@
 // Checkpoint-interval formulas, used for `checkpoint_interval: auto` and to validate the simulation.
 //   δ = time to write a checkpoint, M = the job's mean time between failures, R = restart time,
 //   τ = compute time between checkpoints, T_s = failure-free compute time.
-#include <cmath>
-
 #include "core/units.hpp"
+
+#include <cmath>
 
 namespace riftsim {
 
 /// Young (1974): τ = sqrt(2 δ M).
-inline Seconds young_interval(Seconds delta, Seconds mtbf) { return Seconds(std::sqrt(2 * delta.raw() * mtbf.raw())); }
+inline Seconds young_interval(Seconds delta, Seconds mtbf) {
+  return Seconds(std::sqrt(2 * delta.raw() * mtbf.raw()));
+}
 
 /// Daly (FGCS 2006), higher-order estimate of the optimum:
 /// τ = sqrt(2δM)·[1 + ⅓·sqrt(δ/2M) + ⅑·(δ/2M)] − δ for δ < 2M, else τ = M.
@@ -23,7 +25,8 @@ inline Seconds daly_interval(Seconds delta, Seconds mtbf) {
 /// Daly's first-order model of the expected wall time: every failure costs the restart plus, on average,
 /// half a compute-and-checkpoint cycle, and failures arrive at rate 1/M over the wall time:
 ///   T_w = T_s·(1 + δ/τ) / (1 − (R + (τ + δ)/2) / M).
-inline Seconds daly_first_order_wall(Seconds solve, Seconds tau, Seconds delta, Seconds restart, Seconds mtbf) {
+inline Seconds daly_first_order_wall(Seconds solve, Seconds tau, Seconds delta, Seconds restart,
+                                     Seconds mtbf) {
   double denom = 1 - (restart.raw() + (tau.raw() + delta.raw()) / 2) / mtbf.raw();
   return Seconds(solve.raw() * (1 + delta.raw() / tau.raw()) / denom);
 }

@@ -1,9 +1,9 @@
 #include "model/expectation.hpp"
 
+#include "core/units.hpp"
+
 #include <cmath>
 #include <regex>
-
-#include "core/units.hpp"
 
 namespace riftsim {
 
@@ -35,7 +35,8 @@ Expectation parse_expectation(const std::string& text, const SourcePos& pos) {
   static const std::regex form(R"(^\s*([A-Za-z0-9_.\-/]+)\s*(<=|>=|==|!=|<|>)\s*(\S.*?)\s*$)");
   std::smatch m;
   if (!std::regex_match(text, m, form))
-    throw InputError(pos, "expectation '" + text + "' is not 'field op value' (e.g. jobs.gpt4.time_lost_s < 20d)");
+    throw InputError(pos,
+                     "expectation '" + text + "' is not 'field op value' (e.g. jobs.gpt4.time_lost_s < 20d)");
   Expectation e;
   e.text = text;
   e.pos = pos;
@@ -62,24 +63,36 @@ Expectation parse_expectation(const std::string& text, const SourcePos& pos) {
 
 bool compare(double a, CompareOp op, double b) {
   switch (op) {
-  case CompareOp::Less: return a < b;
-  case CompareOp::LessEqual: return a <= b;
-  case CompareOp::Greater: return a > b;
-  case CompareOp::GreaterEqual: return a >= b;
-  case CompareOp::Equal: return std::fabs(a - b) <= 1e-9 * std::max(std::fabs(a), std::fabs(b));
-  case CompareOp::NotEqual: return std::fabs(a - b) > 1e-9 * std::max(std::fabs(a), std::fabs(b));
+  case CompareOp::Less:
+    return a < b;
+  case CompareOp::LessEqual:
+    return a <= b;
+  case CompareOp::Greater:
+    return a > b;
+  case CompareOp::GreaterEqual:
+    return a >= b;
+  case CompareOp::Equal:
+    return std::fabs(a - b) <= 1e-9 * std::max(std::fabs(a), std::fabs(b));
+  case CompareOp::NotEqual:
+    return std::fabs(a - b) > 1e-9 * std::max(std::fabs(a), std::fabs(b));
   }
   return false;
 }
 
 const char* op_text(CompareOp op) {
   switch (op) {
-  case CompareOp::Less: return "<";
-  case CompareOp::LessEqual: return "<=";
-  case CompareOp::Greater: return ">";
-  case CompareOp::GreaterEqual: return ">=";
-  case CompareOp::Equal: return "==";
-  case CompareOp::NotEqual: return "!=";
+  case CompareOp::Less:
+    return "<";
+  case CompareOp::LessEqual:
+    return "<=";
+  case CompareOp::Greater:
+    return ">";
+  case CompareOp::GreaterEqual:
+    return ">=";
+  case CompareOp::Equal:
+    return "==";
+  case CompareOp::NotEqual:
+    return "!=";
   }
   return "?";
 }

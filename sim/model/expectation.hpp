@@ -1,9 +1,9 @@
 #pragma once
 // A scenario's `expect:` assertions on result fields, e.g. "jobs.gpt4.time_lost_s < 20d".
+#include "core/input_error.hpp"
+
 #include <string>
 #include <vector>
-
-#include "core/input_error.hpp"
 
 namespace riftsim {
 

@@ -1,12 +1,11 @@
 #pragma once
 // What the platform file describes: providers, their regions and GPU clusters, and the WAN links
 // between regions. Plain data, no SimGrid: the engine builds its zones and hosts from these.
-#include <memory>
-
 #include "core/input_error.hpp"
-#include "model/catalog.hpp"
 #include "core/units.hpp"
+#include "model/catalog.hpp"
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,14 +21,14 @@ struct TracedFailure {
 /// Random (or replayed) node failures of a cluster, and how failed nodes are replaced.
 struct FailureSpec {
   enum class Distribution { Exponential, Weibull };
-  Seconds node_mtbf;  // mean time between failures of one node
+  Seconds node_mtbf; // mean time between failures of one node
   Distribution distribution = Distribution::Exponential;
-  double shape = 1.0; // Weibull shape k (k < 1: infant mortality)
-  double correlated_fraction = 0; // share of failure events that take down a whole group
-  int correlated_nodes = 1;       // nodes in such a group (a rack, a switch)
+  double shape = 1.0;               // Weibull shape k (k < 1: infant mortality)
+  double correlated_fraction = 0;   // share of failure events that take down a whole group
+  int correlated_nodes = 1;         // nodes in such a group (a rack, a switch)
   std::vector<TracedFailure> trace; // if not empty: replayed instead of drawn
-  int spares = 0;       // healthy spare nodes a failed node is replaced with
-  Seconds repair_time;  // until a failed node is back as a spare
+  int spares = 0;                   // healthy spare nodes a failed node is replaced with
+  Seconds repair_time;              // until a failed node is back as a spare
 };
 
 /// How capacity arrives for a tenant who asks for it: nothing until the lead time, then `initial`

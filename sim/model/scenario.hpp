@@ -66,7 +66,7 @@ struct ResponseSpec {
 
 struct PlacementSpec {
   std::string job;
-  std::string cluster; // cluster id
+  std::string cluster;                    // cluster id
   ResponseSpec response;                  // the one in force for this run
   std::vector<ResponseSpec> alternatives; // all those listed, when several are compared side by side
   SourcePos pos;
@@ -81,7 +81,7 @@ struct ScenarioSpec {
   std::vector<PlacementSpec> placements;
   std::vector<TimedEvent> events;
   std::vector<Expectation> expectations; // checked against summary.json after the run
-  bool failures = true; // false: the platform's node-failure models are switched off
+  bool failures = true;                  // false: the platform's node-failure models are switched off
 };
 
 } // namespace riftsim

@@ -16,7 +16,7 @@ struct JobSpec {
   double mfu = 0;              // model FLOPs utilisation: achieved / peak
   Seconds checkpoint_interval; // compute time between two checkpoints
   Bytes checkpoint_size;
-  Bytes dataset_size; // 0 = no dataset to move
+  Bytes dataset_size;                    // 0 = no dataset to move
   bool checkpoint_interval_auto = false; // Young/Daly optimum from the failure rate and checkpoint cost
   bool checkpoint_async = false;         // the write overlaps the next segment instead of stalling it
   Seconds restart_overhead;              // after a node failure: detection, rescheduling, re-initialisation

@@ -1,14 +1,16 @@
 #include "output/checks.hpp"
 
-#include <fmt/format.h>
+#include "output/xml_text.hpp"
 
 #include <charconv>
 #include <cmath>
+#include <fmt/format.h>
 #include <sstream>
 
 namespace riftsim {
 
-std::vector<ExpectationResult> check_expectations(const std::vector<Expectation>& expectations, const ojson& summary) {
+std::vector<ExpectationResult> check_expectations(const std::vector<Expectation>& expectations,
+                                                  const ojson& summary) {
   std::vector<ExpectationResult> out;
   for (const auto& e : expectations) {
     ExpectationResult r;
@@ -72,7 +74,8 @@ void diff_node(const ojson& r, const ojson& g, double rtol, const std::string& f
         diff_node(r[k], gv, rtol, file, w, out);
     }
     for (const auto& [k, rv] : r.items())
-      if (!g.contains(k)) out.push_back({file, where.empty() ? k : where + "." + k, "not in golden: " + brief(rv)});
+      if (!g.contains(k))
+        out.push_back({file, where.empty() ? k : where + "." + k, "not in golden: " + brief(rv)});
   } else if (r.is_array()) {
     if (r.size() != g.size())
       out.push_back({file, where, fmt::format("{} items != {} (golden)", r.size(), g.size())});
@@ -122,20 +125,6 @@ bool number(const std::string& s, double& v) {
   return ec == std::errc() && p == s.data() + s.size();
 }
 
-std::string xml_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-    case '&': out += "&amp;"; break;
-    case '<': out += "&lt;"; break;
-    case '>': out += "&gt;"; break;
-    case '"': out += "&quot;"; break;
-    default: out += c;
-    }
-  }
-  return out;
-}
-
 } // namespace
 
 void diff_json(const ojson& result, const ojson& golden, double rtol, const std::string& file,
@@ -146,12 +135,14 @@ void diff_json(const ojson& result, const ojson& golden, double rtol, const std:
 void diff_csv(const std::string& result, const std::string& golden, double rtol, const std::string& file,
               std::vector<Difference>& out) {
   auto r = lines(result), g = lines(golden);
-  if (r.size() != g.size()) out.push_back({file, "", fmt::format("{} rows != {} (golden)", r.size(), g.size())});
+  if (r.size() != g.size())
+    out.push_back({file, "", fmt::format("{} rows != {} (golden)", r.size(), g.size())});
   std::vector<std::string> header = g.empty() ? std::vector<std::string>{} : cells(g[0]);
   for (size_t i = 0; i < std::min(r.size(), g.size()); ++i) {
     auto rc = cells(r[i]), gc = cells(g[i]);
     if (rc.size() != gc.size()) {
-      out.push_back({file, fmt::format("row {}", i), fmt::format("{} cells != {} (golden)", rc.size(), gc.size())});
+      out.push_back(
+          {file, fmt::format("row {}", i), fmt::format("{} cells != {} (golden)", rc.size(), gc.size())});
       continue;
     }
     for (size_t k = 0; k < rc.size(); ++k) {
@@ -188,9 +179,10 @@ std::string junit_xml(const std::vector<std::string>& files, const std::vector<D
         ++failures;
         break;
       }
-  return fmt::format("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n  <testsuite name=\"riftsim check\" "
-                     "tests=\"{}\" failures=\"{}\">\n{}  </testsuite>\n</testsuites>\n",
-                     files.size(), failures, cases);
+  return fmt::format(
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n  <testsuite name=\"riftsim check\" "
+      "tests=\"{}\" failures=\"{}\">\n{}  </testsuite>\n</testsuites>\n",
+      files.size(), failures, cases);
 }
 
 } // namespace riftsim

@@ -1,10 +1,10 @@
 #pragma once
 // Result checks for CI: the scenario's expectations, and comparison against golden results.
-#include <string>
-#include <vector>
-
 #include "model/expectation.hpp"
 #include "output/result_json.hpp"
+
+#include <string>
+#include <vector>
 
 namespace riftsim {
 
@@ -15,7 +15,8 @@ struct ExpectationResult {
   double actual = 0;
 };
 
-std::vector<ExpectationResult> check_expectations(const std::vector<Expectation>& expectations, const ojson& summary);
+std::vector<ExpectationResult> check_expectations(const std::vector<Expectation>& expectations,
+                                                  const ojson& summary);
 ojson expectations_json(const std::vector<ExpectationResult>& results);
 
 /// One difference between a result and its golden copy, e.g. "summary.json: jobs.x.time_lost_s: 3 != 4".

@@ -1,11 +1,10 @@
 #include "output/comparison.hpp"
 
-#include <fmt/format.h>
+#include "core/units.hpp"
 
 #include <algorithm>
 #include <cmath>
-
-#include "core/units.hpp"
+#include <fmt/format.h>
 
 namespace riftsim {
 
@@ -42,7 +41,10 @@ std::string comparison_text(const ojson& c) {
     auto days = [](const ojson& v) {
       if (v.is_null()) return std::string("—");
       double s = v.get<double>();
-      return std::fabs(s) < 0.05 ? std::string("0") : (s < 0 ? "-" : "") + format_duration(Seconds(std::fabs(s)));
+      if (std::fabs(s) < 0.05) return std::string("0");
+      std::string text = s < 0 ? "-" : "";
+      text += format_duration(Seconds(std::fabs(s)));
+      return text;
     };
     out += fmt::format("{:<28} {:>9} {:>9}", label.substr(0, 28),
                        row.at("status") == "finished" ? days(row.at("wall_time_s")) : std::string("stranded"),

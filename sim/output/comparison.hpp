@@ -1,9 +1,9 @@
 #pragma once
 // Side by side: several runs of one scenario (one per response strategy), or any result directories.
+#include "output/result_json.hpp"
+
 #include <string>
 #include <vector>
-
-#include "output/result_json.hpp"
 
 namespace riftsim {
 

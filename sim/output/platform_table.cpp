@@ -6,35 +6,37 @@ namespace riftsim {
 
 std::string platform_table(const PlatformSpec& p) {
   std::string out = fmt::format("platform {}\n\n", p.file);
-  out += fmt::format("{:<34} {:<18} {:<10} {:>6} {:>7} {:>9} {:>9} {:>9} {:>8} {:>9}  {}\n", "cluster", "instance",
-                     "accel.", "nodes", "GPUs", "peak", "net/node", "$/node-h", "$/GPU-h", "lead", "capacity, failures");
+  out += fmt::format("{:<34} {:<18} {:<10} {:>6} {:>7} {:>9} {:>9} {:>9} {:>8} {:>9}  {}\n", "cluster",
+                     "instance", "accel.", "nodes", "GPUs", "peak", "net/node", "$/node-h", "$/GPU-h", "lead",
+                     "capacity, failures");
   for (const auto& prov : p.providers)
     for (const auto& r : prov.regions)
       for (const auto& c : r.clusters) {
         std::string cap;
         if (c.capacity.initial < c.capacity.quota)
-          cap = fmt::format("{} nodes, +{} every {}, all {} after {}", c.capacity.initial, c.capacity.ramp_nodes,
-                            format_duration(c.capacity.ramp_every), c.capacity.quota,
+          cap = fmt::format("{} nodes, +{} every {}, all {} after {}", c.capacity.initial,
+                            c.capacity.ramp_nodes, format_duration(c.capacity.ramp_every), c.capacity.quota,
                             format_duration(c.capacity.full_after(c.lead_time)));
         else
           cap = fmt::format("{} nodes at once", c.capacity.quota);
         if (c.failures)
-          cap += fmt::format("; {:.2f} failures/1000 node-days, {} spares", 1000 * kSecondsPerDay / c.failures->node_mtbf.raw(),
-                             c.failures->spares);
-        out += fmt::format("{:<34} {:<18} {:<10} {:>6} {:>7} {:>9} {:>9} {:>9} {:>8} {:>9}  {}\n", c.id, c.instance,
-                           c.accelerator.empty() ? "-" : c.accelerator, c.nodes, c.total_gpus(),
-                           format_si(c.node_peak().raw() * c.nodes, "FLOPS"), format_bandwidth(c.node_network),
-                           fmt::format("${:.2f}", c.node_price.raw()),
+          cap += fmt::format("; {:.2f} failures/1000 node-days, {} spares",
+                             1000 * kSecondsPerDay / c.failures->node_mtbf.raw(), c.failures->spares);
+        out += fmt::format("{:<34} {:<18} {:<10} {:>6} {:>7} {:>9} {:>9} {:>9} {:>8} {:>9}  {}\n", c.id,
+                           c.instance, c.accelerator.empty() ? "-" : c.accelerator, c.nodes, c.total_gpus(),
+                           format_si(c.node_peak().raw() * c.nodes, "FLOPS"),
+                           format_bandwidth(c.node_network), fmt::format("${:.2f}", c.node_price.raw()),
                            fmt::format("${:.2f}", c.node_price.raw() / c.gpus_per_node),
                            format_duration(c.lead_time), cap);
       }
-  out += fmt::format("\n{:<20} {:>10} {:>12} {:>5} {:>9}  {}\n", "region", "storage", "egress $/GB", "PUE", "gCO2/kWh",
-                     "offers");
+  out += fmt::format("\n{:<20} {:>10} {:>12} {:>5} {:>9}  {}\n", "region", "storage", "egress $/GB", "PUE",
+                     "gCO2/kWh", "offers");
   for (const auto& prov : p.providers)
     for (const auto& r : prov.regions) {
       std::string offers;
       for (const auto& o : r.offers) offers += (offers.empty() ? "" : ", ") + o;
-      out += fmt::format("{:<20} {:>10} {:>12} {:>5.2f} {:>9.1f}  {}\n", r.id, format_si(r.storage_bandwidth.raw(), "B/s"),
+      out += fmt::format("{:<20} {:>10} {:>12} {:>5.2f} {:>9.1f}  {}\n", r.id,
+                         format_si(r.storage_bandwidth.raw(), "B/s"),
                          fmt::format("${:.3f}", prov.egress.raw()), r.pue, r.carbon_g_per_kwh, offers);
     }
   if (!p.links.empty()) {
@@ -44,14 +46,15 @@ std::string platform_table(const PlatformSpec& p) {
                          format_bandwidth(l.bandwidth), fmt::format("{:.0f} ms", l.latency.raw() * 1000));
   }
   if (p.catalog) {
-    out += fmt::format("\n{:<20} {:<6} {:<10} {:>4} {:>10} {:>10} {:>10} {:>9} {:>8}\n", "catalog instance", "cloud",
-                       "accel.", "n", "network", "busy", "$/node-h", "reserved", "$/GPU-h");
+    out += fmt::format("\n{:<20} {:<6} {:<10} {:>4} {:>10} {:>10} {:>10} {:>9} {:>8}\n", "catalog instance",
+                       "cloud", "accel.", "n", "network", "busy", "$/node-h", "reserved", "$/GPU-h");
     for (const auto& i : p.catalog->instances)
-      out += fmt::format("{:<20} {:<6} {:<10} {:>4} {:>10} {:>10} {:>10} {:>9} {:>8}\n", i.name, i.provider,
-                         i.accelerator->name, i.accelerators, format_bandwidth(i.network),
-                         format_si(i.power_busy.raw(), "W"), fmt::format("${:.2f}", i.price.raw()),
-                         i.reserved_price ? fmt::format("${:.2f}", i.reserved_price->raw()) : std::string("-"),
-                         fmt::format("${:.2f}", i.price.raw() / i.accelerators));
+      out +=
+          fmt::format("{:<20} {:<6} {:<10} {:>4} {:>10} {:>10} {:>10} {:>9} {:>8}\n", i.name, i.provider,
+                      i.accelerator->name, i.accelerators, format_bandwidth(i.network),
+                      format_si(i.power_busy.raw(), "W"), fmt::format("${:.2f}", i.price.raw()),
+                      i.reserved_price ? fmt::format("${:.2f}", i.reserved_price->raw()) : std::string("-"),
+                      fmt::format("${:.2f}", i.price.raw() / i.accelerators));
   }
   return out;
 }

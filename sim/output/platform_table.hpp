@@ -1,8 +1,8 @@
 #pragma once
 // `riftsim platform show`: the platform as a planner reads it.
-#include <string>
-
 #include "model/platform.hpp"
+
+#include <string>
 
 namespace riftsim {
 

@@ -1,31 +1,21 @@
 #include "output/platform_xml.hpp"
 
-#include <fmt/format.h>
+#include "output/xml_text.hpp"
 
+#include <fmt/format.h>
 #include <vector>
 
 namespace riftsim {
 namespace {
 
-std::string attr(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-    case '&': out += "&amp;"; break;
-    case '<': out += "&lt;"; break;
-    case '"': out += "&quot;"; break;
-    default: out += c;
-    }
-  }
-  return out;
+std::string num(double v) {
+  return fmt::format("{:.17g}", v);
 }
-
-std::string num(double v) { return fmt::format("{:.17g}", v); }
 
 /// A cluster as a Full zone: one host per node group, each with a split-duplex NIC to the gateway router.
 // SimGrid's DTD wants every zone, host and link of a zone before its routes: routes go to `routes`.
 void cluster_xml(const ClusterSpec& c, const RegionSpec& r, std::string& out, std::string& routes) {
-  out += fmt::format("      <zone id=\"{}\" routing=\"Full\">\n", attr(c.id));
+  out += fmt::format("      <zone id=\"{}\" routing=\"Full\">\n", xml_escape(c.id));
   std::vector<std::string> hosts;
   int remaining = c.nodes;
   for (int i = 0; remaining > 0; ++i) {
@@ -33,51 +23,58 @@ void cluster_xml(const ClusterSpec& c, const RegionSpec& r, std::string& out, st
     remaining -= n;
     std::string h = fmt::format("{}/{}", c.id, i);
     hosts.push_back(h);
-    out += fmt::format("        <host id=\"{}\" speed=\"{}f\">\n", attr(h), num(c.node_peak().raw() * n));
+    out +=
+        fmt::format("        <host id=\"{}\" speed=\"{}f\">\n", xml_escape(h), num(c.node_peak().raw() * n));
     out += fmt::format("          <prop id=\"wattage_per_state\" value=\"{}:{}\"/>\n",
                        num(c.node_power_idle.raw() * n), num(c.node_power_busy.raw() * n));
     out += "          <prop id=\"wattage_off\" value=\"0\"/>\n";
     out += fmt::format("          <prop id=\"nodes\" value=\"{}\"/>\n        </host>\n", n);
-    out += fmt::format("        <link id=\"{}/nic\" bandwidth=\"{}Bps\" latency=\"0s\" sharing_policy=\"SPLITDUPLEX\"/>\n",
-                       attr(h), num(c.node_network.raw() * n));
+    out += fmt::format(
+        "        <link id=\"{}/nic\" bandwidth=\"{}Bps\" latency=\"0s\" sharing_policy=\"SPLITDUPLEX\"/>\n",
+        xml_escape(h), num(c.node_network.raw() * n));
   }
   std::string gw = c.id + "/gw";
-  out += fmt::format("        <router id=\"{}\"/>\n", attr(gw));
+  out += fmt::format("        <router id=\"{}\"/>\n", xml_escape(gw));
   for (size_t i = 0; i < hosts.size(); ++i) {
-    out += fmt::format("        <route src=\"{}\" dst=\"{}\"><link_ctn id=\"{}/nic\" direction=\"UP\"/></route>\n",
-                       attr(hosts[i]), attr(gw), attr(hosts[i]));
+    out += fmt::format(
+        "        <route src=\"{}\" dst=\"{}\"><link_ctn id=\"{}/nic\" direction=\"UP\"/></route>\n",
+        xml_escape(hosts[i]), xml_escape(gw), xml_escape(hosts[i]));
     for (size_t k = i + 1; k < hosts.size(); ++k)
       out += fmt::format("        <route src=\"{0}\" dst=\"{1}\"><link_ctn id=\"{0}/nic\" direction=\"UP\"/>"
                          "<link_ctn id=\"{1}/nic\" direction=\"DOWN\"/></route>\n",
-                         attr(hosts[i]), attr(hosts[k]));
+                         xml_escape(hosts[i]), xml_escape(hosts[k]));
   }
   out += "      </zone>\n";
-  out += fmt::format("      <link id=\"{}/uplink\" bandwidth=\"{}Bps\" latency=\"0s\"/>\n", attr(c.id),
+  out += fmt::format("      <link id=\"{}/uplink\" bandwidth=\"{}Bps\" latency=\"0s\"/>\n", xml_escape(c.id),
                      num(r.storage_bandwidth.raw()));
-  routes += fmt::format("      <zoneRoute src=\"{}\" dst=\"{}/storage-zone\" gw_src=\"{}\" gw_dst=\"{}/gw\"><link_ctn id=\"{}/uplink\"/></zoneRoute>\n",
-                     attr(c.id), attr(r.id), attr(gw), attr(r.id), attr(c.id));
+  routes +=
+      fmt::format("      <zoneRoute src=\"{}\" dst=\"{}/storage-zone\" gw_src=\"{}\" "
+                  "gw_dst=\"{}/gw\"><link_ctn id=\"{}/uplink\"/></zoneRoute>\n",
+                  xml_escape(c.id), xml_escape(r.id), xml_escape(gw), xml_escape(r.id), xml_escape(c.id));
 }
 
 } // namespace
 
 std::string platform_xml(const PlatformSpec& p) {
   std::string out = "<?xml version='1.0'?>\n<!DOCTYPE platform SYSTEM \"https://simgrid.org/simgrid.dtd\">\n";
-  out += fmt::format("<!-- Exported by riftsim from {} -->\n<platform version=\"4.1\">\n", attr(p.file));
+  out +=
+      fmt::format("<!-- Exported by riftsim from {} -->\n<platform version=\"4.1\">\n", xml_escape(p.file));
   out += "  <zone id=\"world\" routing=\"Full\">\n";
   for (const auto& prov : p.providers)
     for (const auto& r : prov.regions) {
-      out += fmt::format("    <zone id=\"{}\" routing=\"Full\">\n", attr(r.id));
-      out += fmt::format("      <zone id=\"{0}/storage-zone\" routing=\"Full\">\n"
-                         "        <host id=\"{0}/storage\" speed=\"1Gf\">\n"
-                         "          <prop id=\"wattage_per_state\" value=\"0:0\"/>\n"
-                         "          <prop id=\"wattage_off\" value=\"0\"/>\n"
-                         "          <disk id=\"store\" read_bw=\"{1}Bps\" write_bw=\"{1}Bps\"/>\n"
-                         "        </host>\n"
-                         "        <router id=\"{0}/gw\"/>\n"
-                         "        <link id=\"{0}/storage-net\" bandwidth=\"{1}Bps\" latency=\"0s\"/>\n"
-                         "        <route src=\"{0}/storage\" dst=\"{0}/gw\"><link_ctn id=\"{0}/storage-net\"/></route>\n"
-                         "      </zone>\n",
-                         attr(r.id), num(r.storage_bandwidth.raw()));
+      out += fmt::format("    <zone id=\"{}\" routing=\"Full\">\n", xml_escape(r.id));
+      out += fmt::format(
+          "      <zone id=\"{0}/storage-zone\" routing=\"Full\">\n"
+          "        <host id=\"{0}/storage\" speed=\"1Gf\">\n"
+          "          <prop id=\"wattage_per_state\" value=\"0:0\"/>\n"
+          "          <prop id=\"wattage_off\" value=\"0\"/>\n"
+          "          <disk id=\"store\" read_bw=\"{1}Bps\" write_bw=\"{1}Bps\"/>\n"
+          "        </host>\n"
+          "        <router id=\"{0}/gw\"/>\n"
+          "        <link id=\"{0}/storage-net\" bandwidth=\"{1}Bps\" latency=\"0s\"/>\n"
+          "        <route src=\"{0}/storage\" dst=\"{0}/gw\"><link_ctn id=\"{0}/storage-net\"/></route>\n"
+          "      </zone>\n",
+          xml_escape(r.id), num(r.storage_bandwidth.raw()));
       std::string routes;
       for (const auto& c : r.clusters) cluster_xml(c, r, out, routes);
       out += routes + "    </zone>\n";
@@ -85,11 +82,12 @@ std::string platform_xml(const PlatformSpec& p) {
   out += "    <zone id=\"lab\" routing=\"Full\">\n      <host id=\"lab/control\" speed=\"1Gf\">\n"
          "        <prop id=\"wattage_per_state\" value=\"0:0\"/>\n      </host>\n    </zone>\n";
   for (const auto& l : p.links)
-    out += fmt::format("    <link id=\"{}\" bandwidth=\"{}Bps\" latency=\"{}s\"/>\n", attr(l.name), num(l.bandwidth.raw()),
-                       num(l.latency.raw()));
+    out += fmt::format("    <link id=\"{}\" bandwidth=\"{}Bps\" latency=\"{}s\"/>\n", xml_escape(l.name),
+                       num(l.bandwidth.raw()), num(l.latency.raw()));
   for (const auto& l : p.links) {
-    out += fmt::format("    <zoneRoute src=\"{0}\" dst=\"{1}\" gw_src=\"{0}/gw\" gw_dst=\"{1}/gw\"><link_ctn id=\"{2}\"/></zoneRoute>\n",
-                       attr(l.region_a), attr(l.region_b), attr(l.name));
+    out += fmt::format("    <zoneRoute src=\"{0}\" dst=\"{1}\" gw_src=\"{0}/gw\" gw_dst=\"{1}/gw\"><link_ctn "
+                       "id=\"{2}\"/></zoneRoute>\n",
+                       xml_escape(l.region_a), xml_escape(l.region_b), xml_escape(l.name));
   }
   out += "  </zone>\n</platform>\n";
   return out;

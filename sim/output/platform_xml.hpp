@@ -2,9 +2,9 @@
 // `riftsim platform export FILE --xml OUT.xml`: the platform as SimGrid XML (version 4.1), with the same
 // zones, hosts, disks, links, routes and energy properties as the engine builds, so SimGrid's own tools
 // and other simulators can load it.
-#include <string>
-
 #include "model/platform.hpp"
+
+#include <string>
 
 namespace riftsim {
 

@@ -1,17 +1,17 @@
 #include "output/replications.hpp"
 
-#include <fmt/format.h>
-
 #include "accounting/stats.hpp"
 #include "core/units.hpp"
+
+#include <fmt/format.h>
 
 namespace riftsim {
 namespace {
 
 // metric name in replications.json, and where it is in a job of summary.json
 const std::vector<std::pair<const char*, std::vector<const char*>>> kMetrics = {
-    {"wall_time_s", {"wall_time_s"}}, {"time_lost_s", {"time_lost_s"}},   {"goodput", {"goodput"}},
-    {"cost_usd", {"cost_usd", "total"}}, {"energy_kwh", {"energy_kwh"}}, {"failures", {"failures"}}};
+    {"wall_time_s", {"wall_time_s"}},    {"time_lost_s", {"time_lost_s"}}, {"goodput", {"goodput"}},
+    {"cost_usd", {"cost_usd", "total"}}, {"energy_kwh", {"energy_kwh"}},   {"failures", {"failures"}}};
 
 const ojson* find(const ojson& job, const std::vector<const char*>& path) {
   const ojson* n = &job;
@@ -39,9 +39,10 @@ ojson replications_json(const std::vector<ojson>& summaries, const std::vector<s
           ++stranded;
       }
       Stats st = describe(values);
-      metrics[metric] = {{"n", st.n},          {"mean", st.mean},          {"stddev", st.stddev},
-                         {"median", st.median}, {"p95", st.p95},            {"ci95_low", st.ci95_low},
-                         {"ci95_high", st.ci95_high}, {"missing", stranded}, {"values", values}};
+      metrics[metric] = {
+          {"n", st.n},       {"mean", st.mean},         {"stddev", st.stddev},       {"median", st.median},
+          {"p95", st.p95},   {"ci95_low", st.ci95_low}, {"ci95_high", st.ci95_high}, {"missing", stranded},
+          {"values", values}};
     }
     jobs[name] = metrics;
   }
@@ -66,7 +67,8 @@ std::string replications_text(const ojson& r) {
         return fmt::format("{:.4g}", v);
       };
       out += fmt::format("    {:<12} {:>10} [{}, {}]  median {}  p95 {}\n", metric, show(s.at("mean")),
-                         show(s.at("ci95_low")), show(s.at("ci95_high")), show(s.at("median")), show(s.at("p95")));
+                         show(s.at("ci95_low")), show(s.at("ci95_high")), show(s.at("median")),
+                         show(s.at("p95")));
     }
   }
   return out;

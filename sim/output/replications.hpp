@@ -1,9 +1,9 @@
 #pragma once
 // replications.json: per job and metric, the statistics over the seeds of a `--replications N` run.
+#include "output/result_json.hpp"
+
 #include <cstdint>
 #include <vector>
-
-#include "output/result_json.hpp"
 
 namespace riftsim {
 

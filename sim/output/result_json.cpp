@@ -179,7 +179,8 @@ ojson summary_json(const ScenarioInfo& s, const RunResult& run, const RunResult&
       j["time_lost_breakdown_s"] = nullptr;
     }
     j["time_s"] = {{"compute", l.compute.raw()}, {"checkpoint", l.checkpoint.raw()}};
-    j["goodput"] = finished && jr.wall().raw() > 0 ? ojson(l.compute.raw() / jr.wall().raw()) : ojson(nullptr);
+    j["goodput"] =
+        finished && jr.wall().raw() > 0 ? ojson(l.compute.raw() / jr.wall().raw()) : ojson(nullptr);
     j["badput_s"] = {{"recompute", (l.failure_recompute + l.lost(LostPart::Recompute)).raw()},
                      {"checkpoint", (l.checkpoint + l.lost(LostPart::FinalCheckpoint)).raw()},
                      {"restart", l.restart.raw()},

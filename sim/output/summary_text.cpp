@@ -63,7 +63,8 @@ std::string summary_text(const ojson& sum) {
       out += fmt::format("  (baseline {})", format_usd(Usd(j.at("baseline_cost_usd").at("total"))));
     out += "\n";
     out += fmt::format("  {} GPU-hours, {} of IT energy ({} with PUE, {} CO2eq), {} interruption{}\n",
-                       format_count(j.at("gpu_hours")), format_si(j.at("energy_kwh").get<double>() * 1000.0, "Wh"),
+                       format_count(j.at("gpu_hours")),
+                       format_si(j.at("energy_kwh").get<double>() * 1000.0, "Wh"),
                        format_si(j.at("facility_energy_kwh").get<double>() * 1000.0, "Wh"),
                        format_si(j.at("co2_tonnes").get<double>(), "t"), j.at("interruptions").get<int>(),
                        j.at("interruptions").get<int>() == 1 ? "" : "s");

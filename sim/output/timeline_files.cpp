@@ -1,7 +1,6 @@
 #include "output/timeline_files.hpp"
 
 #include <fmt/format.h>
-
 #include <map>
 
 namespace riftsim {
@@ -47,14 +46,15 @@ ojson trace_json(const RunLog& log, const std::string& scenario) {
   ojson events = ojson::array();
   for (const auto& s : log.spans) {
     int pid = s.provider_track ? kProvidersPid : kJobsPid;
-    events.push_back({{"name", span_name(s.kind)},
-                      {"cat", s.provider_track ? "provider" : "job"},
-                      {"ph", "X"},
-                      {"pid", pid},
-                      {"tid", tid(pid, s.track)},
-                      {"ts", s.start * kMicros},
-                      {"dur", (s.end - s.start) * kMicros},
-                      {"args", {{"detail", s.detail}, {"start_day", s.start / 86400.0}, {"end_day", s.end / 86400.0}}}});
+    events.push_back(
+        {{"name", span_name(s.kind)},
+         {"cat", s.provider_track ? "provider" : "job"},
+         {"ph", "X"},
+         {"pid", pid},
+         {"tid", tid(pid, s.track)},
+         {"ts", s.start * kMicros},
+         {"dur", (s.end - s.start) * kMicros},
+         {"args", {{"detail", s.detail}, {"start_day", s.start / 86400.0}, {"end_day", s.end / 86400.0}}}});
   }
   for (const auto& e : log.events) {
     bool on_job = !e.job.empty();
@@ -72,9 +72,14 @@ ojson trace_json(const RunLog& log, const std::string& scenario) {
   }
   ojson meta = ojson::array();
   meta.push_back({{"name", "process_name"}, {"ph", "M"}, {"pid", kJobsPid}, {"args", {{"name", "jobs"}}}});
-  meta.push_back({{"name", "process_name"}, {"ph", "M"}, {"pid", kProvidersPid}, {"args", {{"name", "providers"}}}});
+  meta.push_back(
+      {{"name", "process_name"}, {"ph", "M"}, {"pid", kProvidersPid}, {"args", {{"name", "providers"}}}});
   for (const auto& [key, id] : tids)
-    meta.push_back({{"name", "thread_name"}, {"ph", "M"}, {"pid", key.first}, {"tid", id}, {"args", {{"name", key.second}}}});
+    meta.push_back({{"name", "thread_name"},
+                    {"ph", "M"},
+                    {"pid", key.first},
+                    {"tid", id},
+                    {"args", {{"name", key.second}}}});
   for (auto& m : meta) events.push_back(m);
   return {{"schema_version", 1},
           {"displayTimeUnit", "ms"},

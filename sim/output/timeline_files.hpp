@@ -1,10 +1,10 @@
 #pragma once
 // events.csv and trace.json: the run's timeline, for spreadsheets and for trace viewers (Perfetto,
 // chrome://tracing). Both documented in docs/outputs.md.
-#include <string>
-
 #include "accounting/run_log.hpp"
 #include "output/result_json.hpp"
+
+#include <string>
 
 namespace riftsim {
 

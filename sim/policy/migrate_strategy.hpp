@@ -1,7 +1,7 @@
 #pragma once
-#include <optional>
-
 #include "policy/response_strategy.hpp"
+
+#include <optional>
 
 namespace riftsim {
 
@@ -13,7 +13,8 @@ public:
   enum class Rule { Preference, EarliestFinish, LowestCost };
   MigrateStrategy(std::vector<const ClusterSpec*> targets, Seconds detection, Seconds porting, Rule rule,
                   std::optional<Usd> budget)
-      : targets_(std::move(targets)), detection_(detection), porting_(porting), rule_(rule), budget_(budget) {}
+      : targets_(std::move(targets)), detection_(detection), porting_(porting), rule_(rule), budget_(budget) {
+  }
   std::string name() const override { return "migrate"; }
   Seconds detection_delay() const override { return detection_; }
   ResponseDecision on_capacity_loss(const JobView& job, const WorldView& world) const override;
@@ -33,7 +34,8 @@ public:
   std::string name() const override { return "wait"; }
   Seconds detection_delay() const override { return detection_; }
   ResponseDecision on_capacity_loss(const JobView&, const WorldView&) const override {
-    return {ResponseDecision::Action::Wait, nullptr, Seconds(0), "hold the checkpoint until the capacity comes back"};
+    return {ResponseDecision::Action::Wait, nullptr, Seconds(0),
+            "hold the checkpoint until the capacity comes back"};
   }
 
 private:

@@ -39,8 +39,8 @@ struct MoveEstimate {
   Usd cost;         // compute there (from delivery) plus egress
   Seconds transfer; // checkpoint and dataset over the link, alone on it
 };
-MoveEstimate estimate_move(const JobView& job, const ClusterSpec& target, const WorldView& world, Seconds detection,
-                           Seconds porting);
+MoveEstimate estimate_move(const JobView& job, const ClusterSpec& target, const WorldView& world,
+                           Seconds detection, Seconds porting);
 
 /// What to do: move to `target`, wait where it is for the capacity to come back, or give up (stranded).
 struct ResponseDecision {

@@ -1,10 +1,9 @@
-#include <fmt/format.h>
+#include "core/units.hpp"
+#include "policy/migrate_strategy.hpp"
 
 #include <algorithm>
 #include <cmath>
-
-#include "core/units.hpp"
-#include "policy/migrate_strategy.hpp"
+#include <fmt/format.h>
 
 namespace riftsim {
 
@@ -14,18 +13,20 @@ const ClusterAvailability* WorldView::find(const std::string& cluster_id) const 
   return nullptr;
 }
 
-MoveEstimate estimate_move(const JobView& job, const ClusterSpec& target, const WorldView& world, Seconds detection,
-                           Seconds porting) {
+MoveEstimate estimate_move(const JobView& job, const ClusterSpec& target, const WorldView& world,
+                           Seconds detection, Seconds porting) {
   const JobSpec& j = *job.job;
   const PlatformSpec& p = *world.platform;
   MoveEstimate e;
   if (target.region != job.current->region) {
     Bytes bytes = j.checkpoint_size + j.dataset_size;
     const WanLinkSpec* link = p.link_between(job.current->region, target.region);
-    double bw = std::min({link ? link->bandwidth.raw() : 0.0, p.find_region(job.current->region)->storage_bandwidth.raw(),
+    double bw = std::min({link ? link->bandwidth.raw() : 0.0,
+                          p.find_region(job.current->region)->storage_bandwidth.raw(),
                           p.find_region(target.region)->storage_bandwidth.raw()});
     e.transfer = bw > 0 ? bytes / BytesPerSecond(bw) : Seconds(1e18);
-    if (target.provider != job.current->provider) e.cost += p.find_provider(job.current->provider)->egress * bytes;
+    if (target.provider != job.current->provider)
+      e.cost += p.find_provider(job.current->provider)->egress * bytes;
   }
   Seconds compute = job.remaining / (target.gpu_peak * (static_cast<double>(j.gpus) * j.mfu));
   Seconds ready = std::max(target.lead_time + porting, e.transfer);
@@ -82,7 +83,8 @@ ResponseDecision ShrinkStrategy::on_capacity_loss(const JobView& job, const Worl
   long long left = here && !here->cut_off ? std::min(here->free_gpus, job.job->gpus) : 0;
   left -= left % job.current->gpus_per_node; // whole nodes
   if (left <= 0)
-    return {ResponseDecision::Action::Wait, nullptr, Seconds(0), "nothing left to shrink onto: wait for a restore"};
+    return {ResponseDecision::Action::Wait, nullptr, Seconds(0),
+            "nothing left to shrink onto: wait for a restore"};
   ResponseDecision d{ResponseDecision::Action::Shrink, job.current, Seconds(0),
                      fmt::format("continue on the {} GPUs left of {}", left, job.job->gpus)};
   d.gpus = left;
@@ -102,7 +104,8 @@ std::unique_ptr<ResponseStrategy> make_strategy(const ResponseSpec& spec, const 
     MigrateStrategy::Rule rule = spec.rule == "earliest_finish" ? MigrateStrategy::Rule::EarliestFinish
                                  : spec.rule == "lowest_cost"   ? MigrateStrategy::Rule::LowestCost
                                                                 : MigrateStrategy::Rule::Preference;
-    return std::make_unique<MigrateStrategy>(std::move(targets), spec.detection, spec.porting, rule, spec.budget);
+    return std::make_unique<MigrateStrategy>(std::move(targets), spec.detection, spec.porting, rule,
+                                             spec.budget);
   }
   throw InputError(spec.pos, "unknown strategy '" + spec.strategy + "' (known: migrate, wait, shrink)");
 }

@@ -37,15 +37,17 @@ fs::path fresh_dir(const std::string& name) {
 Outcome riftsim_in(const std::string& cwd, const std::string& args) {
   fs::path tmp = fresh_dir("io");
   fs::create_directories(tmp);
-  std::string cmd = "cd '" + cwd + "' && " + std::string(RIFTSIM_BIN) + " " + args + " >" + (tmp / "out").string() +
-                    " 2>" + (tmp / "err").string();
+  std::string cmd = "cd '" + cwd + "' && " + std::string(RIFTSIM_BIN) + " " + args + " >" +
+                    (tmp / "out").string() + " 2>" + (tmp / "err").string();
   int status = std::system(cmd.c_str());
   Outcome o{WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(tmp / "out"), slurp(tmp / "err")};
   fs::remove_all(tmp);
   return o;
 }
 
-Outcome riftsim(const std::string& args) { return riftsim_in(fs::current_path().string(), args); }
+Outcome riftsim(const std::string& args) {
+  return riftsim_in(fs::current_path().string(), args);
+}
 
 nlohmann::json summary(const fs::path& dir) {
   return nlohmann::json::parse(slurp(dir / "summary.json"));
@@ -152,7 +154,9 @@ namespace {
 const std::string kGolden = std::string(RIFTSIM_REPO) + "/tests/golden";
 
 /// Runs a scenario from tests/data (so that paths in the results are the same as in the goldens).
-Outcome run_in_data(const std::string& args) { return riftsim_in(kData, args); }
+Outcome run_in_data(const std::string& args) {
+  return riftsim_in(kData, args);
+}
 } // namespace
 
 TEST(Golden, EveryOutputFileMatchesItsGoldenCopy) {
@@ -175,19 +179,23 @@ TEST(Golden, CheckListsEveryChangedFieldAndWritesJUnit) {
   s["jobs"]["train"]["cost_usd"]["egress"] = 16.0;
   std::ofstream(changed / "summary.json") << s.dump(2);
   fs::path junit = changed / "junit.xml";
-  Outcome o = riftsim("check " + changed.string() + " --golden " + kGolden + "/mini-cutoff --junit " + junit.string());
+  Outcome o = riftsim("check " + changed.string() + " --golden " + kGolden + "/mini-cutoff --junit " +
+                      junit.string());
   EXPECT_EQ(o.code, 1);
-  EXPECT_NE(o.out.find("summary.json: jobs.train.time_lost_s: 99999.0 != 83540.0 (golden)"), std::string::npos)
+  EXPECT_NE(o.out.find("summary.json: jobs.train.time_lost_s: 99999.0 != 83540.0 (golden)"),
+            std::string::npos)
       << o.out;
   EXPECT_NE(o.out.find("jobs.train.cost_usd.egress"), std::string::npos) << o.out;
   std::string xml = slurp(junit);
-  EXPECT_NE(xml.find("<testsuite name=\"riftsim check\" tests=\"3\" failures=\"1\">"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<testsuite name=\"riftsim check\" tests=\"3\" failures=\"1\">"), std::string::npos)
+      << xml;
   // Well-formed XML, checked by a real parser.
   std::string cmd = "/usr/bin/python3 -c 'import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])' " +
                     junit.string();
   EXPECT_EQ(std::system(cmd.c_str()), 0);
   // Within a loose tolerance the same change passes.
-  EXPECT_EQ(riftsim("check " + changed.string() + " --golden " + kGolden + "/mini-cutoff --rtol 0.5").code, 0);
+  EXPECT_EQ(riftsim("check " + changed.string() + " --golden " + kGolden + "/mini-cutoff --rtol 0.5").code,
+            0);
   fs::remove_all(changed);
 }
 
@@ -199,7 +207,8 @@ TEST(Expectations, AFailingExpectationGivesExitCode1AndTheActualValue) {
   fs::path out = fresh_dir("expect");
   Outcome o = riftsim("run " + kData + "/mini-expect.yaml --quiet --out " + out.string());
   EXPECT_EQ(o.code, 1);
-  EXPECT_NE(o.out.find("FAIL  jobs.train.time_lost_s < 20h  (actual 83540 s = 23.2 h)"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("FAIL  jobs.train.time_lost_s < 20h  (actual 83540 s = 23.2 h)"), std::string::npos)
+      << o.out;
   EXPECT_EQ(o.out.find("pass"), std::string::npos) << "quiet lists only failures";
   auto e = summary(out)["expectations"];
   ASSERT_EQ(e.size(), 3u);
@@ -228,8 +237,9 @@ TEST(Timeline, EventsCsvAndTraceJsonDescribeTheRun) {
   ASSERT_EQ(riftsim("run " + kData + "/mini-cutoff.yaml --quiet --out " + out.string()).code, 0);
   std::string csv = slurp(out / "events.csv");
   EXPECT_EQ(csv.substr(0, csv.find('\n')), "time_s,job,provider,cluster,event,progress,detail");
-  for (const char* ev : {",start,", ",checkpoint,", ",cutoff,", ",hosts_lost,", ",decision,", ",transfer_start,",
-                         ",transfer_end,", ",capacity_granted,", ",ported,", ",resume,", ",finish,"})
+  for (const char* ev :
+       {",start,", ",checkpoint,", ",cutoff,", ",hosts_lost,", ",decision,", ",transfer_start,",
+        ",transfer_end,", ",capacity_granted,", ",ported,", ",resume,", ",finish,"})
     EXPECT_NE(csv.find(ev), std::string::npos) << ev;
   auto trace = nlohmann::json::parse(slurp(out / "trace.json"));
   std::set<std::string> spans;
@@ -238,8 +248,8 @@ TEST(Timeline, EventsCsvAndTraceJsonDescribeTheRun) {
     if (e["ph"] == "X") spans.insert(e["name"].get<std::string>());
     if (e["ph"] == "M" && e["name"] == "thread_name") threads.insert(e["args"]["name"].get<std::string>());
   }
-  for (const char* s : {"compute", "lost compute", "checkpoint", "detection", "provisioning", "porting", "transfer",
-                        "restart", "cut off", "tenure"})
+  for (const char* s : {"compute", "lost compute", "checkpoint", "detection", "provisioning", "porting",
+                        "transfer", "restart", "cut off", "tenure"})
     EXPECT_TRUE(spans.count(s)) << s;
   EXPECT_EQ(threads, (std::set<std::string>{"train", "alpha", "beta"})); // a track per job and per provider
   fs::remove_all(out);
@@ -264,12 +274,16 @@ TEST(Logging, SimGridFlagsPassThroughAndLogLinesCarrySimulatedTime) {
   fs::path out = fresh_dir("log");
   Outcome quiet = riftsim("run " + kData + "/mini-cutoff.yaml --out " + out.string());
   EXPECT_EQ(quiet.err.find("xbt_cfg"), std::string::npos) << "SimGrid's logging is off by default";
-  EXPECT_NE(quiet.err.find("[d  0.231      20000.0s provider-timeline] warning: alpha cuts off"), std::string::npos)
+  EXPECT_NE(quiet.err.find("[d  0.231      20000.0s provider-timeline] warning: alpha cuts off"),
+            std::string::npos)
       << quiet.err;
   Outcome loud = riftsim("run " + kData + "/mini-cutoff.yaml --log=root.thres:info --out " + out.string());
   EXPECT_NE(loud.err.find("Configuration change"), std::string::npos) << loud.err;
   // A user's --cfg=network/... replaces riftsim's network model: the default LV08 slows WAN copies.
-  ASSERT_EQ(riftsim("run " + kData + "/mini-cutoff.yaml --quiet --cfg=network/model:LV08 --out " + out.string()).code, 0);
+  ASSERT_EQ(
+      riftsim("run " + kData + "/mini-cutoff.yaml --quiet --cfg=network/model:LV08 --out " + out.string())
+          .code,
+      0);
   EXPECT_GT(summary(out)["jobs"]["train"]["transfers"][0]["end_s"].get<double>(), 20700.01 + 1);
   Outcome debug = riftsim("run " + kData + "/mini-cutoff.yaml --log-level debug --out " + out.string());
   EXPECT_NE(debug.err.find("debug"), std::string::npos);
@@ -299,8 +313,14 @@ TEST(Failures, ATracedRunHitsExactlyTheTracedFailuresAndWaitsForSpares) {
 
 TEST(Replications, SerialAndParallelRunsOfTheSameSeedsAgreeExactly) {
   fs::path a = fresh_dir("rep-serial"), b = fresh_dir("rep-parallel");
-  ASSERT_EQ(riftsim("run " + kData + "/failures/random.yaml --quiet --replications 6 --jobs 1 --out " + a.string()).code, 0);
-  ASSERT_EQ(riftsim("run " + kData + "/failures/random.yaml --quiet --replications 6 --jobs 2 --out " + b.string()).code, 0);
+  ASSERT_EQ(
+      riftsim("run " + kData + "/failures/random.yaml --quiet --replications 6 --jobs 1 --out " + a.string())
+          .code,
+      0);
+  ASSERT_EQ(
+      riftsim("run " + kData + "/failures/random.yaml --quiet --replications 6 --jobs 2 --out " + b.string())
+          .code,
+      0);
   std::string ra = slurp(a / "replications.json");
   EXPECT_EQ(ra, slurp(b / "replications.json"));
   EXPECT_EQ(slurp(a / "summary.json"), slurp(b / "summary.json"));
@@ -319,7 +339,8 @@ TEST(Replications, SerialAndParallelRunsOfTheSameSeedsAgreeExactly) {
 
 TEST(Plot, ReplicationsAddTheDistributionOfTimeLost) {
   fs::path out = fresh_dir("plot-reps");
-  Outcome o = riftsim("run " + kData + "/failures/random.yaml --quiet --replications 6 --plot --out " + out.string());
+  Outcome o =
+      riftsim("run " + kData + "/failures/random.yaml --quiet --replications 6 --plot --out " + out.string());
   ASSERT_EQ(o.code, 0) << o.err;
   for (const char* ext : {".png", ".svg"}) {
     fs::path f = out / (std::string("time_lost_distribution") + ext);
@@ -356,8 +377,9 @@ TEST(Compare, SeveralResponsesRunSideBySide) {
 TEST(Platform, ShowPrintsClustersCapacityAndPrices) {
   Outcome o = riftsim("platform show " + std::string(RIFTSIM_REPO) + "/platforms/clouds.yaml");
   ASSERT_EQ(o.code, 0) << o.err;
-  for (const char* s : {"azure/eastus/nd-a100-v4", "ND96amsr_A100_v4", "$32.77", "25600", "gcp/us-central1/a3-megagpu-8g",
-                        "azure-gcp-internet", "6.50 failures/1000 node-days"})
+  for (const char* s :
+       {"azure/eastus/nd-a100-v4", "ND96amsr_A100_v4", "$32.77", "25600", "gcp/us-central1/a3-megagpu-8g",
+        "azure-gcp-internet", "6.50 failures/1000 node-days"})
     EXPECT_NE(o.out.find(s), std::string::npos) << s << "\n" << o.out;
   EXPECT_EQ(riftsim("platform show " + kData + "/bad/wrong-unit-workload.yaml").code, 2);
   EXPECT_EQ(riftsim("platform").code, 2);

@@ -1,14 +1,13 @@
 // Validation of the failure/checkpoint model against published formulas, through the riftsim binary.
-#include <gtest/gtest.h>
-#include <sys/wait.h>
+#include "model/checkpoint_math.hpp"
 
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <sstream>
-
-#include "model/checkpoint_math.hpp"
+#include <sys/wait.h>
 
 namespace fs = std::filesystem;
 using namespace riftsim;
@@ -30,8 +29,9 @@ Point simulate_interval(const fs::path& dir, double tau) {
   std::ofstream(dir / (name + "-workload.yaml"))
       << "jobs:\n  j:\n    flops: 1.8432e22\n    gpus: 512\n    mfu: 0.5\n    checkpoint_interval: " << tau
       << "s\n    checkpoint_size: 600GB\n";
-  std::ofstream(dir / (name + ".yaml")) << "platform: " << RIFTSIM_TEST_DATA << "/daly/platform.yaml\nworkload: "
-                                        << name << "-workload.yaml\njobs:\n  j:\n    cluster: alpha/r1/c\n";
+  std::ofstream(dir / (name + ".yaml"))
+      << "platform: " << RIFTSIM_TEST_DATA << "/daly/platform.yaml\nworkload: " << name
+      << "-workload.yaml\njobs:\n  j:\n    cluster: alpha/r1/c\n";
   std::string cmd = std::string(RIFTSIM_BIN) + " run " + (dir / (name + ".yaml")).string() +
                     " --quiet --replications 16 --out " + (dir / name).string() + " >/dev/null 2>&1";
   EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
@@ -39,7 +39,8 @@ Point simulate_interval(const fs::path& dir, double tau) {
   auto job = nlohmann::json::parse(in)["jobs"]["j"];
   auto wall = job["wall_time_s"], failures = job["failures"];
   return {tau, wall["mean"].get<double>(), wall["ci95_high"].get<double>() - wall["mean"].get<double>(),
-          failures["mean"].get<double>(), failures["ci95_high"].get<double>() - failures["mean"].get<double>()};
+          failures["mean"].get<double>(),
+          failures["ci95_high"].get<double>() - failures["mean"].get<double>()};
 }
 
 } // namespace
@@ -57,12 +58,15 @@ TEST(Validation, WasteMatchesDalyAndIsLeastAtTheYoungInterval) {
                                          Seconds(kMtbf))
                        .raw();
     // Waste = 1 - T_s / T_w: the same comparison, on wall time. Within the 95 % interval of 16 seeds.
-    EXPECT_NEAR(p.mean, model, p.half_width) << "tau " << p.tau << ": simulated " << p.mean << " vs Daly " << model;
+    EXPECT_NEAR(p.mean, model, p.half_width)
+        << "tau " << p.tau << ": simulated " << p.mean << " vs Daly " << model;
     // Failures hit the job at its nodes' rate over its wall time: 64 nodes / 640 h each = one per M.
     EXPECT_NEAR(p.failures, p.mean / kMtbf, p.failures_half_width) << "tau " << p.tau;
   }
-  auto best = std::min_element(points.begin(), points.end(), [](auto& a, auto& b) { return a.mean < b.mean; });
+  auto best =
+      std::min_element(points.begin(), points.end(), [](auto& a, auto& b) { return a.mean < b.mean; });
   size_t at = static_cast<size_t>(best - points.begin());
-  EXPECT_LE(std::abs(static_cast<int>(at) - 3), 1) << "least waste at tau " << best->tau << ", Young's is " << young;
+  EXPECT_LE(std::abs(static_cast<int>(at) - 3), 1)
+      << "least waste at tau " << best->tau << ", Young's is " << young;
   fs::remove_all(dir);
 }

@@ -7,10 +7,9 @@
 #include "output/result_json.hpp"
 
 #include <cstdio>
-#include <unistd.h>
-
 #include <gtest/gtest.h>
 #include <simgrid/plugins/energy.h>
+#include <unistd.h>
 
 using namespace riftsim;
 
@@ -113,7 +112,8 @@ TEST(Network, ExportedXmlLoadsInSimGridWithTheSameHostsAndRoutes) {
   EXPECT_EQ(route(e.host_by_name("alpha/r1/c1/0"), e.host_by_name("alpha/r1/c1/1")),
             (std::vector<std::string>{"alpha/r1/c1/0/nic_UP", "alpha/r1/c1/1/nic_DOWN"}));
   EXPECT_EQ(route(e.host_by_name("alpha/r1/c1/0"), e.host_by_name("beta/r1/storage")),
-            (std::vector<std::string>{"alpha/r1/c1/0/nic_UP", "alpha/r1/c1/uplink", "alpha-beta", "beta/r1/storage-net"}));
+            (std::vector<std::string>{"alpha/r1/c1/0/nic_UP", "alpha/r1/c1/uplink", "alpha-beta",
+                                      "beta/r1/storage-net"}));
   EXPECT_DOUBLE_EQ(e.host_by_name("beta/r1/c2/0")->get_speed(), 8 * 200e12);
   EXPECT_EQ(std::string(e.host_by_name("alpha/r1/c1/0")->get_property("wattage_per_state")), "1000:2000");
   EXPECT_EQ(e.host_by_name("alpha/r1/storage")->get_disks().size(), 1u);
@@ -136,5 +136,6 @@ TEST(Network, TheShippedPlatformExportsAndLoads) {
       for (const auto& c : r.clusters) hosts += static_cast<size_t>(c.host_count());
     }
   EXPECT_EQ(e.get_host_count(), hosts);
-  EXPECT_EQ(route(e.host_by_name("azure/eastus/storage"), e.host_by_name("gcp/us-central1/storage")).size(), 3u);
+  EXPECT_EQ(route(e.host_by_name("azure/eastus/storage"), e.host_by_name("gcp/us-central1/storage")).size(),
+            3u);
 }

@@ -1,9 +1,8 @@
 #include "config/loaders.hpp"
 
 #include <fstream>
-#include <sstream>
-
 #include <gtest/gtest.h>
+#include <sstream>
 
 using namespace riftsim;
 
@@ -195,7 +194,8 @@ TEST(PlatformLoader, CapacityArrivesAfterTheLeadTimeAndRamps) {
   // 250 nodes after 21 days, then +125 a week up to a quota of 1,000 (the platforms issue's example).
   std::string text = replace(kCluster, "nodes: 10", "nodes: 1000");
   text = replace(text, "            price: $10/h\n",
-                 "            price: $10/h\n            lead_time: 21d\n            capacity: {quota: 1000, initial: 250, "
+                 "            price: $10/h\n            lead_time: 21d\n            capacity: {quota: 1000, "
+                 "initial: 250, "
                  "ramp_nodes: 125, ramp_every: 7d}\n");
   PlatformSpec p = parse_platform(text, "p.yaml");
   const ClusterSpec& c = *p.find_cluster("p/r/c");

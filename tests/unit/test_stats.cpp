@@ -1,8 +1,8 @@
-#include <gtest/gtest.h>
-
 #include "accounting/stats.hpp"
 #include "core/random.hpp"
 #include "model/checkpoint_math.hpp"
+
+#include <gtest/gtest.h>
 
 using namespace riftsim;
 
@@ -40,6 +40,7 @@ TEST(CheckpointMath, YoungAndDalyIntervals) {
   EXPECT_LT(daly, 2078.46 + 30);
   EXPECT_DOUBLE_EQ(daly_interval(Seconds(100), Seconds(40)).raw(), 40); // δ ≥ 2M
   // With no failures (M → ∞) the first-order wall time is compute plus checkpoints.
-  EXPECT_NEAR(daly_first_order_wall(Seconds(36000), Seconds(3600), Seconds(10), Seconds(0), Seconds(1e30)).raw(),
-              36100, 1e-6);
+  EXPECT_NEAR(
+      daly_first_order_wall(Seconds(36000), Seconds(3600), Seconds(10), Seconds(0), Seconds(1e30)).raw(),
+      36100, 1e-6);
 }

@@ -1,9 +1,8 @@
 #include "config/loaders.hpp"
 #include "policy/migrate_strategy.hpp"
 
-#include <optional>
-
 #include <gtest/gtest.h>
+#include <optional>
 
 using namespace riftsim;
 
