@@ -1,4 +1,5 @@
 #include "config/loaders.hpp"
+#include "policy/response_strategy.hpp"
 #include "config/yaml_fields.hpp"
 
 #include <algorithm>
@@ -33,11 +34,8 @@ void check_inputs(const Inputs& in) {
                                    "' has checkpoint_interval: auto, which needs a failure model on "
                                    "cluster '" +
                                    c->id + "'");
-    for (const auto& alt : pl.alternatives)
-      for (const auto& t : alt.targets)
-        if (!plat.find_cluster(t))
-          throw InputError(alt.pos,
-                           "target '" + t + "' of job '" + pl.job + "' is not a cluster in the platform");
+    // Building each strategy checks its name and its targets (the one registry is policy's make_strategy).
+    for (const auto& alt : pl.alternatives) make_strategy(alt, plat);
     for (const auto& alt : pl.alternatives)
       for (const auto& t : alt.targets) {
         const ClusterSpec* tc = plat.find_cluster(t);

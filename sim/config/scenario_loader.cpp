@@ -58,8 +58,6 @@ ResponseSpec read_response(const YAML::Node& node, const std::string& file, cons
   ResponseSpec r;
   r.pos = f.pos();
   r.strategy = f.string_or("strategy", "migrate");
-  if (r.strategy != "migrate" && r.strategy != "wait" && r.strategy != "shrink")
-    f.fail("strategy", "'" + r.strategy + "' is not a known strategy (known: migrate, wait, shrink)");
   r.name = f.string_or("name", r.strategy);
   if (r.strategy == "migrate") {
     r.targets = f.strings("targets");

@@ -163,7 +163,7 @@ TEST(ScenarioLoader, ResolvesFilesRelativeToTheScenario) {
 
 TEST(ScenarioLoader, EveryBadInputFileFailsWithFileLineAndColumn) {
   for (const char* name : {"unknown-key", "syntax", "no-such-cluster", "missing-platform", "too-many-gpus",
-                           "wrong-unit", "missing-unit", "negative", "zero-gpus", "absurd-gpus"}) {
+                           "wrong-unit", "missing-unit", "negative", "zero-gpus", "absurd-gpus", "unknown-strategy"}) {
     SCOPED_TRACE(name);
     auto e = expect_input_error([&] { load_inputs(kData + "/bad/" + name + ".yaml"); });
     EXPECT_FALSE(e.pos().file.empty());
