@@ -397,3 +397,22 @@ TEST(Platform, ExportWritesSimGridXml) {
   EXPECT_FALSE(fs::exists(out / "q.xml"));
   fs::remove_all(out);
 }
+
+TEST(Progress, ShownOnATerminalOnlyAndNeverWithQuiet) {
+  // `script` gives riftsim a terminal for stderr, as a person would have.
+  fs::path out = fresh_dir("progress");
+  std::string run = std::string(RIFTSIM_BIN) + " run " + kData + "/failures/random.yaml --replications 4 --out " +
+                    out.string();
+  std::string cmd = "script -qec '" + run + "' /dev/null > " + (out.string() + ".log") + " 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  EXPECT_NE(slurp(out.string() + ".log").find("4/8 simulations done"), std::string::npos);
+  std::string quiet = "script -qec '" + run + " --quiet' /dev/null > " + (out.string() + ".quiet.log") + " 2>&1";
+  ASSERT_EQ(std::system(quiet.c_str()), 0);
+  EXPECT_EQ(slurp(out.string() + ".quiet.log").find("simulations done"), std::string::npos);
+  // Not a terminal (as here): no progress line.
+  Outcome piped = riftsim("run " + kData + "/failures/random.yaml --replications 4 --out " + out.string());
+  EXPECT_EQ(piped.err.find("simulations done"), std::string::npos);
+  fs::remove_all(out);
+  fs::remove(out.string() + ".log");
+  fs::remove(out.string() + ".quiet.log");
+}
