@@ -62,7 +62,8 @@ int cmd_simulate(const SimulateArgs& a, std::vector<std::string> sg_flags) {
   argv.push_back(nullptr);
   int argc = static_cast<int>(argv.size()) - 1;
   RunResult r = simulate(in, opt, &argc, argv.data());
-  write_file_atomically(a.result, run_result_to_json(r).dump(1) + "\n");
+  if (a.no_timeline) r.log = RunLog{};
+  write_file_atomically(a.result, run_result_to_json(r).dump() + "\n");
   return kExitOk;
 }
 
@@ -130,6 +131,8 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& sg_flags) {
           "--variant",   std::to_string(events ? v : 0)};
       if (!events) args.push_back("--no-events");
       if (events && progress) args.push_back("--progress");
+      // Only the first seed's timeline is written out (events.csv, trace.json); baselines' never.
+      if (!events || i > 0) args.push_back("--no-timeline");
       args.insert(args.end(), sg_flags.begin(), sg_flags.end());
       children.push_back(std::move(args));
     }

@@ -56,6 +56,7 @@ int main(int argc, char** argv) {
   sim_cmd->add_flag("--no-events", sim.no_events);
   sim_cmd->add_flag("--progress", sim.progress);
   sim_cmd->add_option("--variant", sim.variant);
+  sim_cmd->add_flag("--no-timeline", sim.no_timeline);
   sim_cmd->add_option("--seed", sim.seed);
   sim_cmd->add_option("--log-level", sim.log_level)->check(levels);
 
