@@ -10,6 +10,8 @@ const char* event_name(EventKind k) {
     return "checkpoint";
   case EventKind::Notice:
     return "notice";
+  case EventKind::Price:
+    return "price";
   case EventKind::Throttle:
     return "throttle";
   case EventKind::Restore:

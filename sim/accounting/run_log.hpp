@@ -13,6 +13,7 @@ enum class EventKind {
   Cutoff,          // a provider stopped supplying compute
   Restore,         // a provider supplies compute again
   Throttle,        // a provider took part of the tenant's nodes away
+  Price,           // a provider changed its price
   HostsLost,       // a job lost its hosts; work since its last checkpoint is gone
   Halt,            // a job stopped on purpose to move, its progress saved
   Decision,        // a response strategy decided (detail says what)

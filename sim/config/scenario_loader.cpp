@@ -46,8 +46,17 @@ TimedEvent read_event(const YAML::Node& node, const std::string& file) {
     f.require_range("to", e.to, 0, 1, "must be between 0 and 100%");
     te.event = e;
     te.pos = f.pos("throttle");
+  } else if (f.has("price")) {
+    PriceEvent e;
+    e.scope = parse_scope(f.string("price"));
+    e.at = f.unit("at", parse_duration);
+    if (e.at.raw() < 0) f.fail("at", "must not be negative");
+    e.factor = f.unit("factor", parse_count);
+    f.require_range("factor", e.factor, 0.01, 100, "must be between 0.01 and 100 (times the list price)");
+    te.event = e;
+    te.pos = f.pos("price");
   } else {
-    throw InputError(f.pos(), "event has no kind; write one of: cutoff, restore, throttle");
+    throw InputError(f.pos(), "event has no kind; write one of: cutoff, restore, throttle, price");
   }
   f.done();
   return te;

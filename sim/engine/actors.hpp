@@ -103,6 +103,7 @@ private:
   void cutoff(const CutoffEvent& e);
   void restore(const RestoreEvent& e);
   void throttle(const ThrottleEvent& e);
+  void price(const PriceEvent& e);
 
   std::vector<TimedEvent> events_;
   std::vector<JobRuntime*> jobs_;

@@ -40,31 +40,26 @@ std::optional<Allocation> allocate(ClusterRuntime& cluster, long long gpus, doub
   return a;
 }
 
-void release(Allocation& a, double now, JobLedger& ledger, RunLog& log, const std::string& job) {
-  if (a.empty()) return;
+namespace {
+
+/// Books the tenure of `a` from its start to `now`: node-hours at the current price, and the energy its
+/// nodes drew (SimGrid's host energy plugin).
+void record_tenure(const Allocation& a, double now, JobLedger& ledger, RunLog& log, const std::string& job) {
   const ClusterSpec& c = *a.cluster->spec;
   double nodes = 0;
   double energy = 0;
-  for (size_t k = 0; k < a.shares.size(); ++k) {
-    const HostShare& s = a.shares[k];
+  for (const HostShare& s : a.shares) {
     nodes += s.nodes;
     // A host stands for several nodes; those the job does not use sit idle and are not the job's.
     double unused_idle = c.node_power_idle.raw() * (s.host_nodes - s.nodes) * (now - a.since);
     energy += sg_host_get_consumed_energy(s.host) - s.energy_start - unused_idle;
-    for (size_t i = 0; i < a.cluster->hosts.size(); ++i)
-      if (a.cluster->hosts[i] == s.host) {
-        a.cluster->host_taken[i] = false;
-        a.cluster->hosts_in_use--;
-        for (int k = 0; k < a.cluster->host_nodes[i]; ++k)
-          a.cluster->slot_job[a.cluster->host_first_slot[i] + k] = -1;
-      }
   }
   Tenure t;
   t.cluster = c.id;
   t.provider = c.provider;
   t.gpus = a.gpus;
   t.nodes = nodes;
-  t.node_price = c.node_price;
+  t.node_price = c.node_price * a.cluster->price_factor;
   t.start = Seconds(a.since);
   t.end = Seconds(now);
   t.energy = Joules(energy);
@@ -72,8 +67,31 @@ void release(Allocation& a, double now, JobLedger& ledger, RunLog& log, const st
   t.carbon_g_per_kwh = a.cluster->region->spec->carbon_g_per_kwh;
   ledger.tenures.push_back(t);
   log.span(true, c.provider, SpanKind::Tenure, a.since, now, job + " on " + c.id);
+}
+
+} // namespace
+
+void release(Allocation& a, double now, JobLedger& ledger, RunLog& log, const std::string& job) {
+  if (a.empty()) return;
+  record_tenure(a, now, ledger, log, job);
+  for (const HostShare& s : a.shares)
+    for (size_t i = 0; i < a.cluster->hosts.size(); ++i)
+      if (a.cluster->hosts[i] == s.host) {
+        a.cluster->host_taken[i] = false;
+        a.cluster->hosts_in_use--;
+        for (int k = 0; k < a.cluster->host_nodes[i]; ++k)
+          a.cluster->slot_job[a.cluster->host_first_slot[i] + k] = -1;
+      }
   a = Allocation{};
 }
+
+void split_tenure(Allocation& a, double now, JobLedger& ledger, RunLog& log, const std::string& job) {
+  if (a.empty()) return;
+  record_tenure(a, now, ledger, log, job);
+  for (HostShare& s : a.shares) s.energy_start = sg_host_get_consumed_energy(s.host);
+  a.since = now;
+}
+
 
 FlopsPerSecond JobRuntime::rate() const {
   return current->spec->gpu_peak * (static_cast<double>(active_gpus) * spec->mfu);

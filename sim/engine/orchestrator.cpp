@@ -129,7 +129,7 @@ WorldView MigrationOrchestrator::world_view() const {
     if (&c == job_.current)
       for (const HostShare& s : job_.alloc.shares)
         if (s.host->is_on()) free += s.gpus;
-    v.clusters.push_back({c.spec, free, c.cut_off});
+    v.clusters.push_back({c.spec, free, c.cut_off, c.price_factor});
   }
   return v;
 }

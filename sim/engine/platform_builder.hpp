@@ -40,6 +40,7 @@ struct ClusterRuntime {
   sg4::ConditionVariablePtr spare_cv;
   sg4::ConditionVariablePtr busy_cv; // a job took hosts here (the failure injector sleeps until then)
   int hosts_in_use = 0;
+  double price_factor = 1.0; // price events: node-hours cost this times the list price
   void notify_spare_waiters();
   bool busy() const { return hosts_in_use > 0; }
   long long free_gpus() const;

@@ -63,6 +63,9 @@ struct Allocation {
 std::optional<Allocation> allocate(ClusterRuntime& cluster, long long gpus, double since, int job_id);
 /// Gives the hosts back and records the tenure (node-hours, price, energy) in the ledger.
 void release(Allocation& alloc, double now, JobLedger& ledger, RunLog& log, const std::string& job);
+/// Closes the current tenure at `now` (billed at the price so far) and opens a new one on the same
+/// hosts, e.g. when the provider changes its price.
+void split_tenure(Allocation& alloc, double now, JobLedger& ledger, RunLog& log, const std::string& job);
 
 enum class StopReason { HostsLost, Halt, NodeFailed };
 enum class JobActivity { Idle, Computing, Checkpointing, Restarting, WaitingForSpares };

@@ -9,7 +9,7 @@ namespace {
 
 /// One thing the timeline does at one time: a notice, a cutoff or a restore.
 struct Action {
-  enum class Kind { Notice, Cutoff, Restore, Throttle } kind;
+  enum class Kind { Notice, Cutoff, Restore, Throttle, Price } kind;
   double time;
   const TimedEvent* event;
 };
@@ -24,6 +24,8 @@ std::vector<Action> plan(const std::vector<TimedEvent>& events) {
       actions.push_back({Action::Kind::Restore, r->at.raw(), &te});
     } else if (const auto* t = std::get_if<ThrottleEvent>(&te.event)) {
       actions.push_back({Action::Kind::Throttle, t->at.raw(), &te});
+    } else if (const auto* p = std::get_if<PriceEvent>(&te.event)) {
+      actions.push_back({Action::Kind::Price, p->at.raw(), &te});
     }
   }
   std::stable_sort(actions.begin(), actions.end(),
@@ -53,6 +55,9 @@ void ProviderTimeline::operator()() {
       break;
     case Action::Kind::Throttle:
       throttle(std::get<ThrottleEvent>(a.event->event));
+      break;
+    case Action::Kind::Price:
+      price(std::get<PriceEvent>(a.event->event));
       break;
     }
   }
@@ -84,6 +89,20 @@ void ProviderTimeline::restore(const RestoreEvent& e) {
   }
   for (JobRuntime* j : jobs_)
     if (!j->finished) j->to_orchestrator.push(RestoreMsg{e});
+}
+
+void ProviderTimeline::price(const PriceEvent& e) {
+  spdlog::warn("{} prices the tenant's nodes at {:.2f}x the list price", e.scope.str(), e.factor);
+  log_.event(e.at.raw(), EventKind::Price, "", e.scope.provider, e.scope.region,
+             fmt::format("{:.2f}x the list price", e.factor));
+  double now = sg4::Engine::get_clock();
+  // Book the hours so far at the old price, then bill the rest at the new one.
+  for (JobRuntime* j : jobs_)
+    if (!j->finished && !j->alloc.empty() &&
+        e.scope.covers_region(j->alloc.cluster->spec->region, j->alloc.cluster->spec->provider))
+      split_tenure(j->alloc, now, j->ledger, log_, j->spec->name);
+  for (auto& [id, c] : platform_.clusters)
+    if (e.scope.covers_region(c.spec->region, c.spec->provider)) c.price_factor = e.factor;
 }
 
 void ProviderTimeline::throttle(const ThrottleEvent& e) {

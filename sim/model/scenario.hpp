@@ -43,8 +43,15 @@ struct ThrottleEvent {
   double to = 1.0;
 };
 
-// New event kinds (price, grant, link down/up) join this variant.
-using ProviderEvent = std::variant<CutoffEvent, RestoreEvent, ThrottleEvent>;
+/// The provider changes its price for the scope: node-hours from `at` on cost `factor` times the list price.
+struct PriceEvent {
+  ProviderScope scope;
+  Seconds at;
+  double factor = 1.0;
+};
+
+// New event kinds (grant, link down/up) join this variant.
+using ProviderEvent = std::variant<CutoffEvent, RestoreEvent, ThrottleEvent, PriceEvent>;
 
 struct TimedEvent {
   ProviderEvent event;

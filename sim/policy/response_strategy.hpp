@@ -18,6 +18,7 @@ struct ClusterAvailability {
   const ClusterSpec* cluster = nullptr;
   long long free_gpus = 0; // what the tenant could be given there
   bool cut_off = false;    // the provider no longer supplies this cluster
+  double price_factor = 1; // the provider's current price / list price
 };
 
 struct WorldView {

@@ -33,7 +33,9 @@ MoveEstimate estimate_move(const JobView& job, const ClusterSpec& target, const 
   e.finish = detection + ready + compute;
   double nodes = std::ceil(static_cast<double>(j.gpus) / target.gpus_per_node);
   // Billed from delivery: porting, any wait for the data, and the remaining compute.
-  e.cost += target.node_price * (ready - target.lead_time + compute) * nodes;
+  const ClusterAvailability* a = world.find(target.id);
+  double factor = a ? a->price_factor : 1.0;
+  e.cost += target.node_price * factor * (ready - target.lead_time + compute) * nodes;
   return e;
 }
 
