@@ -191,8 +191,32 @@ ProviderSpec read_provider(const std::string& name, const YAML::Node& node, cons
   p.pos = key_pos;
   if (name.find('/') != std::string::npos) throw InputError(key_pos, "provider names cannot contain '/'");
   Fields f(node, file, "provider '" + name + "'");
-  p.egress = f.unit("egress", parse_usd_per_gb);
-  if (p.egress.raw() < 0) f.fail("egress", "must not be negative");
+  // One price, or tiers: [{up_to: 10TB, price: $0.09/GB}, ..., {price: $0.05/GB}]
+  YAML::Node eg = f.required("egress");
+  if (eg.IsSequence()) {
+    for (size_t i = 0; i < eg.size(); ++i) {
+      Fields tf(eg[i], file, "egress tier of provider '" + name + "'");
+      EgressTier t;
+      t.price = tf.unit("price", parse_usd_per_gb);
+      if (t.price.raw() < 0) tf.fail("price", "must not be negative");
+      bool last = i + 1 == eg.size();
+      if (!last) {
+        t.up_to = tf.unit("up_to", parse_bytes);
+        if (!p.tiers.empty() && !(t.up_to > p.tiers.back().up_to)) tf.fail("up_to", "must grow from tier to tier");
+        tf.require_positive("up_to", t.up_to.raw());
+      } else if (tf.has("up_to")) {
+        tf.fail("up_to", "must be left out on the last tier, which has no end");
+      }
+      tf.done();
+      p.tiers.push_back(t);
+    }
+    if (p.tiers.empty()) f.fail("egress", "must give at least one price");
+    p.egress = p.tiers.front().price;
+  } else {
+    p.egress = f.unit("egress", parse_usd_per_gb);
+    if (p.egress.raw() < 0) f.fail("egress", "must not be negative");
+    p.tiers.push_back({Bytes(0), p.egress});
+  }
   for_each_entry(f.required("regions"), file, "regions of provider '" + name + "'",
                  [&](const std::string& rname, const YAML::Node& rn, SourcePos pos) {
                    p.regions.push_back(read_region(rname, rn, p, file, pos, catalog));

@@ -74,6 +74,9 @@ ResponseSpec read_response(const YAML::Node& node, const std::string& file, cons
     r.rule = f.string_or("rule", "preference");
     if (r.rule != "preference" && r.rule != "earliest_finish" && r.rule != "lowest_cost")
       f.fail("rule", "must be preference, earliest_finish or lowest_cost");
+    std::string waiver = f.string_or("exit_waiver", "false");
+    if (waiver != "true" && waiver != "false") f.fail("exit_waiver", "must be true or false");
+    r.exit_waiver = waiver == "true";
     if (f.has("budget")) {
       r.budget = f.unit("budget", parse_usd);
       f.require_positive("budget", r.budget->raw());

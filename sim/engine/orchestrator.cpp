@@ -168,7 +168,8 @@ void MigrationOrchestrator::respond(const CutoffEvent& event, bool with_notice,
 
   std::optional<WanTransfer> dataset;
   if (job_.spec->dataset_size.raw() > 0 && job_.dataset_region != &to) {
-    dataset.emplace("dataset", *job_.dataset_region, to, job_.spec->dataset_size);
+    dataset.emplace("dataset", *job_.dataset_region, to, job_.spec->dataset_size,
+                    &platform_.bytes_out[job_.dataset_region->provider->name], d.exit_waiver);
     log_transfer_start(dataset->record());
   }
 
@@ -195,7 +196,8 @@ void MigrationOrchestrator::respond(const CutoffEvent& event, bool with_notice,
   std::optional<WanTransfer> checkpoint;
   bool has_checkpoint = job_.committed > 0;
   if (has_checkpoint && job_.checkpoint_region != &to) {
-    checkpoint.emplace("checkpoint", *job_.checkpoint_region, to, job_.spec->checkpoint_size);
+    checkpoint.emplace("checkpoint", *job_.checkpoint_region, to, job_.spec->checkpoint_size,
+                       &platform_.bytes_out[job_.checkpoint_region->provider->name], d.exit_waiver);
     log_transfer_start(checkpoint->record());
   }
   double dataset_done = dataset ? dataset->wait() : t_decided;

@@ -51,6 +51,7 @@ struct BuiltPlatform {
   std::map<std::string, RegionRuntime> regions;   // by region id
   std::map<std::string, ClusterRuntime> clusters; // by cluster id
   sg4::Host* control = nullptr;
+  std::map<std::string, Bytes> bytes_out; // per provider: the tenant's bytes sent out so far (egress tiers)
   ClusterRuntime& cluster(const std::string& id) { return clusters.at(id); }
 };
 

@@ -10,8 +10,10 @@ namespace riftsim {
 
 class WanTransfer {
 public:
-  /// Starts the copy now.
-  WanTransfer(std::string what, const RegionRuntime& from, const RegionRuntime& to, Bytes bytes);
+  /// Starts the copy now. `sent_before` counts the tenant's bytes out of the source provider so far (for
+  /// egress tiers; updated); `waived`: an exit program makes leaving free.
+  WanTransfer(std::string what, const RegionRuntime& from, const RegionRuntime& to, Bytes bytes,
+              Bytes* sent_before = nullptr, bool waived = false);
   /// Blocks the calling actor until the copy is done; returns the time it ended.
   double wait();
   void cancel();

@@ -5,6 +5,20 @@
 
 namespace riftsim {
 
+Usd ProviderSpec::egress_cost(Bytes already, Bytes more) const {
+  Usd total;
+  double from = already.raw(), to = already.raw() + more.raw();
+  double tier_start = 0;
+  for (size_t i = 0; i < tiers.size() && from < to; ++i) {
+    bool last = i + 1 == tiers.size();
+    double tier_end = last ? to : tiers[i].up_to.raw();
+    double lo = std::max(from, tier_start), hi = std::min(to, tier_end);
+    if (hi > lo) total += tiers[i].price * Bytes(hi - lo);
+    tier_start = tier_end;
+  }
+  return total;
+}
+
 int CapacitySpec::available(Seconds since, Seconds lead) const {
   if (since < lead) return 0;
   if (ramp_nodes <= 0 || ramp_every.raw() <= 0) return quota;

@@ -81,9 +81,18 @@ struct RegionSpec {
   SourcePos pos;
 };
 
+/// Internet egress is billed in tiers: the first `up_to` bytes at one price, the next at another...
+struct EgressTier {
+  Bytes up_to; // cumulative bytes out of the provider this tier ends at (the last tier: unbounded)
+  UsdPerGB price;
+};
+
 struct ProviderSpec {
   std::string name;
-  UsdPerGB egress; // internet egress list price, first tier
+  UsdPerGB egress;                 // first-tier internet egress list price
+  std::vector<EgressTier> tiers;   // all tiers, in order (one unbounded tier when the file gives one price)
+  /// What `more` bytes cost after `already` bytes have left the provider.
+  Usd egress_cost(Bytes already, Bytes more) const;
   std::vector<RegionSpec> regions;
   SourcePos pos;
 };

@@ -65,6 +65,7 @@ struct ResponseSpec {
   std::string strategy = "migrate"; // migrate | wait | shrink
   std::string rule = "preference";  // migrate: preference | earliest_finish | lowest_cost
   std::optional<Usd> budget;        // migrate: skip targets whose estimated cost is above
+  bool exit_waiver = false;         // migrate: leaving the provider is free (its 2024 exit program)
   std::vector<std::string> targets; // cluster ids in order of preference
   Seconds detection;                // from the event to a decision being made
   Seconds porting;                  // port and validate the software on the target, once nodes are there

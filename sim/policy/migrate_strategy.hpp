@@ -12,9 +12,9 @@ class MigrateStrategy : public ResponseStrategy {
 public:
   enum class Rule { Preference, EarliestFinish, LowestCost };
   MigrateStrategy(std::vector<const ClusterSpec*> targets, Seconds detection, Seconds porting, Rule rule,
-                  std::optional<Usd> budget)
-      : targets_(std::move(targets)), detection_(detection), porting_(porting), rule_(rule), budget_(budget) {
-  }
+                  std::optional<Usd> budget, bool exit_waiver = false)
+      : targets_(std::move(targets)), detection_(detection), porting_(porting), rule_(rule), budget_(budget),
+        exit_waiver_(exit_waiver) {}
   std::string name() const override { return "migrate"; }
   Seconds detection_delay() const override { return detection_; }
   ResponseDecision on_capacity_loss(const JobView& job, const WorldView& world) const override;
@@ -25,6 +25,7 @@ private:
   Seconds porting_;
   Rule rule_;
   std::optional<Usd> budget_;
+  bool exit_waiver_;
 };
 
 /// Holds the last checkpoint and waits for the provider to restore the capacity, then resumes in place.

@@ -41,7 +41,7 @@ struct MoveEstimate {
   Seconds transfer; // checkpoint and dataset over the link, alone on it
 };
 MoveEstimate estimate_move(const JobView& job, const ClusterSpec& target, const WorldView& world,
-                           Seconds detection, Seconds porting);
+                           Seconds detection, Seconds porting, bool exit_waiver = false);
 
 /// What to do: move to `target`, wait where it is for the capacity to come back, or give up (stranded).
 struct ResponseDecision {
@@ -51,6 +51,7 @@ struct ResponseDecision {
   Seconds porting;    // software porting and validation on the target, once nodes are delivered
   std::string reason; // one line for the log, e.g. "first target with 25000 free GPUs"
   long long gpus = 0; // shrink: the GPUs to continue on
+  bool exit_waiver = false; // migrate: claim the provider's free-egress-on-exit program
 };
 
 class ResponseStrategy {

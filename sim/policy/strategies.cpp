@@ -14,7 +14,7 @@ const ClusterAvailability* WorldView::find(const std::string& cluster_id) const 
 }
 
 MoveEstimate estimate_move(const JobView& job, const ClusterSpec& target, const WorldView& world,
-                           Seconds detection, Seconds porting) {
+                           Seconds detection, Seconds porting, bool exit_waiver) {
   const JobSpec& j = *job.job;
   const PlatformSpec& p = *world.platform;
   MoveEstimate e;
@@ -25,8 +25,8 @@ MoveEstimate estimate_move(const JobView& job, const ClusterSpec& target, const 
                           p.find_region(job.current->region)->storage_bandwidth.raw(),
                           p.find_region(target.region)->storage_bandwidth.raw()});
     e.transfer = bw > 0 ? bytes / BytesPerSecond(bw) : Seconds(1e18);
-    if (target.provider != job.current->provider)
-      e.cost += p.find_provider(job.current->provider)->egress * bytes;
+    if (target.provider != job.current->provider && !exit_waiver)
+      e.cost += p.find_provider(job.current->provider)->egress_cost(Bytes(0), bytes);
   }
   Seconds compute = job.remaining / (target.gpu_peak * (static_cast<double>(j.gpus) * j.mfu));
   Seconds ready = std::max(target.lead_time + porting, e.transfer);
@@ -55,7 +55,7 @@ ResponseDecision MigrateStrategy::on_capacity_loss(const JobView& job, const Wor
       skip(fmt::format("{} has {} free GPUs", t->id, a->free_gpus));
       continue;
     }
-    MoveEstimate e = estimate_move(job, *t, world, detection_, porting_);
+    MoveEstimate e = estimate_move(job, *t, world, detection_, porting_, exit_waiver_);
     if (budget_ && e.cost > *budget_) {
       skip(fmt::format("{} would cost {}, over the budget", t->id, format_usd(e.cost)));
       continue;
@@ -74,10 +74,12 @@ ResponseDecision MigrateStrategy::on_capacity_loss(const JobView& job, const Wor
   const char* why = rule_ == Rule::Preference       ? "first target in order of preference"
                     : rule_ == Rule::EarliestFinish ? "earliest estimated finish"
                                                     : "lowest estimated cost";
-  return {ResponseDecision::Action::Migrate, best, porting_,
-          fmt::format("{} with {} GPUs free (estimated: done in {}, {}){}", why, job.job->gpus,
-                      format_duration(best_estimate.finish), format_usd(best_estimate.cost),
-                      skipped.empty() ? "" : " (skipped: " + skipped + ")")};
+  ResponseDecision d{ResponseDecision::Action::Migrate, best, porting_,
+                     fmt::format("{} with {} GPUs free (estimated: done in {}, {}){}", why, job.job->gpus,
+                                 format_duration(best_estimate.finish), format_usd(best_estimate.cost),
+                                 skipped.empty() ? "" : " (skipped: " + skipped + ")")};
+  d.exit_waiver = exit_waiver_;
+  return d;
 }
 
 ResponseDecision ShrinkStrategy::on_capacity_loss(const JobView& job, const WorldView& world) const {
@@ -107,7 +109,7 @@ std::unique_ptr<ResponseStrategy> make_strategy(const ResponseSpec& spec, const 
                                  : spec.rule == "lowest_cost"   ? MigrateStrategy::Rule::LowestCost
                                                                 : MigrateStrategy::Rule::Preference;
     return std::make_unique<MigrateStrategy>(std::move(targets), spec.detection, spec.porting, rule,
-                                             spec.budget);
+                                             spec.budget, spec.exit_waiver);
   }
   throw InputError(spec.pos, "unknown strategy '" + spec.strategy + "' (known: migrate, wait, shrink)");
 }

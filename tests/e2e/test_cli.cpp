@@ -416,3 +416,12 @@ TEST(Progress, ShownOnATerminalOnlyAndNeverWithQuiet) {
   fs::remove(out.string() + ".log");
   fs::remove(out.string() + ".quiet.log");
 }
+
+TEST(Cost, AnExitWaiverMakesLeavingFree) {
+  fs::path out = fresh_dir("exit");
+  ASSERT_EQ(riftsim("run " + kData + "/mini-exit.yaml --quiet --out " + out.string()).code, 0);
+  auto j = summary(out)["jobs"]["train"];
+  EXPECT_EQ(j["cost_usd"]["egress"].get<double>(), 0.0);
+  EXPECT_EQ(j["transfers"].size(), 2u);
+  fs::remove_all(out);
+}
