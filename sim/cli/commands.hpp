@@ -28,7 +28,7 @@ struct SimulateArgs {
   std::string result;
   bool no_events = false;
   bool progress = false;
-  size_t variant = 0; // which of the listed responses is in force
+  size_t variant = 0;       // which of the listed responses is in force
   bool no_timeline = false; // leave events and spans out of the result (replications after the first)
   std::uint64_t seed = 1;
   std::string log_level = "info";

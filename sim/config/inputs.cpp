@@ -1,6 +1,6 @@
 #include "config/loaders.hpp"
-#include "policy/response_strategy.hpp"
 #include "config/yaml_fields.hpp"
+#include "policy/response_strategy.hpp"
 
 #include <algorithm>
 

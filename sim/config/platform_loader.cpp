@@ -202,7 +202,8 @@ ProviderSpec read_provider(const std::string& name, const YAML::Node& node, cons
       bool last = i + 1 == eg.size();
       if (!last) {
         t.up_to = tf.unit("up_to", parse_bytes);
-        if (!p.tiers.empty() && !(t.up_to > p.tiers.back().up_to)) tf.fail("up_to", "must grow from tier to tier");
+        if (!p.tiers.empty() && !(t.up_to > p.tiers.back().up_to))
+          tf.fail("up_to", "must grow from tier to tier");
         tf.require_positive("up_to", t.up_to.raw());
       } else if (tf.has("up_to")) {
         tf.fail("up_to", "must be left out on the last tier, which has no end");

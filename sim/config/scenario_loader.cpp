@@ -68,6 +68,7 @@ ResponseSpec read_response(const YAML::Node& node, const std::string& file, cons
   r.pos = f.pos();
   r.strategy = f.string_or("strategy", "migrate");
   r.name = f.string_or("name", r.strategy);
+  if (r.strategy == "hedge") r.standby = f.string("standby");
   if (r.strategy == "migrate") {
     r.targets = f.strings("targets");
     if (r.targets.empty()) f.fail("targets", "must name at least one cluster");

@@ -59,6 +59,7 @@ private:
   /// Gives the job `gpus` GPUs on `cluster`, held since `since`, and lets its runner resume; if the
   /// cluster has no room, the job is stranded and this returns false.
   bool resume_on(ClusterRuntime& cluster, long long gpus, double since);
+  void switch_to_standby(std::optional<JobStoppedMsg> already_stopped, double t_event, double t_decided);
   /// After a shrink, when the capacity is restored: halt with a final checkpoint, restart at full width.
   void grow_back();
   void shrink_in_place(std::optional<JobStoppedMsg> already_stopped, double t_event, double t_decided,
@@ -89,6 +90,18 @@ private:
   std::vector<JobRuntime*> jobs_; // by job id
   std::uint64_t seed_;
   RunLog& log_;
+};
+
+/// Hedge: copies each new checkpoint (and, first, the dataset) to the warm standby's store, one at a
+/// time; a checkpoint written while a copy runs waits for the next round (the replication lag).
+class CheckpointReplicator {
+public:
+  CheckpointReplicator(JobRuntime& job, BuiltPlatform& platform) : job_(job), platform_(platform) {}
+  void operator()();
+
+private:
+  JobRuntime& job_;
+  BuiltPlatform& platform_;
 };
 
 /// Plays the scenario's provider events at their times: notices, and cutoffs that turn hosts off.

@@ -92,7 +92,6 @@ void split_tenure(Allocation& a, double now, JobLedger& ledger, RunLog& log, con
   a.since = now;
 }
 
-
 FlopsPerSecond JobRuntime::rate() const {
   return current->spec->gpu_peak * (static_cast<double>(active_gpus) * spec->mfu);
 }

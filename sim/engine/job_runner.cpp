@@ -32,6 +32,11 @@ void JobRunner::operator()() {
       job_.finished = true;
       job_.end = now();
       release_hosts();
+      release(job_.standby_alloc, job_.end, job_.ledger, *job_.log, job_.spec->name + " (standby)");
+      if (job_.standby) {
+        std::unique_lock lock(*job_.wake_mutex);
+        job_.replica_cv->notify_all();
+      }
       job_.event(EventKind::Finish, "", 1.0);
       spdlog::info("{}: training finished on {}", job_.spec->name, job_.current->spec->id);
       job_.to_orchestrator.push(JobFinishedMsg{});
@@ -184,6 +189,10 @@ void JobRunner::settle_async_checkpoint(bool wait) {
 void JobRunner::commit(double progress, const RegionRuntime* region, double compute_seconds) {
   job_.committed = progress;
   job_.checkpoint_region = region;
+  if (job_.standby) { // a new checkpoint for the replicator to copy
+    std::unique_lock lock(*job_.wake_mutex);
+    job_.replica_cv->notify_all();
+  }
   job_.ledger.compute += Seconds(compute_seconds);
   first_pending_span_ = job_.log->spans.size();
   job_.progress_line->update(now(),

@@ -143,6 +143,12 @@ void MigrationOrchestrator::respond(const CutoffEvent& event, bool with_notice,
 
   JobView view{job_.spec, job_.current->spec, Flops(job_.spec->work.raw() - job_.committed)};
   ResponseDecision d = job_.strategy->on_capacity_loss(view, world_view());
+  if (d.action == ResponseDecision::Action::SwitchToStandby) {
+    spdlog::info("{}: hedge: {}", name, d.reason);
+    job_.event(EventKind::Decision, "hedge: " + d.reason);
+    switch_to_standby(already_stopped, t_event, t_decided);
+    return;
+  }
   if (d.action == ResponseDecision::Action::Shrink) {
     shrink_in_place(already_stopped, t_event, t_decided, d);
     return;
@@ -238,6 +244,43 @@ void MigrationOrchestrator::respond(const CutoffEvent& event, bool with_notice,
   job_.checkpoint_region = &to;
   job_.dataset_region = &to;
   if (resume_on(target, job_.spec->gpus, provisioned_at)) job_.ledger.clusters.push_back(target.spec->id);
+}
+
+void MigrationOrchestrator::switch_to_standby(std::optional<JobStoppedMsg> already_stopped, double t_event,
+                                              double t_decided) {
+  std::optional<JobStoppedMsg> stop = already_stopped ? already_stopped : wait_for_stop();
+  if (!stop) return;
+  // The last checkpoint must be at the standby: wait for the replication to catch up (its lag).
+  {
+    std::unique_lock lock(*job_.wake_mutex);
+    while (job_.replicated < job_.committed) job_.replica_cv->wait(lock);
+  }
+  double t_replicated = sg4::Engine::get_clock();
+  ClusterRuntime& standby = *job_.standby;
+  read_checkpoint_back(*standby.region);
+  double t_resume = sg4::Engine::get_clock();
+  std::vector<Milestone> steps;
+  steps.push_back({LostPart::Detection, t_event, t_decided, {}});          // 0
+  steps.push_back({std::nullopt, stop->time, stop->time, {}});             // 1 job stopped
+  steps.push_back({LostPart::Transfer, stop->time, t_replicated, {0, 1}}); // 2 replication lag
+  steps.push_back({LostPart::Restart, 0, t_resume, {2}});                  // 3
+  charge_critical_path(steps, 3, stop->time, job_.ledger);
+  job_.log->span(false, job_.spec->name, SpanKind::Restart, t_replicated, t_resume, standby.spec->id);
+  // The standby's nodes are already the job's: adopt them.
+  job_.alloc = job_.standby_alloc;
+  job_.standby_alloc = Allocation{};
+  job_.current = &standby;
+  job_.checkpoint_region = standby.region;
+  job_.dataset_region = standby.region;
+  job_.active_gpus = job_.spec->gpus;
+  job_.ledger.clusters.push_back(standby.spec->id);
+  job_.standby = nullptr; // nothing left to replicate to
+  job_.epoch++;
+  {
+    std::unique_lock lock(*job_.wake_mutex);
+    job_.replica_cv->notify_all();
+  }
+  job_.to_runner.push(ResumeMsg{});
 }
 
 void MigrationOrchestrator::read_checkpoint_back(const RegionRuntime& store) {

@@ -102,7 +102,12 @@ struct JobRuntime {
   Allocation alloc;
   const RegionRuntime* checkpoint_region = nullptr; // where the latest checkpoint is stored
   const RegionRuntime* dataset_region = nullptr;
-  double progress = 0;  // FLOPs done
+  // hedge: the warm standby, and the progress held in the checkpoint replicated there
+  ClusterRuntime* standby = nullptr;
+  Allocation standby_alloc;
+  double replicated = 0;
+  sg4::ConditionVariablePtr replica_cv = sg4::ConditionVariable::create(); // with wake_mutex
+  double progress = 0;                                                     // FLOPs done
   double committed = 0; // FLOPs saved in the latest checkpoint
   JobLedger ledger;
   RunLog* log = nullptr;                 // shared by every actor of the run

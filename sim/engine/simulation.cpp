@@ -59,6 +59,15 @@ RunResult simulate(const Inputs& in, const SimOptions& opt, int* argc, char** ar
                                    " GPUs next to the other jobs placed there");
     j.alloc = *alloc;
     j.ledger.clusters.push_back(pl.cluster);
+    if (const ClusterSpec* standby = j.strategy->standby()) {
+      // Hedge: the standby's nodes are held (and billed) from the start.
+      j.standby = &platform.cluster(standby->id);
+      auto held = allocate(*j.standby, j.spec->gpus, 0.0, j.id);
+      if (!held)
+        throw InputError(pl.response.pos, "standby '" + standby->id + "' cannot hold job '" + pl.job + "' " +
+                                              std::to_string(j.spec->gpus) + " GPUs");
+      j.standby_alloc = *held;
+    }
     j.log = &log;
     j.control = platform.control;
     j.progress_line = &progress;
@@ -67,6 +76,9 @@ RunResult simulate(const Inputs& in, const SimOptions& opt, int* argc, char** ar
   for (JobRuntime* j : job_ptrs) {
     sg::spawn(j->spec->name + "-runner", platform.control, JobRunner(*j));
     sg::spawn(j->spec->name + "-orchestrator", platform.control, MigrationOrchestrator(*j, platform));
+    if (j->standby)
+      sg::spawn(j->spec->name + "-replicator", platform.control, CheckpointReplicator(*j, platform))
+          ->daemonize();
   }
   for (auto& [id, c] : platform.clusters)
     if (c.spec->failures && in.scenario.failures)

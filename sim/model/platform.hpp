@@ -89,8 +89,8 @@ struct EgressTier {
 
 struct ProviderSpec {
   std::string name;
-  UsdPerGB egress;                 // first-tier internet egress list price
-  std::vector<EgressTier> tiers;   // all tiers, in order (one unbounded tier when the file gives one price)
+  UsdPerGB egress;               // first-tier internet egress list price
+  std::vector<EgressTier> tiers; // all tiers, in order (one unbounded tier when the file gives one price)
   /// What `more` bytes cost after `already` bytes have left the provider.
   Usd egress_cost(Bytes already, Bytes more) const;
   std::vector<RegionSpec> regions;

@@ -62,7 +62,8 @@ struct TimedEvent {
 /// implementation (see policy/); the remaining fields are that strategy's parameters.
 struct ResponseSpec {
   std::string name;                 // a label for side-by-side runs (default: the strategy)
-  std::string strategy = "migrate"; // migrate | wait | shrink
+  std::string strategy = "migrate"; // migrate | wait | shrink | hedge
+  std::string standby;              // hedge: the cluster kept warm, checkpoints replicated to it
   std::string rule = "preference";  // migrate: preference | earliest_finish | lowest_cost
   std::optional<Usd> budget;        // migrate: skip targets whose estimated cost is above
   bool exit_waiver = false;         // migrate: leaving the provider is free (its 2024 exit program)

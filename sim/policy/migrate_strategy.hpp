@@ -43,6 +43,25 @@ private:
   Seconds detection_;
 };
 
+/// Keeps a warm standby at another provider, its nodes held and its software ported from the start, with
+/// every checkpoint replicated to it over the WAN; when capacity goes, switches to it.
+class HedgeStrategy : public ResponseStrategy {
+public:
+  HedgeStrategy(const ClusterSpec* standby, Seconds detection) : standby_(standby), detection_(detection) {}
+  std::string name() const override { return "hedge"; }
+  Seconds detection_delay() const override { return detection_; }
+  const ClusterSpec* standby() const override { return standby_; }
+  ResponseDecision on_capacity_loss(const JobView& job, const WorldView&) const override {
+    if (job.current == standby_)
+      return {ResponseDecision::Action::Wait, nullptr, Seconds(0), "the standby itself lost capacity: wait"};
+    return {ResponseDecision::Action::SwitchToStandby, standby_, Seconds(0), "switch to the warm standby"};
+  }
+
+private:
+  const ClusterSpec* standby_;
+  Seconds detection_;
+};
+
 /// Continues where it is on what the provider left, at reduced data-parallel width (slower); waits for
 /// a restore if nothing is left.
 class ShrinkStrategy : public ResponseStrategy {

@@ -45,12 +45,12 @@ MoveEstimate estimate_move(const JobView& job, const ClusterSpec& target, const 
 
 /// What to do: move to `target`, wait where it is for the capacity to come back, or give up (stranded).
 struct ResponseDecision {
-  enum class Action { Migrate, Wait, Shrink, Strand };
+  enum class Action { Migrate, Wait, Shrink, SwitchToStandby, Strand };
   Action action = Action::Strand;
   const ClusterSpec* target = nullptr;
-  Seconds porting;    // software porting and validation on the target, once nodes are delivered
-  std::string reason; // one line for the log, e.g. "first target with 25000 free GPUs"
-  long long gpus = 0; // shrink: the GPUs to continue on
+  Seconds porting;          // software porting and validation on the target, once nodes are delivered
+  std::string reason;       // one line for the log, e.g. "first target with 25000 free GPUs"
+  long long gpus = 0;       // shrink: the GPUs to continue on
   bool exit_waiver = false; // migrate: claim the provider's free-egress-on-exit program
 };
 
@@ -61,6 +61,8 @@ public:
   /// Time from the provider's event to the decision (monitoring, paging, a meeting).
   virtual Seconds detection_delay() const = 0;
   virtual ResponseDecision on_capacity_loss(const JobView& job, const WorldView& world) const = 0;
+  /// A cluster to hold warm from the start, replicating checkpoints to it (hedge); none by default.
+  virtual const ClusterSpec* standby() const { return nullptr; }
 };
 
 /// Builds the strategy a placement names; throws InputError for an unknown one.

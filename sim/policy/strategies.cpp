@@ -98,6 +98,12 @@ ResponseDecision ShrinkStrategy::on_capacity_loss(const JobView& job, const Worl
 std::unique_ptr<ResponseStrategy> make_strategy(const ResponseSpec& spec, const PlatformSpec& platform) {
   if (spec.strategy == "wait") return std::make_unique<WaitStrategy>(spec.detection);
   if (spec.strategy == "shrink") return std::make_unique<ShrinkStrategy>(spec.detection);
+  if (spec.strategy == "hedge") {
+    const ClusterSpec* standby = platform.find_cluster(spec.standby);
+    if (!standby)
+      throw InputError(spec.pos, "standby '" + spec.standby + "' is not a cluster in the platform");
+    return std::make_unique<HedgeStrategy>(standby, spec.detection);
+  }
   if (spec.strategy == "migrate") {
     std::vector<const ClusterSpec*> targets;
     for (const auto& id : spec.targets) {
@@ -111,7 +117,8 @@ std::unique_ptr<ResponseStrategy> make_strategy(const ResponseSpec& spec, const 
     return std::make_unique<MigrateStrategy>(std::move(targets), spec.detection, spec.porting, rule,
                                              spec.budget, spec.exit_waiver);
   }
-  throw InputError(spec.pos, "unknown strategy '" + spec.strategy + "' (known: migrate, wait, shrink)");
+  throw InputError(spec.pos,
+                   "unknown strategy '" + spec.strategy + "' (known: migrate, wait, shrink, hedge)");
 }
 
 } // namespace riftsim

@@ -104,8 +104,9 @@ TEST(Cli, PrintsAReadableSummary) {
 
 TEST(Cli, BadInputEndsWithExitCode2AndOneLocatedMessage) {
   const std::regex located(R"(^[^\n:]+\.yaml:[0-9]+:[0-9]+: error: [^\n]+\n$)");
-  for (const char* name : {"unknown-key", "syntax", "no-such-cluster", "missing-platform", "too-many-gpus",
-                           "wrong-unit", "missing-unit", "negative", "zero-gpus", "absurd-gpus", "unknown-strategy"}) {
+  for (const char* name :
+       {"unknown-key", "syntax", "no-such-cluster", "missing-platform", "too-many-gpus", "wrong-unit",
+        "missing-unit", "negative", "zero-gpus", "absurd-gpus", "unknown-strategy"}) {
     SCOPED_TRACE(name);
     fs::path out = fresh_dir(std::string("bad-") + name);
     Outcome o = riftsim("run " + kData + "/bad/" + name + ".yaml --out " + out.string());
@@ -401,12 +402,13 @@ TEST(Platform, ExportWritesSimGridXml) {
 TEST(Progress, ShownOnATerminalOnlyAndNeverWithQuiet) {
   // `script` gives riftsim a terminal for stderr, as a person would have.
   fs::path out = fresh_dir("progress");
-  std::string run = std::string(RIFTSIM_BIN) + " run " + kData + "/failures/random.yaml --replications 4 --out " +
-                    out.string();
+  std::string run = std::string(RIFTSIM_BIN) + " run " + kData +
+                    "/failures/random.yaml --replications 4 --out " + out.string();
   std::string cmd = "script -qec '" + run + "' /dev/null > " + (out.string() + ".log") + " 2>&1";
   ASSERT_EQ(std::system(cmd.c_str()), 0);
   EXPECT_NE(slurp(out.string() + ".log").find("4/8 simulations done"), std::string::npos);
-  std::string quiet = "script -qec '" + run + " --quiet' /dev/null > " + (out.string() + ".quiet.log") + " 2>&1";
+  std::string quiet =
+      "script -qec '" + run + " --quiet' /dev/null > " + (out.string() + ".quiet.log") + " 2>&1";
   ASSERT_EQ(std::system(quiet.c_str()), 0);
   EXPECT_EQ(slurp(out.string() + ".quiet.log").find("simulations done"), std::string::npos);
   // Not a terminal (as here): no progress line.
@@ -423,5 +425,24 @@ TEST(Cost, AnExitWaiverMakesLeavingFree) {
   auto j = summary(out)["jobs"]["train"];
   EXPECT_EQ(j["cost_usd"]["egress"].get<double>(), 0.0);
   EXPECT_EQ(j["transfers"].size(), 2u);
+  fs::remove_all(out);
+}
+
+TEST(Compare, AHedgeLosesLessThanMigratingByAboutTheTransferTime) {
+  // tests/data/mini-hedge.yaml: beta has no lead time, so moving after the cutoff costs detection, the
+  // copy of the checkpoint (and dataset) and the restart; the hedge replicated every checkpoint to beta
+  // while training, so only detection and the restart are left.
+  fs::path out = fresh_dir("hedge");
+  ASSERT_EQ(riftsim("run " + kData + "/mini-hedge.yaml --quiet --out " + out.string()).code, 0);
+  auto migrate = summary(out / "migrate")["jobs"]["train"];
+  auto hedge = summary(out / "hedge")["jobs"]["train"];
+  double transfer = migrate["time_lost_breakdown_s"]["transfer"].get<double>();
+  EXPECT_NEAR(transfer, 150.01, 1e-6); // 50 GB dataset + 100 GB checkpoint over 1 GB/s
+  EXPECT_NEAR(hedge["time_lost_breakdown_s"]["transfer"].get<double>(), 0, 1e-6);
+  EXPECT_NEAR(migrate["wall_time_s"].get<double>() - hedge["wall_time_s"].get<double>(), transfer, 1e-6);
+  // The price of the hedge: beta's nodes held from the start, and every checkpoint sent out of alpha.
+  EXPECT_GT(hedge["cost_usd"]["compute"].get<double>(), 1.9 * migrate["cost_usd"]["compute"].get<double>());
+  EXPECT_NEAR(hedge["cost_usd"]["egress"].get<double>(), (50 + 5 * 100) * 0.10, 1e-6);
+  EXPECT_EQ(hedge["clusters"], nlohmann::json({"alpha/r1/c1", "beta/r1/c2"}));
   fs::remove_all(out);
 }

@@ -181,7 +181,8 @@ TEST(Simulation, APriceRiseBillsTheRestOfTheRunAtTheNewPrice) {
   ASSERT_EQ(l.tenures.size(), 2u);
   EXPECT_NEAR(l.tenures[0].end.raw(), 18050, 1e-6);
   // 4 nodes at $10/h until 18050 s, then at $20/h to the end.
-  EXPECT_NEAR(l.compute_cost().raw(), 4 * 10 * 18050.0 / 3600 + 4 * 20 * (kBaselineWall - 18050) / 3600, 1e-6);
+  EXPECT_NEAR(l.compute_cost().raw(), 4 * 10 * 18050.0 / 3600 + 4 * 20 * (kBaselineWall - 18050) / 3600,
+              1e-6);
   // Energy is split between the two tenures, not counted twice.
   EXPECT_NEAR(l.energy().raw(), 4 * (2000.0 * 36000 + 1000.0 * 90), 1.0);
 }

@@ -162,8 +162,9 @@ TEST(ScenarioLoader, ResolvesFilesRelativeToTheScenario) {
 }
 
 TEST(ScenarioLoader, EveryBadInputFileFailsWithFileLineAndColumn) {
-  for (const char* name : {"unknown-key", "syntax", "no-such-cluster", "missing-platform", "too-many-gpus",
-                           "wrong-unit", "missing-unit", "negative", "zero-gpus", "absurd-gpus", "unknown-strategy"}) {
+  for (const char* name :
+       {"unknown-key", "syntax", "no-such-cluster", "missing-platform", "too-many-gpus", "wrong-unit",
+        "missing-unit", "negative", "zero-gpus", "absurd-gpus", "unknown-strategy"}) {
     SCOPED_TRACE(name);
     auto e = expect_input_error([&] { load_inputs(kData + "/bad/" + name + ".yaml"); });
     EXPECT_FALSE(e.pos().file.empty());
@@ -255,9 +256,9 @@ TEST(PlatformLoader, EgressTiersGiveThePublishedBills) {
   const ProviderSpec& aws = *p.find_provider("aws");
   const ProviderSpec& gcp = *p.find_provider("gcp");
   // shared/reference/public-figures.md §4a, derived bills: a 6.48 TB checkpoint and a 44 TB corpus.
-  EXPECT_NEAR(aws.egress_cost(Bytes(0), Bytes(6.48e12)).raw(), 574.2, 0.1);  // table: $574
-  EXPECT_NEAR(aws.egress_cost(Bytes(0), Bytes(44e12)).raw(), 3781, 1);       // table: $3,782
-  EXPECT_NEAR(gcp.egress_cost(Bytes(0), Bytes(6.48e12)).raw(), 722.8, 0.1);  // table: $723
+  EXPECT_NEAR(aws.egress_cost(Bytes(0), Bytes(6.48e12)).raw(), 574.2, 0.1); // table: $574
+  EXPECT_NEAR(aws.egress_cost(Bytes(0), Bytes(44e12)).raw(), 3781, 1);      // table: $3,782
+  EXPECT_NEAR(gcp.egress_cost(Bytes(0), Bytes(6.48e12)).raw(), 722.8, 0.1); // table: $723
   // Tiers count what already left: the second 6.48 TB is cheaper at GCP (all at $0.11 or $0.08).
   EXPECT_NEAR(gcp.egress_cost(Bytes(6.48e12), Bytes(6.48e12)).raw(), 3.52e3 * 0.11 + 2.96e3 * 0.08, 0.1);
   // One price in the file is one unbounded tier.

@@ -1,0 +1,36 @@
+#include "engine/actors.hpp"
+#include "engine/wan_transfer.hpp"
+
+#include <fmt/format.h>
+
+namespace riftsim {
+
+void CheckpointReplicator::operator()() {
+  const RegionRuntime& to = *job_.standby->region;
+  auto copy = [&](const std::string& what, const RegionRuntime& from, Bytes bytes) {
+    WanTransfer t(what, from, to, bytes, &platform_.bytes_out[from.provider->name]);
+    t.wait();
+    const TransferRecord& r = t.record();
+    job_.ledger.transfers.push_back(r);
+    job_.log->span(false, job_.spec->name, SpanKind::Transfer, r.start.raw(), r.end.raw(),
+                   "replica of the " + what + " to " + to.spec->id);
+  };
+  // The dataset is staged at the standby first.
+  if (job_.spec->dataset_size.raw() > 0 && job_.dataset_region != &to)
+    copy("dataset", *job_.dataset_region, job_.spec->dataset_size);
+  while (true) {
+    {
+      std::unique_lock lock(*job_.wake_mutex);
+      while (!job_.finished && job_.committed <= job_.replicated) job_.replica_cv->wait(lock);
+    }
+    if (job_.finished) return;
+    double snapshot = job_.committed;
+    const RegionRuntime* from = job_.checkpoint_region;
+    if (from != &to) copy("checkpoint", *from, job_.spec->checkpoint_size);
+    job_.replicated = snapshot;
+    std::unique_lock lock(*job_.wake_mutex);
+    job_.replica_cv->notify_all();
+  }
+}
+
+} // namespace riftsim
