@@ -24,10 +24,10 @@ struct Point {
   double failures, failures_half_width;
 };
 
-Point simulate_interval(const fs::path& dir, double tau) {
-  std::string name = "tau" + std::to_string(static_cast<int>(tau));
+Point simulate_interval(const fs::path& dir, double tau, int gpus = 512) {
+  std::string name = "tau" + std::to_string(static_cast<int>(tau)) + "-gpus" + std::to_string(gpus);
   std::ofstream(dir / (name + "-workload.yaml"))
-      << "jobs:\n  j:\n    flops: 1.8432e22\n    gpus: 512\n    mfu: 0.5\n    checkpoint_interval: " << tau
+      << "jobs:\n  j:\n    flops: 1.8432e22\n    gpus: " << gpus << "\n    mfu: 0.5\n    checkpoint_interval: " << tau
       << "s\n    checkpoint_size: 600GB\n";
   std::ofstream(dir / (name + ".yaml"))
       << "platform: " << RIFTSIM_TEST_DATA << "/daly/platform.yaml\nworkload: " << name
@@ -68,5 +68,19 @@ TEST(Validation, WasteMatchesDalyAndIsLeastAtTheYoungInterval) {
   size_t at = static_cast<size_t>(best - points.begin());
   EXPECT_LE(std::abs(static_cast<int>(at) - 3), 1)
       << "least waste at tau " << best->tau << ", Young's is " << young;
+  fs::remove_all(dir);
+}
+
+TEST(Validation, FailuresHittingAJobScaleWithItsNodesAndTime) {
+  fs::path dir = fs::temp_directory_path() / ("riftsim-scale-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  // The same cluster and failure stream; a job on 64 nodes and one on 32 (which also runs twice as long).
+  for (int gpus : {512, 256}) {
+    Point p = simulate_interval(dir, 3000, gpus);
+    double nodes = gpus / 8.0;
+    double expected = p.mean * nodes / (640 * 3600.0); // node-time of the job x failures per node-second
+    EXPECT_NEAR(p.failures, expected, p.failures_half_width) << gpus << " GPUs";
+  }
   fs::remove_all(dir);
 }

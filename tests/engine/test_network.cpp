@@ -139,3 +139,21 @@ TEST(Network, TheShippedPlatformExportsAndLoads) {
   EXPECT_EQ(route(e.host_by_name("azure/eastus/storage"), e.host_by_name("gcp/us-central1/storage")).size(),
             3u);
 }
+
+TEST(Energy, AnIdleAndABusyNodeOverOneHourDrawTheirCatalogPower) {
+  // Two hosts of one node each on alpha/r1/c1 (1 kW idle, 2 kW busy): one computes for an hour at full
+  // speed, the other stays idle.
+  EngineFixture f;
+  auto& c1 = f.platform.cluster("alpha/r1/c1");
+  sg4::Host* busy = c1.hosts[0];
+  sg4::Host* idle = c1.hosts[1];
+  sg::spawn("work", f.platform.control, [busy] {
+    sg4::ExecPtr e = sg4::this_actor::exec_init(busy->get_speed() * 3600)->set_host(busy);
+    e->start();
+    e->wait();
+  });
+  f.engine->run();
+  EXPECT_NEAR(sg4::Engine::get_clock(), 3600, 1e-9);
+  EXPECT_NEAR(sg_host_get_consumed_energy(busy), 2000.0 * 3600, 1e-6);
+  EXPECT_NEAR(sg_host_get_consumed_energy(idle), 1000.0 * 3600, 1e-6);
+}
