@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 SCENARIO ?= workloads/scenarios/gpt4-azure-cutoff.yaml
-OUT ?= results/flagship
+OUT ?=
 
 .PHONY: deps configure build run test bench format clean
 
@@ -17,7 +17,7 @@ build: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
 run: build
-	@$(BUILD_DIR)/riftsim run $(SCENARIO) --out $(OUT)
+	@$(BUILD_DIR)/riftsim run $(SCENARIO) $(if $(OUT),--out $(OUT))
 
 test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
