@@ -129,6 +129,11 @@ ClusterSpec read_cluster(const std::string& name, const YAML::Node& node, const 
     c.nodes_per_host = std::max(1, (c.nodes + kAutoHostsPerCluster - 1) / kAutoHostsPerCluster);
   }
   if (auto fn = f.optional("failures")) c.failures = read_failures(*fn, file, c);
+  std::string topo = f.string_or("topology", "star");
+  if (topo != "star" && topo != "fat-tree") f.fail("topology", "must be star or fat-tree");
+  c.topology = topo == "fat-tree" ? ClusterSpec::Topology::FatTree : ClusterSpec::Topology::Star;
+  c.oversubscription = f.unit_or("oversubscription", parse_count, 1.0);
+  f.require_range("oversubscription", c.oversubscription, 1, 64, "must be between 1 and 64");
   c.capacity.quota = c.nodes;
   c.capacity.initial = c.nodes;
   if (auto cn = f.optional("capacity")) {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 namespace riftsim {
 
 using NetPoint = simgrid::kernel::routing::NetPoint;
@@ -68,6 +70,44 @@ std::pair<sg4::NetZone*, NetPoint*> build_cluster(const ClusterSpec& c, sg4::Net
   return {zone, gw};
 }
 
+/// A two-level fat-tree: `a` hosts per leaf switch and `b` leaf switches, each with a/oversubscription
+/// uplinks, every link at a host's NIC bandwidth. Routes to a fat-tree's routers are empty in SimGrid,
+/// so the first host is the zone's gateway.
+std::pair<sg4::NetZone*, NetPoint*> build_fat_tree(const ClusterSpec& c, sg4::NetZone* region_zone,
+                                                   ClusterRuntime& rt) {
+  const unsigned hosts = static_cast<unsigned>(c.host_count());
+  unsigned a = 1;
+  for (unsigned d = 1; d * d <= hosts; ++d)
+    if (hosts % d == 0) a = d;
+  unsigned b = hosts / a;
+  unsigned up = std::max(1u, static_cast<unsigned>(std::lround(a / c.oversubscription)));
+  sg4::FatTreeParams params(2, {a, b}, {1, up}, {1, 1});
+  auto make_host = [&c, &rt](sg4::NetZone* zone, const std::vector<unsigned long>&, unsigned long id) {
+    int first = static_cast<int>(id) * c.nodes_per_host;
+    int n = std::min(c.nodes_per_host, c.nodes - first);
+    std::string name = fmt::format("{}/{}", c.id, id);
+    sg4::Host* h = zone->create_host(name, c.node_peak().raw() * n);
+    h->set_property("wattage_per_state", wattage(c.node_power_idle.raw() * n, c.node_power_busy.raw() * n));
+    h->set_property("wattage_off", "0");
+    h->set_property("nodes", std::to_string(n));
+    h->seal();
+    rt.host_first_slot.push_back(first);
+    rt.slot_job.insert(rt.slot_job.end(), n, -1);
+    rt.hosts.push_back(h);
+    rt.host_nodes.push_back(n);
+    rt.host_taken.push_back(false);
+    return std::make_pair(h->get_netpoint(), static_cast<NetPoint*>(nullptr));
+  };
+  double nic = c.node_network.raw() * c.nodes_per_host;
+  sg4::NetZone* zone = sg::new_fat_tree_zone(c.id, region_zone, params, sg4::ClusterCallbacks(make_host), nic);
+  zone->seal();
+  rt.spares = c.failures ? c.failures->spares : 0;
+  rt.spare_mutex = sg4::Mutex::create();
+  rt.spare_cv = sg4::ConditionVariable::create();
+  rt.busy_cv = sg4::ConditionVariable::create();
+  return {zone, rt.hosts.front()->get_netpoint()};
+}
+
 } // namespace
 
 BuiltPlatform build_platform(const PlatformSpec& spec) {
@@ -106,7 +146,8 @@ BuiltPlatform build_platform(const PlatformSpec& spec) {
         ClusterRuntime& cr = out.clusters[cluster.id];
         cr.spec = &cluster;
         cr.region = &rr;
-        auto [cz, cgw] = build_cluster(cluster, rz, cr);
+        auto [cz, cgw] = cluster.topology == ClusterSpec::Topology::FatTree ? build_fat_tree(cluster, rz, cr)
+                                                                             : build_cluster(cluster, rz, cr);
         // SimGrid forbids empty zone-to-zone routes: the cluster reaches its region's store through an
         // uplink as fast as the store itself.
         sg4::Link* uplink = rz->create_link(cluster.id + "/uplink", region.storage_bandwidth.raw())->seal();

@@ -62,6 +62,8 @@ struct ClusterSpec {
   int nodes_per_host = 0; // how many nodes one simulated host stands for (resolved, never 0 after loading)
   std::optional<FailureSpec> failures;
   CapacitySpec capacity;
+  enum class Topology { Star, FatTree } topology = Topology::Star; // the cluster's fabric
+  double oversubscription = 1; // fat-tree: leaf-switch downlink over uplink bandwidth
   SourcePos pos;
 
   FlopsPerSecond node_peak() const { return gpu_peak * gpus_per_node; }

@@ -186,3 +186,9 @@ TEST(Simulation, APriceRiseBillsTheRestOfTheRunAtTheNewPrice) {
   // Energy is split between the two tenures, not counted twice.
   EXPECT_NEAR(l.energy().raw(), 4 * (2000.0 * 36000 + 1000.0 * 90), 1.0);
 }
+
+TEST(Simulation, AFatTreeFabricGivesTheSameRunAsAStar) {
+  // Jobs exchange no traffic inside a cluster yet, so the fabric does not change their time.
+  JobResult j = run_one(kData + "/mini-fat-tree.yaml");
+  EXPECT_NEAR(j.end.raw(), 119630, 1e-6);
+}

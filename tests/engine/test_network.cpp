@@ -19,10 +19,11 @@ struct EngineFixture {
   int argc = 1;
   char arg0[8] = "test";
   char* argv[2] = {arg0, nullptr};
-  PlatformSpec spec = load_platform(std::string(RIFTSIM_TEST_DATA) + "/mini-platform.yaml");
+  PlatformSpec spec;
   std::unique_ptr<sg4::Engine> engine;
   BuiltPlatform platform;
-  EngineFixture() {
+  explicit EngineFixture(const std::string& file = "mini-platform.yaml")
+      : spec(load_platform(std::string(RIFTSIM_TEST_DATA) + "/" + file)) {
     engine = std::make_unique<sg4::Engine>(&argc, argv);
     configure_network_model();
     sg_host_energy_plugin_init();
@@ -156,4 +157,22 @@ TEST(Energy, AnIdleAndABusyNodeOverOneHourDrawTheirCatalogPower) {
   EXPECT_NEAR(sg4::Engine::get_clock(), 3600, 1e-9);
   EXPECT_NEAR(sg_host_get_consumed_energy(busy), 2000.0 * 3600, 1e-6);
   EXPECT_NEAR(sg_host_get_consumed_energy(idle), 1000.0 * 3600, 1e-6);
+}
+
+TEST(Network, AFatTreeClusterRoutesThroughItsSwitches) {
+  // 4 hosts: 2 leaf switches of 2 hosts, each with 2 / oversubscription 2 = 1 uplink to 1 top switch.
+  EngineFixture f("fat-tree-platform.yaml");
+  auto& c1 = f.platform.cluster("alpha/r1/c1");
+  ASSERT_EQ(c1.hosts.size(), 4u);
+  auto same_switch = route(c1.hosts[0], c1.hosts[1]);
+  auto across = route(c1.hosts[0], c1.hosts[3]);
+  EXPECT_EQ(same_switch.size(), 2u);                 // up to the leaf switch and down
+  EXPECT_EQ(across.size(), 4u);                      // up to the top switch and down
+  EXPECT_GT(across.size(), same_switch.size());
+  // Out of the cluster through its gateway (the first host), then the region's uplink and the WAN.
+  auto out = route(c1.hosts[3], f.platform.regions.at("beta/r1").storage);
+  ASSERT_GE(out.size(), 3u);
+  EXPECT_EQ(out[out.size() - 3], "alpha/r1/c1/uplink");
+  EXPECT_EQ(out[out.size() - 2], "alpha-beta");
+  EXPECT_EQ(out.back(), "beta/r1/storage-net");
 }
