@@ -14,49 +14,45 @@ ProviderScope parse_scope(const std::string& text) {
   return s;
 }
 
+/// The part every event has: `<kind>: provider[/region]` and `at:`.
+template <class Event> Event scoped_event(Fields& f, const std::string& kind) {
+  Event e;
+  e.scope = parse_scope(f.string(kind));
+  e.at = f.unit("at", parse_duration);
+  if (e.at.raw() < 0) f.fail("at", "must not be negative");
+  return e;
+}
+
 TimedEvent read_event(const YAML::Node& node, const std::string& file) {
   Fields f(node, file, "event");
   TimedEvent te;
-  te.pos = f.pos();
   // The kind is the one key that names it; new kinds add a branch here and a struct in model/scenario.hpp.
-  if (f.has("cutoff")) {
-    CutoffEvent e;
-    e.scope = parse_scope(f.string("cutoff"));
-    e.at = f.unit("at", parse_duration);
-    if (e.at.raw() < 0) f.fail("at", "must not be negative");
+  const std::string kinds[] = {"cutoff", "restore", "throttle", "price"};
+  std::string kind;
+  for (const auto& k : kinds)
+    if (f.has(k)) kind = k;
+  if (kind.empty())
+    throw InputError(f.pos(), "event has no kind; write one of: cutoff, restore, throttle, price");
+  te.pos = f.pos(kind);
+  if (kind == "cutoff") {
+    auto e = scoped_event<CutoffEvent>(f, kind);
     e.notice = f.unit_or("notice", parse_duration, Seconds(0));
     if (e.notice.raw() < 0) f.fail("notice", "must not be negative");
     if (e.notice > e.at)
       f.fail("notice", "cannot be longer than the time of the event (notice before the start)");
     te.event = e;
-    te.pos = f.pos("cutoff");
-  } else if (f.has("restore")) {
-    RestoreEvent e;
-    e.scope = parse_scope(f.string("restore"));
-    e.at = f.unit("at", parse_duration);
-    if (e.at.raw() < 0) f.fail("at", "must not be negative");
-    te.event = e;
-    te.pos = f.pos("restore");
-  } else if (f.has("throttle")) {
-    ThrottleEvent e;
-    e.scope = parse_scope(f.string("throttle"));
-    e.at = f.unit("at", parse_duration);
-    if (e.at.raw() < 0) f.fail("at", "must not be negative");
+  } else if (kind == "restore") {
+    te.event = scoped_event<RestoreEvent>(f, kind);
+  } else if (kind == "throttle") {
+    auto e = scoped_event<ThrottleEvent>(f, kind);
     e.to = f.unit("to", parse_fraction);
     f.require_range("to", e.to, 0, 1, "must be between 0 and 100%");
     te.event = e;
-    te.pos = f.pos("throttle");
-  } else if (f.has("price")) {
-    PriceEvent e;
-    e.scope = parse_scope(f.string("price"));
-    e.at = f.unit("at", parse_duration);
-    if (e.at.raw() < 0) f.fail("at", "must not be negative");
+  } else {
+    auto e = scoped_event<PriceEvent>(f, kind);
     e.factor = f.unit("factor", parse_count);
     f.require_range("factor", e.factor, 0.01, 100, "must be between 0.01 and 100 (times the list price)");
     te.event = e;
-    te.pos = f.pos("price");
-  } else {
-    throw InputError(f.pos(), "event has no kind; write one of: cutoff, restore, throttle, price");
   }
   f.done();
   return te;

@@ -39,6 +39,19 @@ std::vector<std::string> route(sg4::Host* a, sg4::Host* b) {
   return names;
 }
 
+/// Writes `spec` as SimGrid XML and loads it into a fresh engine (one per test process).
+std::unique_ptr<sg4::Engine> load_exported(const PlatformSpec& spec, const std::string& tag) {
+  static int argc = 1;
+  static char arg0[] = "test";
+  static char* argv[] = {arg0, nullptr};
+  std::string path = "/tmp/riftsim-export-" + tag + "-" + std::to_string(::getpid()) + ".xml";
+  write_file_atomically(path, platform_xml(spec));
+  auto e = std::make_unique<sg4::Engine>(&argc, argv);
+  e->load_platform(path);
+  std::remove(path.c_str());
+  return e;
+}
+
 } // namespace
 
 TEST(Network, OneTransferTakesSizeOverBandwidthPlusLatency) {
@@ -98,14 +111,8 @@ TEST(Network, ExportedXmlLoadsInSimGridWithTheSameHostsAndRoutes) {
   // The same platform, built by riftsim (EngineFixture) and written as SimGrid XML, loaded in a second
   // engine would break the one-engine-per-process rule; so load only the XML here.
   PlatformSpec spec = load_platform(std::string(RIFTSIM_TEST_DATA) + "/mini-platform.yaml");
-  std::string path = "/tmp/riftsim-export-" + std::to_string(::getpid()) + ".xml";
-  write_file_atomically(path, platform_xml(spec));
-  int argc = 1;
-  char arg0[] = "test";
-  char* argv[] = {arg0, nullptr};
-  sg4::Engine e(&argc, argv);
-  e.load_platform(path);
-  std::remove(path.c_str());
+  auto engine = load_exported(spec, "mini");
+  sg4::Engine& e = *engine;
   // 4 + 4 + 2 cluster hosts, 2 stores, the control host.
   EXPECT_EQ(e.get_host_count(), 13u);
   EXPECT_EQ(route(e.host_by_name("alpha/r1/storage"), e.host_by_name("beta/r1/storage")),
@@ -122,14 +129,8 @@ TEST(Network, ExportedXmlLoadsInSimGridWithTheSameHostsAndRoutes) {
 
 TEST(Network, TheShippedPlatformExportsAndLoads) {
   PlatformSpec spec = load_platform(std::string(RIFTSIM_TEST_DATA) + "/../../platforms/clouds.yaml");
-  std::string path = "/tmp/riftsim-export-clouds-" + std::to_string(::getpid()) + ".xml";
-  write_file_atomically(path, platform_xml(spec));
-  int argc = 1;
-  char arg0[] = "test";
-  char* argv[] = {arg0, nullptr};
-  sg4::Engine e(&argc, argv);
-  e.load_platform(path);
-  std::remove(path.c_str());
+  auto engine = load_exported(spec, "clouds");
+  sg4::Engine& e = *engine;
   size_t hosts = 1; // control
   for (const auto& p : spec.providers)
     for (const auto& r : p.regions) {
@@ -166,8 +167,8 @@ TEST(Network, AFatTreeClusterRoutesThroughItsSwitches) {
   ASSERT_EQ(c1.hosts.size(), 4u);
   auto same_switch = route(c1.hosts[0], c1.hosts[1]);
   auto across = route(c1.hosts[0], c1.hosts[3]);
-  EXPECT_EQ(same_switch.size(), 2u);                 // up to the leaf switch and down
-  EXPECT_EQ(across.size(), 4u);                      // up to the top switch and down
+  EXPECT_EQ(same_switch.size(), 2u); // up to the leaf switch and down
+  EXPECT_EQ(across.size(), 4u);      // up to the top switch and down
   EXPECT_GT(across.size(), same_switch.size());
   // Out of the cluster through its gateway (the first host), then the region's uplink and the WAN.
   auto out = route(c1.hosts[3], f.platform.regions.at("beta/r1").storage);
