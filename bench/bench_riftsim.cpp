@@ -54,8 +54,9 @@ BENCHMARK(BM_FlagshipWithFailures100Replications)
 /// Target: a 25,000-GPU fat-tree platform (one host per node) builds in under 1 s and 300 MB (one
 /// simulation of a one-segment job on it, so build time dominates).
 void BM_FatTree25kPlatform(benchmark::State& state) {
-  std::string cmd = std::string(RIFTSIM_BIN) + " simulate " + kRepo +
-                    "/bench/data/fat-tree-25k.yaml --result /tmp/riftsim-bench-ft.json --no-timeline --log-level warn";
+  std::string cmd =
+      std::string(RIFTSIM_BIN) + " simulate " + kRepo +
+      "/bench/data/fat-tree-25k.yaml --result /tmp/riftsim-bench-ft.json --no-timeline --log-level warn";
   for (auto _ : state)
     if (std::system((cmd + " >/dev/null 2>&1").c_str()) != 0) state.SkipWithError(("failed: " + cmd).c_str());
   struct rusage ru {};

@@ -69,15 +69,20 @@ struct Span {
 struct RunLog {
   std::vector<EventRecord> events;
   std::vector<Span> spans;
+  // False when nobody will read the timeline (replications after the first, baselines): a run with
+  // failures logs ~25,000 records, and results never depend on them.
+  bool recording = true;
 
   void event(double time, EventKind kind, std::string job, std::string provider, std::string cluster,
              std::string detail = {}, double progress = -1) {
+    if (!recording) return;
     events.push_back(
         {time, kind, std::move(job), std::move(provider), std::move(cluster), progress, std::move(detail)});
   }
   void span(bool provider_track, std::string track, SpanKind kind, double start, double end,
             std::string detail = {}) {
-    if (end > start) spans.push_back({provider_track, std::move(track), kind, start, end, std::move(detail)});
+    if (recording && end > start)
+      spans.push_back({provider_track, std::move(track), kind, start, end, std::move(detail)});
   }
 };
 

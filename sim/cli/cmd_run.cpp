@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <thread>
 #include <unistd.h>
@@ -46,7 +47,10 @@ struct ScratchDir {
 } // namespace
 
 int cmd_simulate(const SimulateArgs& a, std::vector<std::string> sg_flags) {
-  Inputs in = load_inputs(a.scenario);
+  return simulate_to_file(load_inputs(a.scenario), a, std::move(sg_flags));
+}
+
+int simulate_to_file(Inputs in, const SimulateArgs& a, std::vector<std::string> sg_flags) {
   if (a.variant >= response_variants(in.scenario))
     throw InputError({a.scenario, 1, 1}, "the scenario has no response variant " + std::to_string(a.variant));
   select_response_variant(in.scenario, a.variant);
@@ -55,6 +59,7 @@ int cmd_simulate(const SimulateArgs& a, std::vector<std::string> sg_flags) {
   opt.seed = a.seed;
   opt.log_level = a.log_level;
   opt.progress = a.progress;
+  opt.timeline = !a.no_timeline;
   std::vector<char*> argv;
   std::string arg0 = "riftsim";
   argv.push_back(arg0.data());
@@ -62,7 +67,6 @@ int cmd_simulate(const SimulateArgs& a, std::vector<std::string> sg_flags) {
   argv.push_back(nullptr);
   int argc = static_cast<int>(argv.size()) - 1;
   RunResult r = simulate(in, opt, &argc, argv.data());
-  if (a.no_timeline) r.log = RunLog{};
   write_file_atomically(a.result, run_result_to_json(r).dump() + "\n");
   return kExitOk;
 }
@@ -113,7 +117,7 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& sg_flags) {
   const int n = a.replications;
   bool progress = !a.quiet && n == 1 && variants == 1 && ::isatty(STDERR_FILENO);
   std::vector<std::uint64_t> seeds;
-  std::vector<std::vector<std::string>> children;
+  std::vector<std::function<int()>> children;
   auto result_file = [&](const std::string& kind, int seed_index, size_t variant) {
     return (work.path / fmt::format("{}-{}-{}.json", kind, seed_index, variant)).string();
   };
@@ -122,19 +126,18 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& sg_flags) {
     seeds.push_back(seed);
     for (size_t v = 0; v <= variants; ++v) {
       bool events = v < variants; // the last one is the baseline
-      std::string level = events && i == 0 && v == 0 ? (a.quiet ? "warn" : a.log_level) : "warn";
-      std::vector<std::string> args = {
-          "simulate",    a.scenario,
-          "--result",    result_file(events ? "events" : "baseline", i, events ? v : 0),
-          "--seed",      std::to_string(seed),
-          "--log-level", level,
-          "--variant",   std::to_string(events ? v : 0)};
-      if (!events) args.push_back("--no-events");
-      if (events && progress) args.push_back("--progress");
+      SimulateArgs sim;
+      sim.scenario = a.scenario;
+      sim.result = result_file(events ? "events" : "baseline", i, events ? v : 0);
+      sim.seed = seed;
+      // Warnings from the first run only: 100 replications would repeat them 100 times.
+      sim.log_level = events && i == 0 && v == 0 ? (a.quiet ? "warn" : a.log_level) : "error";
+      sim.variant = events ? v : 0;
+      sim.no_events = !events;
+      sim.progress = events && progress;
       // Only the first seed's timeline is written out (events.csv, trace.json); baselines' never.
-      if (!events || i > 0) args.push_back("--no-timeline");
-      args.insert(args.end(), sg_flags.begin(), sg_flags.end());
-      children.push_back(std::move(args));
+      sim.no_timeline = !events || i > 0;
+      children.push_back([&in, sim, &sg_flags] { return simulate_to_file(in, sim, sg_flags); });
     }
   }
   int parallel = a.jobs > 0 ? a.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

@@ -1,6 +1,8 @@
 #pragma once
 // The riftsim commands. Each returns the process exit code (see exit codes below) and throws
 // InputError for bad input, which main() turns into one located message and exit code 2.
+#include "config/loaders.hpp"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -44,6 +46,8 @@ struct CheckArgs {
 /// SimGrid's own flags (--cfg=..., --log=...) are passed through to the engine as they are.
 int cmd_run(const RunArgs& a, const std::vector<std::string>& sg_flags);
 int cmd_simulate(const SimulateArgs& a, std::vector<std::string> sg_flags);
+/// The simulation of `simulate`, on inputs already loaded (a forked child of `run` gets them this way).
+int simulate_to_file(Inputs in, const SimulateArgs& a, std::vector<std::string> sg_flags);
 int cmd_validate(const std::vector<std::string>& files);
 int cmd_check(const CheckArgs& a);
 int cmd_compare(const std::vector<std::string>& result_dirs);

@@ -1,6 +1,9 @@
 #include "cli/launcher.hpp"
 
-#include <filesystem>
+#include "core/input_error.hpp"
+
+#include <cstdio>
+#include <iostream>
 #include <map>
 #include <spawn.h>
 #include <stdexcept>
@@ -23,23 +26,45 @@ pid_t spawn(const std::vector<std::string>& args) {
   return pid;
 }
 
+constexpr int kChildCrashed = 3; // as kExitInternal
+
 int exit_code(int status) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 } // namespace
 
-std::vector<int> run_children(const std::vector<std::vector<std::string>>& args, int parallel,
+std::vector<int> run_children(const std::vector<std::function<int()>>& tasks, int parallel,
                               const std::function<void(size_t)>& on_done) {
-  const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
-  std::vector<int> codes(args.size(), -1);
+  std::vector<int> codes(tasks.size(), -1);
   std::map<pid_t, size_t> running;
   size_t next = 0;
-  while (next < args.size() || !running.empty()) {
-    while (next < args.size() && static_cast<int>(running.size()) < std::max(1, parallel)) {
-      std::vector<std::string> full = {self};
-      full.insert(full.end(), args[next].begin(), args[next].end());
-      running[spawn(full)] = next++;
+  while (next < tasks.size() || !running.empty()) {
+    while (next < tasks.size() && static_cast<int>(running.size()) < std::max(1, parallel)) {
+      // Whatever is buffered would otherwise be written once by the parent and once by every child.
+      std::cout.flush();
+      std::cerr.flush();
+      std::fflush(nullptr);
+      pid_t pid = ::fork();
+      if (pid < 0) throw std::runtime_error("cannot start a simulation process (fork failed)");
+      if (pid == 0) {
+        int code = kChildCrashed;
+        try {
+          code = tasks[next]();
+        } catch (const InputError& e) {
+          std::cerr << e.what() << "\n";
+          code = 2;
+        } catch (const std::exception& e) {
+          std::cerr << "riftsim: internal error in a simulation: " << e.what() << "\n";
+        }
+        std::cout.flush();
+        std::cerr.flush();
+        std::fflush(nullptr);
+        // _exit, not exit: the parent's objects (its scratch directory, say) are not the child's to
+        // clean up.
+        ::_exit(code);
+      }
+      running[pid] = next++;
     }
     int status = 0;
     pid_t pid = ::waitpid(-1, &status, 0);

@@ -1,17 +1,19 @@
 #pragma once
 // Runs more than one simulation: SimGrid has one engine per process, so each simulation (a run with
-// events, its baseline, later replications and sweep points) is this same executable re-invoked as a
-// child process. This is the only place that starts processes.
+// events, its baseline, later replications and sweep points) runs in a child process. The children are
+// forks of the caller, which has loaded the inputs and never starts a SimGrid engine itself: a fork
+// skips the dynamic loading of SimGrid and the parsing of the inputs that a re-executed program pays
+// for every simulation (~40 ms each). This is the only place that starts processes.
 #include <functional>
 #include <string>
 #include <vector>
 
 namespace riftsim {
 
-/// Runs `riftsim <args...>` once per entry, at most `parallel` at a time; returns their exit codes in order.
-/// A child killed by a signal reports 128 + signal number.
-/// `on_done`, if given, is called with the number of children finished so far, after each one.
-std::vector<int> run_children(const std::vector<std::vector<std::string>>& args, int parallel,
+/// Runs each task in a forked child process, at most `parallel` at a time; returns their exit codes in
+/// order (a task's return value; 128 + signal number for a child killed by a signal). The caller must be
+/// single-threaded. `on_done`, if given, is called with the number of children finished so far.
+std::vector<int> run_children(const std::vector<std::function<int()>>& tasks, int parallel,
                               const std::function<void(size_t)>& on_done = {});
 
 /// Runs another program (args[0] is its path) and waits for it; returns its exit code.

@@ -116,8 +116,7 @@ void JobRuntime::node_failed() {
   case JobActivity::Computing:
   case JobActivity::Checkpointing:
     if (!stop) stop = StopReason::NodeFailed;
-    for (auto& e : execs) sg::cancel_if_running(e);
-    io.abandon();
+    io.abandon(); // the runner, woken below, cancels its Execs itself
     break;
   case JobActivity::Restarting:
     restart_interrupted = true;
@@ -133,8 +132,7 @@ void JobRuntime::node_failed() {
 }
 
 void JobRuntime::wake_runner() {
-  std::unique_lock lock(*wake_mutex);
-  wake->notify_all();
+  wake.notify();
 }
 
 void JobRuntime::event(EventKind kind, std::string detail, double progress) {
@@ -151,8 +149,7 @@ void JobRuntime::hosts_lost() {
   if (activity == JobActivity::Idle) return;
   stop = StopReason::HostsLost;
   if (activity == JobActivity::WaitingForSpares) current->notify_spare_waiters();
-  wake_runner();
-  for (auto& e : execs) sg::cancel_if_running(e);
+  wake_runner(); // it cancels its Execs itself
   io.abandon();
 }
 
@@ -163,7 +160,7 @@ void JobRuntime::request_halt() {
   // progress saved by the final checkpoint.
   if (activity == JobActivity::Computing) {
     stop = StopReason::Halt;
-    for (auto& e : execs) sg::cancel_if_running(e);
+    wake_runner(); // it cancels its Execs itself
   }
 }
 

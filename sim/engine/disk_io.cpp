@@ -19,46 +19,42 @@ struct Request {
 class IoWorkers {
 public:
   void submit(Request r, sg4::Host* where) {
-    if (idle_.empty()) spawn_worker(where);
-    Worker* w = idle_.back();
-    idle_.pop_back();
-    std::unique_lock lock(*w->mutex);
+    Worker* w = nullptr;
+    if (idle_.empty()) {
+      w = spawn_worker(where); // starting an actor yields: another submit may run meanwhile
+    } else {
+      w = idle_.back();
+      idle_.pop_back();
+    }
     w->request = std::move(r);
-    w->wake->notify_all();
+    w->wake->release();
   }
 
 private:
+  // A semaphore hands the request over in one simcall each side (a mutex and a condition take three).
   struct Worker {
     std::optional<Request> request;
-    sg4::MutexPtr mutex = sg4::Mutex::create();
-    sg4::ConditionVariablePtr wake = sg4::ConditionVariable::create();
+    sg4::SemaphorePtr wake = sg4::Semaphore::create(0);
   };
 
-  void spawn_worker(sg4::Host* where) {
+  Worker* spawn_worker(sg4::Host* where) {
     workers_.push_back(std::make_unique<Worker>());
     Worker* w = workers_.back().get();
-    idle_.push_back(w);
     sg::spawn("disk-io-" + std::to_string(workers_.size()), where, [this, w] {
       while (true) {
-        Request r;
-        {
-          std::unique_lock lock(*w->mutex);
-          while (!w->request) w->wake->wait(lock);
-          r = std::move(*w->request);
-          w->request.reset();
-        }
+        w->wake->acquire();
+        Request r = std::move(*w->request);
+        w->request.reset();
         sg4::IoPtr io = r.disk->io_init(r.bytes, r.op);
         io->start();
         io->wait();
-        {
-          std::unique_lock lock(*r.state->mutex);
-          r.state->done = true;
-          r.state->ended->notify_all();
-        }
+        r.state->done = true;
+        if (r.state->ended) r.state->ended->notify_all();
         if (r.on_done) r.on_done();
         idle_.push_back(w);
       }
     })->daemonize();
+    return w;
   }
 
   std::vector<std::unique_ptr<Worker>> workers_;
@@ -81,7 +77,11 @@ DiskIo DiskIo::start(sg4::Disk* disk, sg_size_t bytes, sg4::Io::OpType op, sg4::
 }
 
 void DiskIo::join() {
-  if (!state_) return;
+  if (!state_ || state_->done) return;
+  if (!state_->ended) {
+    state_->mutex = sg4::Mutex::create();
+    state_->ended = sg4::ConditionVariable::create();
+  }
   std::unique_lock lock(*state_->mutex);
   while (!state_->done) state_->ended->wait(lock);
 }

@@ -1,6 +1,7 @@
 #include "engine/actors.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <spdlog/spdlog.h>
 
 namespace riftsim {
@@ -103,23 +104,29 @@ void JobRunner::compute(double work) {
   job_.execs.clear();
   // The simulated amount is peak-equivalent FLOPs (useful / MFU) so hosts run at their catalog peak
   // and the energy plugin sees them fully busy, as GPUs in a training step are.
+  double earliest_end = std::numeric_limits<double>::infinity();
   for (const HostShare& s : job_.alloc.shares) {
     if (s.gpus == 0) continue;
     double share = static_cast<double>(s.gpus) / static_cast<double>(job_.active_gpus);
-    sg4::ExecPtr e = sg4::this_actor::exec_init(work * share / j.mfu)->set_host(s.host);
-    if (s.gpus < static_cast<long long>(s.host_nodes) * c.gpus_per_node)
+    double amount = work * share / j.mfu;
+    sg4::ExecPtr e = sg4::this_actor::exec_init(amount)->set_host(s.host);
+    double fastest = s.host->get_speed() * s.host->get_core_count();
+    if (s.gpus < static_cast<long long>(s.host_nodes) * c.gpus_per_node) {
       e->set_bound(c.gpu_peak.raw() * s.gpus);
+      fastest = std::min(fastest, c.gpu_peak.raw() * s.gpus);
+    }
     e->start();
     job_.execs.push_back(e);
+    earliest_end = std::min(earliest_end, now() + amount / fastest);
   }
-  for (auto& e : job_.execs)
-    if (!wait_quietly(e)) break;
-  // Cancel what is left, then wait on it too: SimGrid 3.32 forgets an activity only when someone waits
-  // on it, and an actor's list of forgotten activities makes every later activity slower.
-  for (auto& e : job_.execs) {
-    sg::cancel_if_running(e);
-    wait_quietly(e);
-  }
+  // Sleep on the wake condition until the earliest the Execs can end, rather than in Exec::wait(): an
+  // interruption (failure, cutoff, halt) then wakes us without an exception, and the Execs are cancelled
+  // and dropped. Unwinding one exception per Exec was 40% of a run with failures (docs/simgrid-notes.md).
+  while (!job_.stop && now() < earliest_end) job_.wake.wait_until(earliest_end);
+  if (!job_.stop)
+    for (auto& e : job_.execs)
+      if (!wait_quietly(e)) break; // they end now, or later if another job shares the host
+  for (auto& e : job_.execs) sg::cancel_if_running(e);
   // A host that went off fails its Exec; the timeline may not have told us yet (actors woken in the
   // same instant run in any order), so look at the hosts themselves.
   for (const HostShare& s : job_.alloc.shares)
@@ -195,8 +202,9 @@ void JobRunner::commit(double progress, const RegionRuntime* region, double comp
   }
   job_.ledger.compute += Seconds(compute_seconds);
   first_pending_span_ = job_.log->spans.size();
-  job_.progress_line->update(now(),
-                             fmt::format("{} {:.0f}% saved", job_.spec->name, 100 * job_.saved_fraction()));
+  if (job_.progress_line->enabled())
+    job_.progress_line->update(now(),
+                               fmt::format("{} {:.0f}% saved", job_.spec->name, 100 * job_.saved_fraction()));
 }
 
 bool JobRunner::halt() {
@@ -249,11 +257,8 @@ bool JobRunner::recover_from_failure() {
     job_.activity = JobActivity::Restarting;
     job_.restart_interrupted = false;
     double until = now() + job_.spec->restart_overhead.raw();
-    {
-      std::unique_lock lock(*job_.wake_mutex);
-      while (!job_.restart_interrupted && !job_.stop_by_provider() && now() < until)
-        job_.wake->wait_until(lock, until);
-    }
+    while (!job_.restart_interrupted && !job_.stop_by_provider() && now() < until)
+      job_.wake.wait_until(until);
     if (!job_.restart_interrupted && !job_.stop_by_provider() && job_.committed > 0) {
       job_.io = DiskIo::start(job_.checkpoint_region->disk,
                               static_cast<sg_size_t>(job_.spec->checkpoint_size.raw()), sg4::Io::OpType::READ,
@@ -318,16 +323,18 @@ void JobRunner::give_up_one_node() {
 
 std::function<void()> JobRunner::wake_me() {
   JobRuntime* job = &job_;
-  return [job] { job->wake_runner(); };
+  // While computing, the runner waits for the end of the segment or an interruption, not for a write.
+  return [job] {
+    if (job->activity != JobActivity::Computing) job->wake_runner();
+  };
 }
 
 void JobRunner::wait_for(const DiskIo& io) {
-  std::unique_lock lock(*job_.wake_mutex);
   auto interrupted = [this] {
     return job_.stop == StopReason::HostsLost || job_.stop == StopReason::NodeFailed ||
            job_.restart_interrupted;
   };
-  while (io.running() && !interrupted()) job_.wake->wait(lock);
+  while (io.running() && !interrupted()) job_.wake.wait();
 }
 
 void JobRunner::release_hosts() {

@@ -1,8 +1,7 @@
 #include "engine/platform_builder.hpp"
 
-#include <fmt/format.h>
-
 #include <cmath>
+#include <fmt/format.h>
 
 namespace riftsim {
 
@@ -99,7 +98,8 @@ std::pair<sg4::NetZone*, NetPoint*> build_fat_tree(const ClusterSpec& c, sg4::Ne
     return std::make_pair(h->get_netpoint(), static_cast<NetPoint*>(nullptr));
   };
   double nic = c.node_network.raw() * c.nodes_per_host;
-  sg4::NetZone* zone = sg::new_fat_tree_zone(c.id, region_zone, params, sg4::ClusterCallbacks(make_host), nic);
+  sg4::NetZone* zone =
+      sg::new_fat_tree_zone(c.id, region_zone, params, sg4::ClusterCallbacks(make_host), nic);
   zone->seal();
   rt.spares = c.failures ? c.failures->spares : 0;
   rt.spare_mutex = sg4::Mutex::create();
@@ -147,7 +147,7 @@ BuiltPlatform build_platform(const PlatformSpec& spec) {
         cr.spec = &cluster;
         cr.region = &rr;
         auto [cz, cgw] = cluster.topology == ClusterSpec::Topology::FatTree ? build_fat_tree(cluster, rz, cr)
-                                                                             : build_cluster(cluster, rz, cr);
+                                                                            : build_cluster(cluster, rz, cr);
         // SimGrid forbids empty zone-to-zone routes: the cluster reaches its region's store through an
         // uplink as fast as the store itself.
         sg4::Link* uplink = rz->create_link(cluster.id + "/uplink", region.storage_bandwidth.raw())->seal();

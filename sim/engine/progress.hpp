@@ -9,6 +9,7 @@ namespace riftsim {
 class ProgressLine {
 public:
   explicit ProgressLine(bool enabled) : enabled_(enabled), start_(Clock::now()), last_(start_) {}
+  bool enabled() const { return enabled_; }
   /// Called often; prints at most four times a second, and only once the run has taken 2 s.
   void update(double simulated_s, const std::string& what);
   /// Ends the line if anything was printed.

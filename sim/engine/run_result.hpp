@@ -38,6 +38,7 @@ struct SimOptions {
   std::uint64_t seed = 1;
   std::string log_level = "info";
   bool progress = false; // a progress line on stderr (only for runs longer than ~2 s)
+  bool timeline = true;  // record events and spans (RunResult::log); false leaves it empty
 };
 
 struct Inputs;

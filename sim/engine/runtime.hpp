@@ -90,6 +90,37 @@ struct ResumeMsg {};
 struct AbortMsg {};
 using RunnerMsg = std::variant<ResumeMsg, AbortMsg>;
 
+/// What one actor sleeps on while others may interrupt it. A semaphore takes one simcall per wait; a
+/// mutex with a condition variable takes three (lock, wait, unlock), and a run with failures waits
+/// ~30,000 times. Waiters test their own condition in a loop, so a wake-up that finds nothing new is
+/// harmless. No locking: SimGrid actors are cooperative, nothing runs between the test and the wait.
+class Wakeup {
+public:
+  void notify() {
+    if (!sleeping_) return;
+    sleeping_ = false;
+    sem_->release();
+  }
+  void wait() {
+    sleeping_ = true;
+    sem_->acquire();
+  }
+  /// Sleeps until `time` or a notify(), whichever comes first.
+  void wait_until(double time) {
+    double left = time - sg4::Engine::get_clock();
+    if (left <= 0) return;
+    sleeping_ = true;
+    if (sem_->acquire_timeout(left)) {
+      // Timed out; a notify() at the same instant left a token, which the next wait takes at once.
+      sleeping_ = false;
+    }
+  }
+
+private:
+  sg4::SemaphorePtr sem_ = sg4::Semaphore::create(0);
+  bool sleeping_ = false;
+};
+
 /// One training job during the simulation.
 struct JobRuntime {
   int id = 0;
@@ -129,8 +160,8 @@ struct JobRuntime {
   std::optional<StopReason> stop;
   int nodes_to_replace = 0; // failed nodes not yet replaced by spares
   bool restart_interrupted = false;
-  sg4::MutexPtr wake_mutex = sg4::Mutex::create();
-  sg4::ConditionVariablePtr wake = sg4::ConditionVariable::create(); // interrupts a restart
+  sg4::MutexPtr wake_mutex = sg4::Mutex::create(); // with replica_cv
+  Wakeup wake;                                     // the runner sleeps on it; events interrupt it
   bool halt_requested = false;
   int epoch = 0; // bumped at each resume, so stale timers of an earlier migration do nothing
 

@@ -40,6 +40,7 @@ RunResult simulate(const Inputs& in, const SimOptions& opt, int* argc, char** ar
   BuiltPlatform platform = build_platform(in.platform);
 
   RunLog log;
+  log.recording = opt.timeline;
   ProgressLine progress(opt.progress);
   std::deque<JobRuntime> jobs; // deque: actors hold references, which must not move
   std::vector<JobRuntime*> job_ptrs;

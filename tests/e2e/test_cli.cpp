@@ -312,6 +312,24 @@ TEST(Failures, ATracedRunHitsExactlyTheTracedFailuresAndWaitsForSpares) {
   fs::remove_all(out);
 }
 
+TEST(Replications, GroupingNodesIntoFewerHostsChangesNoResult) {
+  // The speed knob nodes_per_host (docs/platforms.md): one host per node or one for the whole cluster,
+  // the same failures hit the job at the same times, with the same costs.
+  fs::path a = fresh_dir("rep-hosts-4"), b = fresh_dir("rep-hosts-1");
+  ASSERT_EQ(
+      riftsim("run " + kData + "/failures/random.yaml --quiet --replications 4 --out " + a.string()).code, 0);
+  ASSERT_EQ(
+      riftsim("run " + kData + "/failures/random-grouped.yaml --quiet --replications 4 --out " + b.string())
+          .code,
+      0);
+  auto ra = nlohmann::json::parse(slurp(a / "replications.json"));
+  auto rb = nlohmann::json::parse(slurp(b / "replications.json"));
+  EXPECT_GT(ra["jobs"]["train"]["failures"]["mean"].get<double>(), 0);
+  EXPECT_EQ(ra["jobs"], rb["jobs"]);
+  fs::remove_all(a);
+  fs::remove_all(b);
+}
+
 TEST(Replications, SerialAndParallelRunsOfTheSameSeedsAgreeExactly) {
   fs::path a = fresh_dir("rep-serial"), b = fresh_dir("rep-parallel");
   ASSERT_EQ(

@@ -27,8 +27,8 @@ struct Point {
 Point simulate_interval(const fs::path& dir, double tau, int gpus = 512) {
   std::string name = "tau" + std::to_string(static_cast<int>(tau)) + "-gpus" + std::to_string(gpus);
   std::ofstream(dir / (name + "-workload.yaml"))
-      << "jobs:\n  j:\n    flops: 1.8432e22\n    gpus: " << gpus << "\n    mfu: 0.5\n    checkpoint_interval: " << tau
-      << "s\n    checkpoint_size: 600GB\n";
+      << "jobs:\n  j:\n    flops: 1.8432e22\n    gpus: " << gpus
+      << "\n    mfu: 0.5\n    checkpoint_interval: " << tau << "s\n    checkpoint_size: 600GB\n";
   std::ofstream(dir / (name + ".yaml"))
       << "platform: " << RIFTSIM_TEST_DATA << "/daly/platform.yaml\nworkload: " << name
       << "-workload.yaml\njobs:\n  j:\n    cluster: alpha/r1/c\n";
