@@ -46,6 +46,33 @@ Usd JobLedger::egress_cost() const {
   return total;
 }
 
+Usd JobLedger::interconnect_cost() const {
+  Usd total;
+  for (const auto& p : ports) total += p.cost();
+  return total;
+}
+
+Usd JobLedger::storage_cost() const {
+  Usd total;
+  for (const auto& s : storage) total += s.cost();
+  return total;
+}
+
+Usd JobLedger::total_cost() const {
+  return compute_cost() + egress_cost() + interconnect_cost() + storage_cost();
+}
+
+void JobLedger::keep_data(const std::string& region, Bytes bytes, UsdPerGBMonth price, Seconds from) {
+  for (const auto& s : storage)
+    if (s.region == region) return;
+  storage.push_back({region, bytes, price, from, from});
+}
+
+void JobLedger::close_leases(Seconds end) {
+  for (auto& p : ports) p.end = std::max(p.end, end);
+  for (auto& s : storage) s.end = std::max(s.end, end);
+}
+
 Joules JobLedger::energy() const {
   Joules total;
   for (const auto& t : tenures) total += t.energy;

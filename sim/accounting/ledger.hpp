@@ -48,10 +48,32 @@ struct TransferRecord {
   std::string what; // "checkpoint" or "dataset"
   std::string from_region;
   std::string to_region;
+  std::string path; // the WAN link it took
+  int streams = 1;
   Bytes bytes;
   Seconds start;
   Seconds end;
   Usd egress;
+};
+
+/// A dedicated interconnect's ports, held for the job while it runs (named in its response's paths).
+struct PortLease {
+  std::string link;
+  UsdPerHour price;
+  Seconds start;
+  Seconds end;
+  Usd cost() const { return price * (end - start); }
+};
+
+/// The job's data kept in a region's store: its dataset and latest checkpoint, from when they land
+/// there to the end of the job.
+struct StorageLease {
+  std::string region;
+  Bytes bytes;
+  UsdPerGBMonth price;
+  Seconds start;
+  Seconds end;
+  Usd cost() const { return storage_cost(price, bytes, end - start); }
 };
 
 class JobLedger {
@@ -66,7 +88,14 @@ public:
   int interruptions = 0;
   std::vector<Tenure> tenures;
   std::vector<TransferRecord> transfers;
+  std::vector<PortLease> ports;
+  std::vector<StorageLease> storage;
   std::vector<std::string> clusters; // in the order the job ran on them
+
+  /// Starts a storage lease in `region` unless the job already keeps its data there.
+  void keep_data(const std::string& region, Bytes bytes, UsdPerGBMonth price, Seconds from);
+  /// Ends every open lease (ports and storage) at the end of the job.
+  void close_leases(Seconds end);
 
   void add_lost(LostPart p, Seconds s) { lost_[static_cast<size_t>(p)] += s; }
   Seconds lost(LostPart p) const { return lost_[static_cast<size_t>(p)]; }
@@ -77,6 +106,9 @@ public:
 
   Usd compute_cost() const;
   Usd egress_cost() const;
+  Usd interconnect_cost() const;
+  Usd storage_cost() const;
+  Usd total_cost() const;
   Joules energy() const;
   Joules facility_energy() const; // with each region's PUE
   double co2_tonnes() const;      // facility energy x grid carbon intensity

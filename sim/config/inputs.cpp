@@ -37,6 +37,11 @@ void check_inputs(const Inputs& in) {
     // Building each strategy checks its name and its targets (the one registry is policy's make_strategy).
     for (const auto& alt : pl.alternatives) make_strategy(alt, plat);
     for (const auto& alt : pl.alternatives)
+      for (const auto& name : alt.paths)
+        if (!plat.find_link(name))
+          throw InputError(alt.pos,
+                           "path '" + name + "' of job '" + pl.job + "' is not a link in " + plat.file);
+    for (const auto& alt : pl.alternatives)
       for (const auto& t : alt.targets) {
         const ClusterSpec* tc = plat.find_cluster(t);
         if (tc->region != c->region && !plat.link_between(c->region, tc->region))

@@ -117,7 +117,19 @@ ClusterSpec read_cluster(const std::string& name, const YAML::Node& node, const 
   f.require_positive("node_power_busy", c.node_power_busy.raw());
   if (c.node_power_idle.raw() < 0 || c.node_power_idle > c.node_power_busy)
     f.fail("node_power_idle", "must be between 0 and node_power_busy");
-  c.node_price = given("price") ? f.unit("price", parse_usd_per_hour) : inst->price;
+  std::string pricing = f.string_or("pricing", "on_demand");
+  if (pricing != "on_demand" && pricing != "reserved") f.fail("pricing", "must be on_demand or reserved");
+  c.pricing = pricing == "reserved" ? ClusterSpec::Pricing::Reserved : ClusterSpec::Pricing::OnDemand;
+  if (given("price")) {
+    c.node_price = f.unit("price", parse_usd_per_hour);
+  } else if (c.pricing == ClusterSpec::Pricing::Reserved) {
+    if (!inst->reserved_price)
+      f.fail("pricing", "is reserved, but the catalog has no reserved price for " + c.instance +
+                            " (give one with 'price')");
+    c.node_price = *inst->reserved_price;
+  } else {
+    c.node_price = inst->price;
+  }
   if (c.node_price.raw() < 0) f.fail("price", "must not be negative");
   c.lead_time = f.unit_or("lead_time", parse_duration, Seconds(0));
   if (c.lead_time.raw() < 0) f.fail("lead_time", "must not be negative");
@@ -173,6 +185,8 @@ RegionSpec read_region(const std::string& name, const YAML::Node& node, const Pr
   f.require_range("pue", r.pue, 1.0, 3.0, "must be between 1.0 and 3.0");
   r.carbon_g_per_kwh = f.unit_or("carbon", parse_count, 0.0);
   f.require_range("carbon", r.carbon_g_per_kwh, 0, 2000, "must be between 0 and 2000 gCO2eq/kWh");
+  r.storage_price = f.unit_or("storage_price", parse_usd_per_gb_month, UsdPerGBMonth(0));
+  if (r.storage_price.raw() < 0) f.fail("storage_price", "must not be negative");
   if (f.has("offers")) {
     r.offers = f.strings("offers");
     for (const auto& o : r.offers)
@@ -266,6 +280,23 @@ PlatformSpec parse_platform(const std::string& text, const std::string& file) {
       f.require_positive("bandwidth", l.bandwidth.raw());
       l.latency = f.unit_or("latency", parse_duration, Seconds(0));
       if (l.latency.raw() < 0) f.fail("latency", "must not be negative");
+      std::string kind = f.string_or("kind", "internet");
+      if (kind != "internet" && kind != "interconnect") f.fail("kind", "must be internet or interconnect");
+      l.kind = kind == "internet" ? WanLinkSpec::Kind::Internet : WanLinkSpec::Kind::Interconnect;
+      if (f.has("per_flow")) {
+        l.per_flow = f.unit("per_flow", parse_bandwidth);
+        f.require_positive("per_flow", l.per_flow->raw());
+      }
+      if (f.has("port_price")) {
+        if (l.kind != WanLinkSpec::Kind::Interconnect)
+          f.fail("port_price", "is for links of kind interconnect (the internet has no ports to rent)");
+        l.port_price = f.unit("port_price", parse_usd_per_hour);
+        if (l.port_price.raw() < 0) f.fail("port_price", "must not be negative");
+      }
+      if (f.has("egress")) {
+        l.egress = f.unit("egress", parse_usd_per_gb);
+        if (l.egress->raw() < 0) f.fail("egress", "must not be negative");
+      }
       f.done();
       spec.links.push_back(l);
     });
@@ -277,8 +308,9 @@ PlatformSpec parse_platform(const std::string& text, const std::string& file) {
       if (!spec.find_region(end))
         throw InputError(l.pos, "link '" + l.name + "' names region '" + end +
                                     "', which is not in the platform (write provider/region)");
-    if (spec.link_between(l.region_a, l.region_b) != &l)
-      throw InputError(l.pos, "link '" + l.name + "' duplicates another link between the same regions");
+    for (const auto& other : spec.links)
+      if (&other != &l && other.name == l.name)
+        throw InputError(l.pos, "link '" + l.name + "' is listed twice");
   }
   return spec;
 }

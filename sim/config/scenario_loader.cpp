@@ -1,6 +1,7 @@
 #include "config/loaders.hpp"
 #include "config/yaml_fields.hpp"
 
+#include <cmath>
 #include <filesystem>
 
 namespace riftsim {
@@ -83,6 +84,11 @@ ResponseSpec read_response(const YAML::Node& node, const std::string& file, cons
   if (r.detection.raw() < 0) f.fail("detection", "must not be negative");
   r.porting = f.unit_or("porting", parse_duration, Seconds(0));
   if (r.porting.raw() < 0) f.fail("porting", "must not be negative");
+  if (f.has("paths")) r.paths = f.strings("paths");
+  double streams = f.unit_or("streams", parse_count, 8.0);
+  f.require_range("streams", streams, 1, 4096, "must be a whole number of streams between 1 and 4096");
+  if (streams != std::floor(streams)) f.fail("streams", "must be a whole number");
+  r.streams = static_cast<int>(streams);
   f.done();
   return r;
 }

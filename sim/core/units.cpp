@@ -190,6 +190,13 @@ UsdPerGB parse_usd_per_gb(std::string_view text) {
   return UsdPerGB(v * factor_for(u, table, "price per GB", text));
 }
 
+UsdPerGBMonth parse_usd_per_gb_month(std::string_view text) {
+  auto [v, u] = split(strip_dollar(text), "storage price");
+  static const std::vector<std::pair<std::string, double>> table = {
+      {"/GB/month", 1}, {"/GB-month", 1}, {"/TB/month", 1e-3}, {"/TB-month", 1e-3}};
+  return UsdPerGBMonth(v * factor_for(u, table, "storage price", text));
+}
+
 Usd parse_usd(std::string_view text) {
   auto [v, u] = split(strip_dollar(text), "amount of money");
   static const std::vector<std::pair<std::string, double>> table = {

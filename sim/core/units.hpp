@@ -41,7 +41,8 @@ using Watts = Quantity<struct WattsTag>;
 using Joules = Quantity<struct JoulesTag>;
 using Usd = Quantity<struct UsdTag>;
 using UsdPerHour = Quantity<struct UsdPerHourTag>;
-using UsdPerGB = Quantity<struct UsdPerGBTag>; // per decimal gigabyte, as providers bill egress
+using UsdPerGB = Quantity<struct UsdPerGBTag>;           // per decimal gigabyte, as providers bill egress
+using UsdPerGBMonth = Quantity<struct UsdPerGBMonthTag>; // storage: per decimal GB held a month (730 h)
 
 // Cross-type arithmetic that the model needs; anything else must go through .raw() on purpose.
 constexpr Seconds operator/(Bytes b, BytesPerSecond r) {
@@ -64,6 +65,10 @@ constexpr Usd operator*(UsdPerGB p, Bytes b) {
 }
 
 constexpr double kSecondsPerDay = 86400.0;
+constexpr double kSecondsPerBillingMonth = 730 * 3600.0; // providers bill storage on 730-hour months
+constexpr Usd storage_cost(UsdPerGBMonth p, Bytes b, Seconds held) {
+  return Usd(p.raw() * b.raw() / 1e9 * held.raw() / kSecondsPerBillingMonth);
+}
 constexpr double kSecondsPerHour = 3600.0;
 
 /// A unit string that could not be understood. Loaders attach the file position.
@@ -82,9 +87,10 @@ FlopsPerSecond parse_flop_rate(std::string_view text); // 312TFLOPS 1.98PFLOPS
 Watts parse_power(std::string_view text);              // 700W 10.2kW 1MW
 UsdPerHour parse_usd_per_hour(std::string_view text);  // $98.32/h $98.32/hour
 UsdPerGB parse_usd_per_gb(std::string_view text);      // $0.087/GB
-Usd parse_usd(std::string_view text);                  // $5e8 $1.2M
-double parse_fraction(std::string_view text);          // 0.34 or 34%
-double parse_count(std::string_view text);             // 25000, 1.8e12, 1.8T (plain number with SI suffix)
+UsdPerGBMonth parse_usd_per_gb_month(std::string_view text); // $0.023/GB/month $0.023/GB-month
+Usd parse_usd(std::string_view text);                        // $5e8 $1.2M
+double parse_fraction(std::string_view text);                // 0.34 or 34%
+double parse_count(std::string_view text); // 25000, 1.8e12, 1.8T (plain number with SI suffix)
 
 // Human-readable rendering for tables and logs.
 std::string format_duration(Seconds s);                       // "93.8 d", "4.2 h", "12 min", "35 s"

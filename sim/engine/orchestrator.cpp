@@ -141,7 +141,8 @@ void MigrationOrchestrator::respond(const CutoffEvent& event, bool with_notice,
   sg4::this_actor::sleep_for(job_.strategy->detection_delay().raw());
   double t_decided = sg4::Engine::get_clock();
 
-  JobView view{job_.spec, job_.current->spec, Flops(job_.spec->work.raw() - job_.committed)};
+  JobView view{job_.spec, job_.current->spec, Flops(job_.spec->work.raw() - job_.committed),
+               job_.response->paths, job_.response->streams};
   ResponseDecision d = job_.strategy->on_capacity_loss(view, world_view());
   if (d.action == ResponseDecision::Action::SwitchToStandby) {
     spdlog::info("{}: hedge: {}", name, d.reason);
@@ -175,6 +176,7 @@ void MigrationOrchestrator::respond(const CutoffEvent& event, bool with_notice,
   std::optional<WanTransfer> dataset;
   if (job_.spec->dataset_size.raw() > 0 && job_.dataset_region != &to) {
     dataset.emplace("dataset", *job_.dataset_region, to, job_.spec->dataset_size,
+                    job_.path(platform_, *job_.dataset_region, to), job_.response->streams,
                     &platform_.bytes_out[job_.dataset_region->provider->name], d.exit_waiver);
     log_transfer_start(dataset->record());
   }
@@ -203,12 +205,18 @@ void MigrationOrchestrator::respond(const CutoffEvent& event, bool with_notice,
   bool has_checkpoint = job_.committed > 0;
   if (has_checkpoint && job_.checkpoint_region != &to) {
     checkpoint.emplace("checkpoint", *job_.checkpoint_region, to, job_.spec->checkpoint_size,
+                       job_.path(platform_, *job_.checkpoint_region, to), job_.response->streams,
                        &platform_.bytes_out[job_.checkpoint_region->provider->name], d.exit_waiver);
     log_transfer_start(checkpoint->record());
   }
   double dataset_done = dataset ? dataset->wait() : t_decided;
   double checkpoint_done = checkpoint ? checkpoint->wait() : stopped.time;
   if (sg4::Engine::get_clock() < ported_at) sg4::this_actor::sleep_until(ported_at);
+
+  // The data is kept at the target from the moment the first copy starts landing there.
+  double landing = dataset ? dataset->record().start.raw()
+                           : (checkpoint ? checkpoint->record().start.raw() : sg4::Engine::get_clock());
+  job_.keep_data_in(to, landing);
 
   double restart_from = sg4::Engine::get_clock();
   read_checkpoint_back(to);

@@ -141,6 +141,7 @@ BuiltPlatform build_platform(const PlatformSpec& spec) {
       rr.provider = &provider;
       rr.storage = storage;
       rr.disk = disk;
+      rr.storage_link = storage_link;
 
       for (const auto& cluster : region.clusters) {
         ClusterRuntime& cr = out.clusters[cluster.id];
@@ -169,7 +170,40 @@ BuiltPlatform build_platform(const PlatformSpec& spec) {
     auto [za, gwa] = region_zones.at(l.region_a);
     auto [zb, gwb] = region_zones.at(l.region_b);
     sg4::Link* link = world->create_link(l.name, l.bandwidth.raw())->set_latency(l.latency.raw())->seal();
-    world->add_route(za->get_netpoint(), zb->get_netpoint(), gwa, gwb, {sg4::LinkInRoute(link)}, true);
+    if (spec.link_between(l.region_a, l.region_b) == &l)
+      world->add_route(za->get_netpoint(), zb->get_netpoint(), gwa, gwb, {sg4::LinkInRoute(link)}, true);
+    // Copies on this path go between its own two endpoints, through the same links a store-to-store
+    // route crosses, so they share bandwidth with everything else on them.
+    WanPathRuntime& p = out.paths[l.name];
+    p.spec = &l;
+    p.link = link;
+    // In the world zone routes join zones, so each endpoint is a zone holding one host.
+    std::map<std::string, sg4::NetZone*> ends;
+    auto endpoint = [&](const std::string& region) {
+      std::string name = l.name + "@" + region;
+      sg4::NetZone* z = sg::new_full_zone(name + "-zone", world);
+      sg4::Host* h = z->create_host(name, 1e9);
+      h->set_property("wattage_per_state", "0:0");
+      h->set_property("wattage_off", "0");
+      h->seal();
+      z->seal();
+      ends[region] = z;
+      return h;
+    };
+    p.end_a = endpoint(l.region_a);
+    p.end_b = endpoint(l.region_b);
+    std::vector<sg4::LinkInRoute> hops = {sg4::LinkInRoute(out.regions.at(l.region_a).storage_link),
+                                          sg4::LinkInRoute(link)};
+    if (l.per_flow) {
+      // A per-flow cap is a FATPIPE link: every flow through it gets up to its bandwidth, unshared.
+      // (Comm::set_rate would say the same, but SimGrid 3.32 ignores it on host-to-host Comms.)
+      hops.emplace_back(world->create_link(l.name + "/per-flow", l.per_flow->raw())
+                            ->set_sharing_policy(sg4::Link::SharingPolicy::FATPIPE)
+                            ->seal());
+    }
+    hops.emplace_back(out.regions.at(l.region_b).storage_link);
+    world->add_route(ends[l.region_a]->get_netpoint(), ends[l.region_b]->get_netpoint(),
+                     p.end_a->get_netpoint(), p.end_b->get_netpoint(), hops, true);
   }
   world->seal();
   return out;

@@ -4,7 +4,8 @@
 //                 │     ├─ storage zone (Star): the region's gateway router and its storage host + disk
 //                 │     └─ cluster zone (Star), one per cluster: a gateway router and one host per node group
 //                 ├─ lab zone (Full): the tenant's control host, where the job runners and orchestrators live
-//                 └─ WAN links between region gateways
+//                 ├─ WAN links between region gateways (the default path between two regions)
+//                 └─ per WAN link, two endpoint hosts routed store-net, link, store-net (paths by name)
 // Three levels of zones at most: SimGrid 3.32 mis-routes deeper hierarchies (docs/simgrid-notes.md).
 #include "engine/sg_compat.hpp"
 #include "model/platform.hpp"
@@ -22,6 +23,20 @@ struct RegionRuntime {
   const ProviderSpec* provider = nullptr;
   sg4::Host* storage = nullptr;
   sg4::Disk* disk = nullptr;
+  sg4::Link* storage_link = nullptr; // between the store and the region's gateway
+};
+
+/// A WAN path as SimGrid sees it: one link, and an endpoint host at each end standing for the region's
+/// store on that path. Each path has its own endpoints because SimGrid keeps one route per pair of
+/// zones, and two regions may be joined by several paths.
+struct WanPathRuntime {
+  const WanLinkSpec* spec = nullptr;
+  sg4::Link* link = nullptr;
+  sg4::Host* end_a = nullptr; // in spec->region_a
+  sg4::Host* end_b = nullptr;
+  sg4::Host* end_at(const std::string& region_id) const {
+    return region_id == spec->region_a ? end_a : end_b;
+  }
 };
 
 struct ClusterRuntime {
@@ -50,6 +65,7 @@ struct BuiltPlatform {
   const PlatformSpec* spec = nullptr;
   std::map<std::string, RegionRuntime> regions;   // by region id
   std::map<std::string, ClusterRuntime> clusters; // by cluster id
+  std::map<std::string, WanPathRuntime> paths;    // by link name
   sg4::Host* control = nullptr;
   std::map<std::string, Bytes> bytes_out; // per provider: the tenant's bytes sent out so far (egress tiers)
   ClusterRuntime& cluster(const std::string& id) { return clusters.at(id); }

@@ -128,8 +128,9 @@ struct JobRuntime {
   long long active_gpus = 0; // GPUs training now: the job's, less nodes given up by `shrink`
   double interval = 0;       // compute seconds between checkpoints on the current cluster
   std::unique_ptr<ResponseStrategy> strategy;
-  ClusterRuntime* current = nullptr; // where it runs or last ran
-  sg4::Host* control = nullptr;      // the tenant's control host, where helper actors run
+  const ResponseSpec* response = nullptr; // its parameters (paths, streams) as the scenario gives them
+  ClusterRuntime* current = nullptr;      // where it runs or last ran
+  sg4::Host* control = nullptr;           // the tenant's control host, where helper actors run
   Allocation alloc;
   const RegionRuntime* checkpoint_region = nullptr; // where the latest checkpoint is stored
   const RegionRuntime* dataset_region = nullptr;
@@ -178,6 +179,12 @@ struct JobRuntime {
   void node_failed();
   void wake_runner(); // it may be waiting on `wake` for a checkpoint write or a restart
   bool stop_by_provider() const { return stop == StopReason::HostsLost; }
+  /// The path the job's copies between two regions take: the first of its `paths` joining them, else
+  /// the default link.
+  const WanPathRuntime& path(const BuiltPlatform& p, const RegionRuntime& from,
+                             const RegionRuntime& to) const;
+  /// Its data (dataset and latest checkpoint) now also kept in `region`'s store, for storage cost.
+  void keep_data_in(const RegionRuntime& region, double from);
   /// Sets `interval` for the current cluster (fixed, or the Young/Daly optimum).
   void update_interval();
 };

@@ -48,6 +48,7 @@ RunResult simulate(const Inputs& in, const SimOptions& opt, int* argc, char** ar
     JobRuntime& j = jobs.emplace_back();
     j.spec = in.workload.find_job(pl.job);
     j.strategy = make_strategy(pl.response, in.platform);
+    j.response = &pl.response;
     j.current = &platform.cluster(pl.cluster);
     j.checkpoint_region = j.current->region;
     j.dataset_region = j.current->region;
@@ -69,6 +70,10 @@ RunResult simulate(const Inputs& in, const SimOptions& opt, int* argc, char** ar
                                               std::to_string(j.spec->gpus) + " GPUs");
       j.standby_alloc = *held;
     }
+    j.keep_data_in(*j.current->region, 0);
+    for (const auto& name : pl.response.paths) // interconnect ports are held for the whole run
+      if (const WanLinkSpec* l = in.platform.find_link(name); l && l->port_price.raw() > 0)
+        j.ledger.ports.push_back({name, l->port_price, Seconds(0), Seconds(0)});
     j.log = &log;
     j.control = platform.control;
     j.progress_line = &progress;
@@ -120,6 +125,7 @@ RunResult simulate(const Inputs& in, const SimOptions& opt, int* argc, char** ar
     jr.start = Seconds(j->start);
     jr.end = Seconds(j->end);
     jr.ledger = j->ledger;
+    jr.ledger.close_leases(Seconds(j->finished ? j->end : r.simulated_end.raw()));
     r.jobs.push_back(std::move(jr));
   }
   return r;

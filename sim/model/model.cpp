@@ -54,8 +54,31 @@ const ClusterSpec* PlatformSpec::find_cluster(const std::string& id) const {
 
 const WanLinkSpec* PlatformSpec::link_between(const std::string& a, const std::string& b) const {
   for (const auto& l : links)
-    if ((l.region_a == a && l.region_b == b) || (l.region_a == b && l.region_b == a)) return &l;
+    if (l.joins(a, b)) return &l;
   return nullptr;
+}
+
+const WanLinkSpec* PlatformSpec::path_between(const std::string& a, const std::string& b,
+                                              const std::vector<std::string>& preferred) const {
+  for (const auto& name : preferred)
+    if (const WanLinkSpec* l = find_link(name); l && l->joins(a, b)) return l;
+  return link_between(a, b);
+}
+
+const WanLinkSpec* PlatformSpec::find_link(const std::string& name) const {
+  for (const auto& l : links)
+    if (l.name == name) return &l;
+  return nullptr;
+}
+
+const char* link_kind_name(WanLinkSpec::Kind k) {
+  switch (k) {
+  case WanLinkSpec::Kind::Internet:
+    return "internet";
+  case WanLinkSpec::Kind::Interconnect:
+    return "interconnect";
+  }
+  return "?";
 }
 
 const JobSpec* WorkloadSpec::find_job(const std::string& name) const {

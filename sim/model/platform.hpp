@@ -5,6 +5,7 @@
 #include "core/units.hpp"
 #include "model/catalog.hpp"
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <string>
@@ -57,7 +58,8 @@ struct ClusterSpec {
   BytesPerSecond node_network; // scale-out bandwidth per node
   Watts node_power_idle;
   Watts node_power_busy;
-  UsdPerHour node_price;  // on-demand, per node (instance) hour
+  UsdPerHour node_price; // per node (instance) hour, on the pricing plan below
+  enum class Pricing { OnDemand, Reserved } pricing = Pricing::OnDemand;
   Seconds lead_time;      // from asking for capacity to having it, for a tenant arriving from elsewhere
   int nodes_per_host = 0; // how many nodes one simulated host stands for (resolved, never 0 after loading)
   std::optional<FailureSpec> failures;
@@ -78,6 +80,7 @@ struct RegionSpec {
   BytesPerSecond storage_bandwidth; // the regional checkpoint / dataset store, read and write
   double pue = 1.0;                 // power usage effectiveness of the provider's data centres there
   double carbon_g_per_kwh = 0;      // grid carbon intensity, location-based
+  UsdPerGBMonth storage_price;      // the regional store, per GB held a month
   std::vector<std::string> offers;  // instance types a tenant can rent there (informative)
   std::vector<ClusterSpec> clusters;
   SourcePos pos;
@@ -99,14 +102,31 @@ struct ProviderSpec {
   SourcePos pos;
 };
 
+/// A network path between two regions. Several may join the same two regions (the public internet
+/// and a dedicated interconnect, say); the first listed is the default, and a scenario can name
+/// another. Each is one SimGrid link, shared by every copy on it.
 struct WanLinkSpec {
+  enum class Kind { Internet, Interconnect };
   std::string name;
   std::string region_a; // region ids
   std::string region_b;
+  Kind kind = Kind::Internet;
   BytesPerSecond bandwidth;
   Seconds latency;
+  std::optional<BytesPerSecond> per_flow; // the most one stream (TCP flow) gets, where documented
+  UsdPerHour port_price;                  // interconnect: what holding its ports costs, per hour
+  std::optional<UsdPerGB> egress;         // data out over this path, instead of the internet tiers
   SourcePos pos;
+
+  bool joins(const std::string& a, const std::string& b) const {
+    return (region_a == a && region_b == b) || (region_a == b && region_b == a);
+  }
+  /// What `streams` parallel streams can get through it, ignoring other traffic.
+  BytesPerSecond stream_bandwidth(int streams) const {
+    return per_flow ? std::min(bandwidth, *per_flow * static_cast<double>(streams)) : bandwidth;
+  }
 };
+const char* link_kind_name(WanLinkSpec::Kind k);
 
 struct PlatformSpec {
   std::string file;
@@ -117,7 +137,12 @@ struct PlatformSpec {
   const ProviderSpec* find_provider(const std::string& name) const;
   const RegionSpec* find_region(const std::string& id) const;
   const ClusterSpec* find_cluster(const std::string& id) const;
+  /// The default path between two regions (the first link listed), or null.
   const WanLinkSpec* link_between(const std::string& region_a, const std::string& region_b) const;
+  /// The first of `preferred` (link names) that joins the two regions, else the default path.
+  const WanLinkSpec* path_between(const std::string& region_a, const std::string& region_b,
+                                  const std::vector<std::string>& preferred) const;
+  const WanLinkSpec* find_link(const std::string& name) const;
 };
 
 } // namespace riftsim

@@ -70,6 +70,8 @@ struct ResponseSpec {
   std::vector<std::string> targets; // cluster ids in order of preference
   Seconds detection;                // from the event to a decision being made
   Seconds porting;                  // port and validate the software on the target, once nodes are there
+  std::vector<std::string> paths;   // links the job's copies take where they join the two regions
+  int streams = 8;                  // parallel streams per copy (each capped by the link's per_flow)
   SourcePos pos;
 };
 

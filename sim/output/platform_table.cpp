@@ -22,28 +22,36 @@ std::string platform_table(const PlatformSpec& p) {
         if (c.failures)
           cap += fmt::format("; {:.2f} failures/1000 node-days, {} spares",
                              1000 * kSecondsPerDay / c.failures->node_mtbf.raw(), c.failures->spares);
-        out += fmt::format("{:<34} {:<18} {:<10} {:>6} {:>7} {:>9} {:>9} {:>9} {:>8} {:>9}  {}\n", c.id,
-                           c.instance, c.accelerator.empty() ? "-" : c.accelerator, c.nodes, c.total_gpus(),
-                           format_si(c.node_peak().raw() * c.nodes, "FLOPS"),
-                           format_bandwidth(c.node_network), fmt::format("${:.2f}", c.node_price.raw()),
-                           fmt::format("${:.2f}", c.node_price.raw() / c.gpus_per_node),
-                           format_duration(c.lead_time), cap);
+        out += fmt::format(
+            "{:<34} {:<18} {:<10} {:>6} {:>7} {:>9} {:>9} {:>9} {:>8} {:>9}  {}\n", c.id, c.instance,
+            c.accelerator.empty() ? "-" : c.accelerator, c.nodes, c.total_gpus(),
+            format_si(c.node_peak().raw() * c.nodes, "FLOPS"), format_bandwidth(c.node_network),
+            fmt::format("${:.2f}{}", c.node_price.raw(),
+                        c.pricing == ClusterSpec::Pricing::Reserved ? " (reserved)" : ""),
+            fmt::format("${:.2f}", c.node_price.raw() / c.gpus_per_node), format_duration(c.lead_time), cap);
       }
-  out += fmt::format("\n{:<20} {:>10} {:>12} {:>5} {:>9}  {}\n", "region", "storage", "egress $/GB", "PUE",
-                     "gCO2/kWh", "offers");
+  out += fmt::format("\n{:<20} {:>10} {:>12} {:>12} {:>5} {:>9}  {}\n", "region", "storage", "$/GB-month",
+                     "egress $/GB", "PUE", "gCO2/kWh", "offers");
   for (const auto& prov : p.providers)
     for (const auto& r : prov.regions) {
       std::string offers;
       for (const auto& o : r.offers) offers += (offers.empty() ? "" : ", ") + o;
-      out += fmt::format("{:<20} {:>10} {:>12} {:>5.2f} {:>9.1f}  {}\n", r.id,
+      out += fmt::format("{:<20} {:>10} {:>12} {:>12} {:>5.2f} {:>9.1f}  {}\n", r.id,
                          format_si(r.storage_bandwidth.raw(), "B/s"),
+                         fmt::format("${:.4f}", r.storage_price.raw()),
                          fmt::format("${:.3f}", prov.egress.raw()), r.pue, r.carbon_g_per_kwh, offers);
     }
   if (!p.links.empty()) {
-    out += fmt::format("\n{:<22} {:<34} {:>10} {:>9}\n", "link", "between", "bandwidth", "latency");
+    out += fmt::format("\n{:<22} {:<12} {:<34} {:>10} {:>9} {:>10} {:>9} {:>10}\n", "link", "kind", "between",
+                       "bandwidth", "latency", "per flow", "port $/h", "egress $/GB");
     for (const auto& l : p.links)
-      out += fmt::format("{:<22} {:<34} {:>10} {:>9}\n", l.name, l.region_a + " <-> " + l.region_b,
-                         format_bandwidth(l.bandwidth), fmt::format("{:.0f} ms", l.latency.raw() * 1000));
+      out +=
+          fmt::format("{:<22} {:<12} {:<34} {:>10} {:>9} {:>10} {:>9} {:>10}\n", l.name,
+                      link_kind_name(l.kind), l.region_a + " <-> " + l.region_b,
+                      format_bandwidth(l.bandwidth), fmt::format("{:.0f} ms", l.latency.raw() * 1000),
+                      l.per_flow ? format_bandwidth(*l.per_flow) : std::string("-"),
+                      l.port_price.raw() > 0 ? fmt::format("${:.2f}", l.port_price.raw()) : std::string("-"),
+                      l.egress ? fmt::format("${:.3f}", l.egress->raw()) : std::string("provider"));
   }
   if (p.catalog) {
     out += fmt::format("\n{:<20} {:<6} {:<10} {:>4} {:>10} {:>10} {:>10} {:>9} {:>8}\n", "catalog instance",

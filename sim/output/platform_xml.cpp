@@ -81,14 +81,36 @@ std::string platform_xml(const PlatformSpec& p) {
     }
   out += "    <zone id=\"lab\" routing=\"Full\">\n      <host id=\"lab/control\" speed=\"1Gf\">\n"
          "        <prop id=\"wattage_per_state\" value=\"0:0\"/>\n      </host>\n    </zone>\n";
-  for (const auto& l : p.links)
+  // Each WAN link: the link (and its per-flow FATPIPE), two endpoint zones of one host each, the route
+  // between them through both stores' links; and, for the first link between two regions, the
+  // region-to-region route (engine/platform_builder.cpp builds the same).
+  std::string routes;
+  for (const auto& l : p.links) {
     out += fmt::format("    <link id=\"{}\" bandwidth=\"{}Bps\" latency=\"{}s\"/>\n", xml_escape(l.name),
                        num(l.bandwidth.raw()), num(l.latency.raw()));
-  for (const auto& l : p.links) {
-    out += fmt::format("    <zoneRoute src=\"{0}\" dst=\"{1}\" gw_src=\"{0}/gw\" gw_dst=\"{1}/gw\"><link_ctn "
-                       "id=\"{2}\"/></zoneRoute>\n",
-                       xml_escape(l.region_a), xml_escape(l.region_b), xml_escape(l.name));
+    if (l.per_flow)
+      out += fmt::format(
+          "    <link id=\"{}/per-flow\" bandwidth=\"{}Bps\" latency=\"0s\" sharing_policy=\"FATPIPE\"/>\n",
+          xml_escape(l.name), num(l.per_flow->raw()));
+    for (const auto& end : {l.region_a, l.region_b})
+      out +=
+          fmt::format("    <zone id=\"{0}-zone\" routing=\"Full\">\n      <host id=\"{0}\" speed=\"1Gf\">\n"
+                      "        <prop id=\"wattage_per_state\" value=\"0:0\"/>\n      </host>\n    </zone>\n",
+                      xml_escape(l.name + "@" + end));
+    if (p.link_between(l.region_a, l.region_b) == &l)
+      routes +=
+          fmt::format("    <zoneRoute src=\"{0}\" dst=\"{1}\" gw_src=\"{0}/gw\" gw_dst=\"{1}/gw\"><link_ctn "
+                      "id=\"{2}\"/></zoneRoute>\n",
+                      xml_escape(l.region_a), xml_escape(l.region_b), xml_escape(l.name));
+    std::string a = xml_escape(l.name + "@" + l.region_a), b = xml_escape(l.name + "@" + l.region_b);
+    routes += fmt::format("    <zoneRoute src=\"{0}-zone\" dst=\"{1}-zone\" gw_src=\"{0}\" gw_dst=\"{1}\">"
+                          "<link_ctn id=\"{2}/storage-net\"/><link_ctn id=\"{3}\"/>{4}"
+                          "<link_ctn id=\"{5}/storage-net\"/></zoneRoute>\n",
+                          a, b, xml_escape(l.region_a), xml_escape(l.name),
+                          l.per_flow ? fmt::format("<link_ctn id=\"{}/per-flow\"/>", xml_escape(l.name)) : "",
+                          xml_escape(l.region_b));
   }
+  out += routes;
   out += "  </zone>\n</platform>\n";
   return out;
 }

@@ -40,13 +40,9 @@ Tenure tenure_from(const ojson& j) {
 }
 
 ojson transfer_json(const TransferRecord& t) {
-  return {{"what", t.what},
-          {"from_region", t.from_region},
-          {"to_region", t.to_region},
-          {"bytes", t.bytes.raw()},
-          {"start_s", t.start.raw()},
-          {"end_s", t.end.raw()},
-          {"egress_usd", t.egress.raw()}};
+  return {{"what", t.what},           {"from_region", t.from_region}, {"to_region", t.to_region},
+          {"path", t.path},           {"streams", t.streams},         {"bytes", t.bytes.raw()},
+          {"start_s", t.start.raw()}, {"end_s", t.end.raw()},         {"egress_usd", t.egress.raw()}};
 }
 
 TransferRecord transfer_from(const ojson& j) {
@@ -54,6 +50,8 @@ TransferRecord transfer_from(const ojson& j) {
   t.what = j.at("what");
   t.from_region = j.at("from_region");
   t.to_region = j.at("to_region");
+  t.path = j.at("path");
+  t.streams = j.at("streams");
   t.bytes = Bytes(j.at("bytes"));
   t.start = Seconds(j.at("start_s"));
   t.end = Seconds(j.at("end_s"));
@@ -64,7 +62,30 @@ TransferRecord transfer_from(const ojson& j) {
 ojson cost_json(const JobLedger& l) {
   return {{"compute", l.compute_cost().raw()},
           {"egress", l.egress_cost().raw()},
-          {"total", (l.compute_cost() + l.egress_cost()).raw()}};
+          {"interconnect", l.interconnect_cost().raw()},
+          {"storage", l.storage_cost().raw()},
+          {"total", l.total_cost().raw()}};
+}
+
+ojson port_json(const PortLease& p) {
+  return {{"link", p.link}, {"usd_per_h", p.price.raw()}, {"start_s", p.start.raw()}, {"end_s", p.end.raw()}};
+}
+
+PortLease port_from(const ojson& j) {
+  return {j.at("link"), UsdPerHour(j.at("usd_per_h")), Seconds(j.at("start_s")), Seconds(j.at("end_s"))};
+}
+
+ojson storage_json(const StorageLease& s) {
+  return {{"region", s.region},
+          {"bytes", s.bytes.raw()},
+          {"usd_per_gb_month", s.price.raw()},
+          {"start_s", s.start.raw()},
+          {"end_s", s.end.raw()}};
+}
+
+StorageLease storage_from(const ojson& j) {
+  return {j.at("region"), Bytes(j.at("bytes")), UsdPerGBMonth(j.at("usd_per_gb_month")),
+          Seconds(j.at("start_s")), Seconds(j.at("end_s"))};
 }
 
 } // namespace
@@ -78,6 +99,9 @@ ojson run_result_to_json(const RunResult& r) {
     ojson tenures = ojson::array(), transfers = ojson::array();
     for (const auto& t : l.tenures) tenures.push_back(tenure_json(t));
     for (const auto& t : l.transfers) transfers.push_back(transfer_json(t));
+    ojson ports = ojson::array(), storage = ojson::array();
+    for (const auto& p : l.ports) ports.push_back(port_json(p));
+    for (const auto& st : l.storage) storage.push_back(storage_json(st));
     jobs.push_back({{"name", jr.name},
                     {"status", status_name(jr.status)},
                     {"start_s", jr.start.raw()},
@@ -92,7 +116,9 @@ ojson run_result_to_json(const RunResult& r) {
                     {"interruptions", l.interruptions},
                     {"clusters", l.clusters},
                     {"tenures", tenures},
-                    {"transfers", transfers}});
+                    {"transfers", transfers},
+                    {"ports", ports},
+                    {"storage", storage}});
   }
   ojson events = ojson::array(), spans = ojson::array();
   for (const auto& e : r.log.events)
@@ -132,6 +158,8 @@ RunResult run_result_from_json(const ojson& j) {
     l.clusters = jj.at("clusters").get<std::vector<std::string>>();
     for (const auto& t : jj.at("tenures")) l.tenures.push_back(tenure_from(t));
     for (const auto& t : jj.at("transfers")) l.transfers.push_back(transfer_from(t));
+    for (const auto& p : jj.at("ports")) l.ports.push_back(port_from(p));
+    for (const auto& st : jj.at("storage")) l.storage.push_back(storage_from(st));
     r.jobs.push_back(std::move(jr));
   }
   for (const auto& e : j.at("events"))
@@ -207,6 +235,19 @@ ojson summary_json(const ScenarioInfo& s, const RunResult& run, const RunResult&
     for (const auto& t : l.transfers) transfers.push_back(transfer_json(t));
     j["tenures"] = tenures;
     j["transfers"] = transfers;
+    ojson ports = ojson::array(), storage = ojson::array();
+    for (const auto& p : l.ports) {
+      ojson pj = port_json(p);
+      pj["cost_usd"] = p.cost().raw();
+      ports.push_back(pj);
+    }
+    for (const auto& st : l.storage) {
+      ojson sj = storage_json(st);
+      sj["cost_usd"] = st.cost().raw();
+      storage.push_back(sj);
+    }
+    j["ports"] = ports;
+    j["storage"] = storage;
     jobs[jr.name] = j;
   }
   return {{"schema_version", kSummarySchemaVersion},

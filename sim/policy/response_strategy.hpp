@@ -32,6 +32,8 @@ struct JobView {
   const JobSpec* job = nullptr;
   const ClusterSpec* current = nullptr; // where it ran when capacity went away
   Flops remaining;                      // work not yet saved in a checkpoint
+  std::vector<std::string> paths;       // links its copies prefer (the response's `paths`)
+  int streams = 8;                      // parallel streams per copy
 };
 
 /// What a move to `target` would take and cost, from the platform's nominal numbers (no contention).

@@ -20,13 +20,17 @@ MoveEstimate estimate_move(const JobView& job, const ClusterSpec& target, const 
   MoveEstimate e;
   if (target.region != job.current->region) {
     Bytes bytes = j.checkpoint_size + j.dataset_size;
-    const WanLinkSpec* link = p.link_between(job.current->region, target.region);
-    double bw = std::min({link ? link->bandwidth.raw() : 0.0,
+    const WanLinkSpec* link = p.path_between(job.current->region, target.region, job.paths);
+    double bw = std::min({link ? link->stream_bandwidth(job.streams).raw() : 0.0,
                           p.find_region(job.current->region)->storage_bandwidth.raw(),
                           p.find_region(target.region)->storage_bandwidth.raw()});
     e.transfer = bw > 0 ? bytes / BytesPerSecond(bw) : Seconds(1e18);
-    if (target.provider != job.current->provider && !exit_waiver)
-      e.cost += p.find_provider(job.current->provider)->egress_cost(Bytes(0), bytes);
+    if (link && target.provider != job.current->provider) {
+      if (link->egress)
+        e.cost += *link->egress * bytes;
+      else if (!exit_waiver || link->kind != WanLinkSpec::Kind::Internet)
+        e.cost += p.find_provider(job.current->provider)->egress_cost(Bytes(0), bytes);
+    }
   }
   Seconds compute = job.remaining / (target.gpu_peak * (static_cast<double>(j.gpus) * j.mfu));
   Seconds ready = std::max(target.lead_time + porting, e.transfer);

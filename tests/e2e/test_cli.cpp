@@ -312,6 +312,37 @@ TEST(Failures, ATracedRunHitsExactlyTheTracedFailuresAndWaitsForSpares) {
   fs::remove_all(out);
 }
 
+TEST(Cost, ANamedInterconnectCarriesTheCopiesAndItsPortsAndTheStoresAreBilled) {
+  fs::path out = fresh_dir("paths");
+  ASSERT_EQ(riftsim("run " + kData + "/mini-paths.yaml --quiet --out " + out.string()).code, 0);
+  auto j = summary(out)["jobs"]["train"];
+  // Same wall time as mini-cutoff: the 1-day lead time hides the copies.
+  const double wall = 119630;
+  EXPECT_NEAR(j["wall_time_s"].get<double>(), wall, 1e-6);
+  // Dataset (50 GB) and checkpoint (100 GB) start together at 20600 s and share the 10 GB/s stores (the
+  // 100 Gbps interconnect is faster): the dataset is done after 10 s, the checkpoint 5 s later.
+  auto t = j["transfers"];
+  ASSERT_EQ(t.size(), 2u);
+  for (const auto& x : t) {
+    EXPECT_EQ(x["path"], "alpha-beta-dx");
+    EXPECT_EQ(x["streams"], 4);
+  }
+  EXPECT_NEAR(t[0]["end_s"].get<double>(), 20610.002, 1e-6);
+  EXPECT_NEAR(t[1]["end_s"].get<double>(), 20615.002, 1e-6);
+  auto cost = j["cost_usd"];
+  EXPECT_NEAR(cost["egress"].get<double>(), 150 * 0.02, 1e-9); // the path's price, not alpha's $0.10
+  EXPECT_NEAR(cost["interconnect"].get<double>(), 22.5 * wall / 3600, 1e-6); // ports held all along
+  // 150 GB (dataset + checkpoint) kept at alpha all along, and at beta from the first copy on.
+  double month = 730 * 3600.0;
+  EXPECT_NEAR(cost["storage"].get<double>(), 150 * 0.02 * wall / month + 150 * 0.03 * (wall - 20600) / month,
+              1e-9);
+  EXPECT_NEAR(cost["total"].get<double>(),
+              cost["compute"].get<double>() + cost["egress"].get<double>() +
+                  cost["interconnect"].get<double>() + cost["storage"].get<double>(),
+              1e-6);
+  fs::remove_all(out);
+}
+
 TEST(Replications, GroupingNodesIntoFewerHostsChangesNoResult) {
   // The speed knob nodes_per_host (docs/platforms.md): one host per node or one for the whole cluster,
   // the same failures hit the job at the same times, with the same costs.

@@ -59,7 +59,7 @@ TEST(Network, OneTransferTakesSizeOverBandwidthPlusLatency) {
   double took = -1;
   sg::spawn("t", f.platform.control, [&] {
     WanTransfer t("checkpoint", f.platform.regions.at("alpha/r1"), f.platform.regions.at("beta/r1"),
-                  Bytes(10e9));
+                  Bytes(10e9), f.platform.paths.at("alpha-beta"), 1);
     took = t.wait();
   });
   f.engine->run();
@@ -71,8 +71,11 @@ TEST(Network, TwoConcurrentTransfersOnOneLinkEachTakeTwiceAsLong) {
   EngineFixture f;
   double a = -1, b = -1;
   sg::spawn("t", f.platform.control, [&] {
-    WanTransfer t1("x", f.platform.regions.at("alpha/r1"), f.platform.regions.at("beta/r1"), Bytes(10e9));
-    WanTransfer t2("y", f.platform.regions.at("alpha/r1"), f.platform.regions.at("beta/r1"), Bytes(10e9));
+    auto& path = f.platform.paths.at("alpha-beta");
+    WanTransfer t1("x", f.platform.regions.at("alpha/r1"), f.platform.regions.at("beta/r1"), Bytes(10e9),
+                   path, 1);
+    WanTransfer t2("y", f.platform.regions.at("alpha/r1"), f.platform.regions.at("beta/r1"), Bytes(10e9),
+                   path, 4);
     a = t1.wait();
     b = t2.wait();
     EXPECT_NEAR(t1.record().egress.raw(), 10 * 0.10, 1e-12); // alpha's egress price
@@ -80,6 +83,55 @@ TEST(Network, TwoConcurrentTransfersOnOneLinkEachTakeTwiceAsLong) {
   f.engine->run();
   EXPECT_NEAR(a, 20.0 + 0.010, 1e-9);
   EXPECT_NEAR(b, 20.0 + 0.010, 1e-9);
+}
+
+/// Times one 10 GB copy alpha -> beta over `path` with `streams` streams on paths-platform.yaml.
+TransferRecord copy_over(const std::string& path, int streams) {
+  EngineFixture f("paths-platform.yaml");
+  TransferRecord r;
+  sg::spawn("t", f.platform.control, [&] {
+    WanTransfer t("checkpoint", f.platform.regions.at("alpha/r1"), f.platform.regions.at("beta/r1"),
+                  Bytes(10e9), f.platform.paths.at(path), streams);
+    t.wait();
+    r = t.record();
+  });
+  f.engine->run();
+  return r;
+}
+
+TEST(Network, EachStreamIsCappedAtThePathsPerFlowRate) {
+  // 10 GB over the 8 Gbps internet path, 1 Gbps per stream: one stream 80 s, four 20 s.
+  TransferRecord r = copy_over("alpha-beta", 4);
+  EXPECT_NEAR((r.end - r.start).raw(), 20.0 + 0.010, 1e-6);
+  EXPECT_EQ(r.path, "alpha-beta");
+  EXPECT_EQ(r.streams, 4);
+}
+
+TEST(Network, MoreStreamsThanTheLinkHoldsShareIt) {
+  // 16 streams could take 16 Gbps; the link has 8: 10 GB in 10 s.
+  TransferRecord r = copy_over("alpha-beta", 16);
+  EXPECT_NEAR((r.end - r.start).raw(), 10.0 + 0.010, 1e-6);
+}
+
+TEST(Network, ANamedInterconnectIsTakenAndBilledAtItsOwnEgress) {
+  // 100 Gbps interconnect, no per-flow cap: the 10 GB/s stores are the bottleneck, 1 s + 2 ms.
+  TransferRecord r = copy_over("alpha-beta-dx", 1);
+  EXPECT_NEAR((r.end - r.start).raw(), 1.0 + 0.002, 1e-6);
+  EXPECT_NEAR(r.egress.raw(), 10 * 0.02, 1e-12); // $0.02/GB, not alpha's internet $0.10/GB
+}
+
+TEST(Network, EachPathHasItsOwnRouteThroughTheSameStores) {
+  EngineFixture f("paths-platform.yaml");
+  auto& dx = f.platform.paths.at("alpha-beta-dx");
+  auto& inet = f.platform.paths.at("alpha-beta");
+  EXPECT_EQ(route(dx.end_a, dx.end_b),
+            (std::vector<std::string>{"alpha/r1/storage-net", "alpha-beta-dx", "beta/r1/storage-net"}));
+  EXPECT_EQ(route(inet.end_b, inet.end_a),
+            (std::vector<std::string>{"beta/r1/storage-net", "alpha-beta/per-flow", "alpha-beta",
+                                      "alpha/r1/storage-net"}));
+  // The store-to-store route is the default path, the first listed.
+  EXPECT_EQ(route(f.platform.regions.at("alpha/r1").storage, f.platform.regions.at("beta/r1").storage),
+            (std::vector<std::string>{"alpha/r1/storage-net", "alpha-beta", "beta/r1/storage-net"}));
 }
 
 TEST(Network, RoutesCrossTheExpectedLinks) {
@@ -113,8 +165,8 @@ TEST(Network, ExportedXmlLoadsInSimGridWithTheSameHostsAndRoutes) {
   PlatformSpec spec = load_platform(std::string(RIFTSIM_TEST_DATA) + "/mini-platform.yaml");
   auto engine = load_exported(spec, "mini");
   sg4::Engine& e = *engine;
-  // 4 + 4 + 2 cluster hosts, 2 stores, the control host.
-  EXPECT_EQ(e.get_host_count(), 13u);
+  // 4 + 4 + 2 cluster hosts, 2 stores, the control host, the two ends of the WAN link.
+  EXPECT_EQ(e.get_host_count(), 15u);
   EXPECT_EQ(route(e.host_by_name("alpha/r1/storage"), e.host_by_name("beta/r1/storage")),
             (std::vector<std::string>{"alpha/r1/storage-net", "alpha-beta", "beta/r1/storage-net"}));
   EXPECT_EQ(route(e.host_by_name("alpha/r1/c1/0"), e.host_by_name("alpha/r1/c1/1")),
@@ -131,7 +183,7 @@ TEST(Network, TheShippedPlatformExportsAndLoads) {
   PlatformSpec spec = load_platform(std::string(RIFTSIM_TEST_DATA) + "/../../platforms/clouds.yaml");
   auto engine = load_exported(spec, "clouds");
   sg4::Engine& e = *engine;
-  size_t hosts = 1; // control
+  size_t hosts = 1 + 2 * spec.links.size(); // control, and each WAN link's two endpoints
   for (const auto& p : spec.providers)
     for (const auto& r : p.regions) {
       hosts += 1; // the region's store
@@ -140,6 +192,15 @@ TEST(Network, TheShippedPlatformExportsAndLoads) {
   EXPECT_EQ(e.get_host_count(), hosts);
   EXPECT_EQ(route(e.host_by_name("azure/eastus/storage"), e.host_by_name("gcp/us-central1/storage")).size(),
             3u);
+  // A named interconnect next to the default internet path, as the engine builds it.
+  EXPECT_EQ(route(e.host_by_name("azure-aws-interconnect@azure/eastus"),
+                  e.host_by_name("azure-aws-interconnect@aws/us-east-1")),
+            (std::vector<std::string>{"azure/eastus/storage-net", "azure-aws-interconnect",
+                                      "aws/us-east-1/storage-net"}));
+  EXPECT_EQ(route(e.host_by_name("azure-aws-internet@aws/us-east-1"),
+                  e.host_by_name("azure-aws-internet@azure/eastus")),
+            (std::vector<std::string>{"aws/us-east-1/storage-net", "azure-aws-internet/per-flow",
+                                      "azure-aws-internet", "azure/eastus/storage-net"}));
 }
 
 TEST(Energy, AnIdleAndABusyNodeOverOneHourDrawTheirCatalogPower) {

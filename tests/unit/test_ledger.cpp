@@ -59,7 +59,7 @@ TEST(Ledger, CostsEnergyAndGpuHoursAddUpOverTenures) {
   JobLedger l;
   l.tenures.push_back({"a/r/c", "a", 16, 2, UsdPerHour(10), Seconds(0), Seconds(3600), Joules(1000)});
   l.tenures.push_back({"b/r/c", "b", 16, 2, UsdPerHour(20), Seconds(7200), Seconds(9000), Joules(500)});
-  l.transfers.push_back({"checkpoint", "a/r", "b/r", Bytes(1e9), Seconds(0), Seconds(1), Usd(0.1)});
+  l.transfers.push_back({"checkpoint", "a/r", "b/r", "a-b", 1, Bytes(1e9), Seconds(0), Seconds(1), Usd(0.1)});
   EXPECT_DOUBLE_EQ(l.compute_cost().raw(), 2 * 10 + 2 * 20 * 0.5);
   EXPECT_DOUBLE_EQ(l.egress_cost().raw(), 0.1);
   EXPECT_DOUBLE_EQ(l.energy().raw(), 1500);

@@ -251,6 +251,47 @@ TEST(Catalog, ClustersInheritTheirInstanceTypeAndMayOverrideIt) {
   EXPECT_NE(e.message().find("is a aws instance type"), std::string::npos) << e.what();
 }
 
+TEST(Catalog, AReservedClusterIsBilledAtTheCatalogsReservedPrice) {
+  std::string text = read_file_for_test(kData + "/../../platforms/clouds.yaml");
+  const std::string file = kData + "/../../platforms/clouds.yaml";
+  // The AWS cluster on p4de (no public reserved price) becomes a p4d cluster on its Capacity Block price.
+  text.replace(text.find("instance: p4de.24xlarge"), 23,
+               "instance: p4d.24xlarge\n            pricing: reserved");
+  PlatformSpec p = parse_platform(text, file);
+  const ClusterSpec& c = *p.find_cluster("aws/us-east-1/p4de");
+  EXPECT_EQ(c.pricing, ClusterSpec::Pricing::Reserved);
+  EXPECT_DOUBLE_EQ(c.node_price.raw(), 14.75);
+  // Without a reserved price in the catalog, asking for one is an error at the key.
+  std::string bad = read_file_for_test(file);
+  bad.replace(bad.find("instance: p4de.24xlarge"), 23,
+              "instance: p4de.24xlarge\n            pricing: reserved");
+  auto e = expect_input_error([&] { parse_platform(bad, file); });
+  EXPECT_NE(e.message().find("no reserved price for p4de.24xlarge"), std::string::npos) << e.what();
+}
+
+TEST(PlatformLoader, LinksOfEachKindAndTheirChecks) {
+  PlatformSpec p = load_platform(kData + "/paths-platform.yaml");
+  const WanLinkSpec* dx = p.find_link("alpha-beta-dx");
+  ASSERT_NE(dx, nullptr);
+  EXPECT_EQ(dx->kind, WanLinkSpec::Kind::Interconnect);
+  EXPECT_DOUBLE_EQ(dx->port_price.raw(), 22.5);
+  EXPECT_DOUBLE_EQ(dx->egress->raw(), 0.02);
+  // The first link listed is the default path; a named one is taken where it joins the regions.
+  EXPECT_EQ(p.link_between("beta/r1", "alpha/r1")->name, "alpha-beta");
+  EXPECT_EQ(p.path_between("beta/r1", "alpha/r1", {"alpha-beta-dx"})->name, "alpha-beta-dx");
+  EXPECT_EQ(p.path_between("beta/r1", "alpha/r1", {"nowhere"})->name, "alpha-beta");
+  // 1 Gbps per stream on an 8 Gbps link: 4 streams get 4 Gbps, 16 the whole link.
+  const WanLinkSpec* inet = p.find_link("alpha-beta");
+  EXPECT_DOUBLE_EQ(inet->stream_bandwidth(4).raw(), 4e9 / 8);
+  EXPECT_DOUBLE_EQ(inet->stream_bandwidth(16).raw(), 8e9 / 8);
+  EXPECT_DOUBLE_EQ(p.find_region("beta/r1")->storage_price.raw(), 0.03);
+  // Ports are rented on interconnects only.
+  std::string text = read_file_for_test(kData + "/paths-platform.yaml");
+  text.replace(text.find("per_flow: 1Gbps"), 15, "port_price: $1/h");
+  auto e = expect_input_error([&] { parse_platform(text, "p.yaml"); });
+  EXPECT_NE(e.message().find("is for links of kind interconnect"), std::string::npos) << e.what();
+}
+
 TEST(PlatformLoader, EgressTiersGiveThePublishedBills) {
   PlatformSpec p = load_platform(kData + "/../../platforms/clouds.yaml");
   const ProviderSpec& aws = *p.find_provider("aws");

@@ -24,7 +24,7 @@ struct Fixture {
 TEST(MigrateStrategy, TakesTheFirstTargetWithRoomForTheWholeJob) {
   Fixture f;
   auto s = make_strategy(f.in.scenario.placements.at(0).response, f.in.platform);
-  JobView job{f.in.workload.find_job("train"), f.c1, Flops(1e19)};
+  JobView job{f.in.workload.find_job("train"), f.c1, Flops(1e19), {}, 8};
   ResponseDecision d = s->on_capacity_loss(job, f.world(32, false));
   ASSERT_EQ(d.target, f.c2); // "small" comes first but has 16 GPUs for a 32-GPU job
   EXPECT_DOUBLE_EQ(d.porting.raw(), 3600);
@@ -35,7 +35,7 @@ TEST(MigrateStrategy, TakesTheFirstTargetWithRoomForTheWholeJob) {
 TEST(MigrateStrategy, StrandedWhenEveryTargetIsFullOrCutOff) {
   Fixture f;
   auto s = make_strategy(f.in.scenario.placements.at(0).response, f.in.platform);
-  JobView job{f.in.workload.find_job("train"), f.c1, Flops(1e19)};
+  JobView job{f.in.workload.find_job("train"), f.c1, Flops(1e19), {}, 8};
   EXPECT_EQ(s->on_capacity_loss(job, f.world(8, false)).target, nullptr);
   EXPECT_EQ(s->on_capacity_loss(job, f.world(32, true)).target, nullptr);
 }
@@ -72,7 +72,7 @@ ResponseDecision choose(const PlatformSpec& p, const std::string& rule, std::opt
   world.platform = &p;
   for (const char* id : {"p/r/home", "p/r/fast", "p/r/cheap"})
     world.clusters.push_back({p.find_cluster(id), 32, std::string(id) == "p/r/home"});
-  JobView job{&w.jobs[0], p.find_cluster("p/r/home"), Flops(1e20)};
+  JobView job{&w.jobs[0], p.find_cluster("p/r/home"), Flops(1e20), {}, 8};
   return s->on_capacity_loss(job, world);
 }
 } // namespace
