@@ -12,6 +12,12 @@ const char* event_name(EventKind k) {
     return "notice";
   case EventKind::Price:
     return "price";
+  case EventKind::Grant:
+    return "grant";
+  case EventKind::LinkDown:
+    return "link_down";
+  case EventKind::LinkUp:
+    return "link_up";
   case EventKind::Throttle:
     return "throttle";
   case EventKind::Restore:

@@ -14,6 +14,9 @@ enum class EventKind {
   Restore,         // a provider supplies compute again
   Throttle,        // a provider took part of the tenant's nodes away
   Price,           // a provider changed its price
+  Grant,           // a provider granted the tenant capacity on a cluster
+  LinkDown,        // a WAN link went down
+  LinkUp,          // a WAN link came back
   HostsLost,       // a job lost its hosts; work since its last checkpoint is gone
   Halt,            // a job stopped on purpose to move, its progress saved
   Decision,        // a response strategy decided (detail says what)

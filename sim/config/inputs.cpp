@@ -79,14 +79,30 @@ void check_inputs(const Inputs& in) {
                        "expectation '" + e.text + "' must name a field under 'jobs.<job>.' of summary.json");
   }
   for (const auto& te : in.scenario.events) {
+    if (const auto* g = std::get_if<GrantEvent>(&te.event)) {
+      const ClusterSpec* c = plat.find_cluster(g->cluster);
+      if (!c)
+        throw InputError(te.pos, "grant names cluster '" + g->cluster + "', which is not in the platform");
+      if (g->capacity && g->capacity->quota > c->nodes)
+        throw InputError(te.pos, "grant of " + std::to_string(g->capacity->quota) + " nodes on '" +
+                                     g->cluster + "', which has only " + std::to_string(c->nodes));
+      continue;
+    }
+    if (const auto* l = std::get_if<LinkEvent>(&te.event)) {
+      if (!plat.find_link(l->link))
+        throw InputError(te.pos, "event names link '" + l->link + "', which is not in the platform");
+      continue;
+    }
     std::visit(
         [&](const auto& e) {
-          if (!plat.find_provider(e.scope.provider))
-            throw InputError(te.pos,
-                             "event names provider '" + e.scope.provider + "', which is not in the platform");
-          if (!e.scope.region.empty() && !plat.find_region(e.scope.region))
-            throw InputError(te.pos,
-                             "event names region '" + e.scope.region + "', which is not in the platform");
+          if constexpr (requires { e.scope; }) {
+            if (!plat.find_provider(e.scope.provider))
+              throw InputError(te.pos, "event names provider '" + e.scope.provider +
+                                           "', which is not in the platform");
+            if (!e.scope.region.empty() && !plat.find_region(e.scope.region))
+              throw InputError(te.pos,
+                               "event names region '" + e.scope.region + "', which is not in the platform");
+          }
         },
         te.event);
   }

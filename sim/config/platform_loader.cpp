@@ -148,25 +148,8 @@ ClusterSpec read_cluster(const std::string& name, const YAML::Node& node, const 
   f.require_range("oversubscription", c.oversubscription, 1, 64, "must be between 1 and 64");
   c.capacity.quota = c.nodes;
   c.capacity.initial = c.nodes;
-  if (auto cn = f.optional("capacity")) {
-    Fields cf(*cn, file, "capacity of cluster '" + c.id + "'");
-    double quota = cf.unit_or("quota", parse_count, static_cast<double>(c.nodes));
-    cf.require_range("quota", quota, 1, c.nodes, "must be between 1 and the cluster's node count");
-    c.capacity.quota = static_cast<int>(quota);
-    double initial = cf.unit_or("initial", parse_count, quota);
-    cf.require_range("initial", initial, 0, quota, "must be between 0 and the quota");
-    c.capacity.initial = static_cast<int>(initial);
-    if (cf.has("ramp_nodes")) {
-      double ramp = cf.unit("ramp_nodes", parse_count);
-      cf.require_positive("ramp_nodes", ramp);
-      c.capacity.ramp_nodes = static_cast<int>(ramp);
-      c.capacity.ramp_every = cf.unit("ramp_every", parse_duration);
-      cf.require_positive("ramp_every", c.capacity.ramp_every.raw());
-    } else if (initial < quota) {
-      cf.fail("initial", "is below the quota: give ramp_nodes and ramp_every to say how the rest arrives");
-    }
-    cf.done();
-  }
+  if (auto cn = f.optional("capacity"))
+    c.capacity = read_capacity(*cn, file, "capacity of cluster '" + c.id + "'", c.nodes, c.nodes);
   f.done();
   return c;
 }

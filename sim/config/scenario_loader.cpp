@@ -28,12 +28,14 @@ TimedEvent read_event(const YAML::Node& node, const std::string& file) {
   Fields f(node, file, "event");
   TimedEvent te;
   // The kind is the one key that names it; new kinds add a branch here and a struct in model/scenario.hpp.
-  const std::string kinds[] = {"cutoff", "restore", "throttle", "price"};
+  const std::string kinds[] = {"cutoff", "restore", "throttle", "price", "grant", "link_down", "link_up"};
   std::string kind;
   for (const auto& k : kinds)
     if (f.has(k)) kind = k;
   if (kind.empty())
-    throw InputError(f.pos(), "event has no kind; write one of: cutoff, restore, throttle, price");
+    throw InputError(
+        f.pos(),
+        "event has no kind; write one of: cutoff, restore, throttle, price, grant, link_down, link_up");
   te.pos = f.pos(kind);
   if (kind == "cutoff") {
     auto e = scoped_event<CutoffEvent>(f, kind);
@@ -48,6 +50,23 @@ TimedEvent read_event(const YAML::Node& node, const std::string& file) {
     auto e = scoped_event<ThrottleEvent>(f, kind);
     e.to = f.unit("to", parse_fraction);
     f.require_range("to", e.to, 0, 1, "must be between 0 and 100%");
+    te.event = e;
+  } else if (kind == "grant") {
+    GrantEvent e;
+    e.cluster = f.string(kind);
+    e.at = f.unit("at", parse_duration);
+    if (e.at.raw() < 0) f.fail("at", "must not be negative");
+    e.lead_time = f.unit_or("lead_time", parse_duration, Seconds(0));
+    if (e.lead_time.raw() < 0) f.fail("lead_time", "must not be negative");
+    if (auto cn = f.optional("capacity"))
+      e.capacity = read_capacity(*cn, file, "capacity of the grant of '" + e.cluster + "'", 0, 0);
+    te.event = e;
+  } else if (kind == "link_down" || kind == "link_up") {
+    LinkEvent e;
+    e.link = f.string(kind);
+    e.at = f.unit("at", parse_duration);
+    if (e.at.raw() < 0) f.fail("at", "must not be negative");
+    e.up = kind == "link_up";
     te.event = e;
   } else {
     auto e = scoped_event<PriceEvent>(f, kind);

@@ -123,4 +123,29 @@ void for_each_entry(const YAML::Node& map, const std::string& file, const std::s
   }
 }
 
+CapacitySpec read_capacity(const YAML::Node& node, const std::string& file, const std::string& what,
+                           int max_nodes, int default_quota) {
+  Fields cf(node, file, what);
+  CapacitySpec c;
+  double quota = cf.unit_or("quota", parse_count, static_cast<double>(default_quota));
+  cf.require_range("quota", quota, 0, max_nodes > 0 ? max_nodes : 1e6,
+                   max_nodes > 0 ? "must be between 0 and the cluster's node count"
+                                 : "must be between 0 and 1,000,000");
+  c.quota = static_cast<int>(quota);
+  double initial = cf.unit_or("initial", parse_count, quota);
+  cf.require_range("initial", initial, 0, quota, "must be between 0 and the quota");
+  c.initial = static_cast<int>(initial);
+  if (cf.has("ramp_nodes")) {
+    double ramp = cf.unit("ramp_nodes", parse_count);
+    cf.require_positive("ramp_nodes", ramp);
+    c.ramp_nodes = static_cast<int>(ramp);
+    c.ramp_every = cf.unit("ramp_every", parse_duration);
+    cf.require_positive("ramp_every", c.ramp_every.raw());
+  } else if (initial < quota) {
+    cf.fail("initial", "is below the quota: give ramp_nodes and ramp_every to say how the rest arrives");
+  }
+  cf.done();
+  return c;
+}
+
 } // namespace riftsim

@@ -4,6 +4,7 @@
 // here, at the edge, and every conversion error carries the value's position.
 #include "core/input_error.hpp"
 #include "core/units.hpp"
+#include "model/platform.hpp"
 
 #include <functional>
 #include <optional>
@@ -70,6 +71,11 @@ private:
   std::string what_;
   std::set<std::string> known_;
 };
+
+/// Reads a capacity block ({quota, initial, ramp_nodes, ramp_every}); `max_nodes` bounds the quota
+/// (0 = no bound here, checked later against the cluster), `default_quota` fills a missing one.
+CapacitySpec read_capacity(const YAML::Node& node, const std::string& file, const std::string& what,
+                           int max_nodes, int default_quota);
 
 /// Iterates a mapping whose keys are user-chosen names (providers, clusters, jobs).
 void for_each_entry(

@@ -68,9 +68,13 @@ private:
                         std::optional<JobStoppedMsg> already_stopped, double t_event, double t_decided,
                         const std::string& reason);
   void log_transfer_start(const TransferRecord& r);
+  /// The provider gave back the job's cluster: read the checkpoint back there and resume, charging the
+  /// wait since the decision.
+  void resume_home_after_wait(double t_event, double t_decided, const JobStoppedMsg& stop);
 
   JobRuntime& job_;
   BuiltPlatform& platform_;
+  bool events_over_ = false; // the timeline has no event left: a stranded job stays stranded
 };
 
 /// Breaks nodes of one cluster at random (seeded) or traced times. The stream depends only on the seed
@@ -117,6 +121,8 @@ private:
   void restore(const RestoreEvent& e);
   void throttle(const ThrottleEvent& e);
   void price(const PriceEvent& e);
+  void grant(const GrantEvent& e);
+  void link(const LinkEvent& e);
 
   std::vector<TimedEvent> events_;
   std::vector<JobRuntime*> jobs_;

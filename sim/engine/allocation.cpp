@@ -131,12 +131,6 @@ void JobRuntime::node_failed() {
   wake_runner();
 }
 
-const WanPathRuntime& JobRuntime::path(const BuiltPlatform& p, const RegionRuntime& from,
-                                       const RegionRuntime& to) const {
-  const WanLinkSpec* link = p.spec->path_between(from.spec->id, to.spec->id, response->paths);
-  return p.paths.at(link->name); // loading checked that a link joins every pair a job moves between
-}
-
 void JobRuntime::keep_data_in(const RegionRuntime& region, double from) {
   ledger.keep_data(region.spec->id, spec->dataset_size + spec->checkpoint_size, region.spec->storage_price,
                    Seconds(from));

@@ -12,6 +12,7 @@ void MigrationOrchestrator::operator()() {
   while (true) {
     OrchestratorMsg msg = job_.to_orchestrator.pop();
     if (std::holds_alternative<JobFinishedMsg>(msg)) return;
+    if (std::holds_alternative<EventsOverMsg>(msg)) events_over_ = true;
     if (const auto* n = std::get_if<NoticeMsg>(&msg)) {
       if (job_.affected_by(n->event.scope)) respond(n->event, true, std::nullopt);
     } else if (const auto* c = std::get_if<CutoffMsg>(&msg)) {
@@ -33,6 +34,7 @@ std::optional<JobStoppedMsg> MigrationOrchestrator::wait_for_stop() {
     OrchestratorMsg msg = job_.to_orchestrator.pop();
     if (const auto* s = std::get_if<JobStoppedMsg>(&msg)) return *s;
     if (std::holds_alternative<JobFinishedMsg>(msg)) return std::nullopt; // finished before it had to move
+    if (std::holds_alternative<EventsOverMsg>(msg)) events_over_ = true;
     // Events for the provider we are leaving are already being handled.
   }
 }
@@ -66,21 +68,33 @@ void MigrationOrchestrator::wait_for_restore(const CutoffEvent& event, bool with
   ClusterRuntime& home = *job_.current;
   // Hold until the provider restores this cluster.
   while (true) {
+    if (events_over_) { // no restore will come: stranded
+      job_.to_runner.push(AbortMsg{});
+      return;
+    }
     OrchestratorMsg msg = job_.to_orchestrator.pop();
+    if (std::holds_alternative<EventsOverMsg>(msg)) events_over_ = true;
     if (const auto* r = std::get_if<RestoreMsg>(&msg))
       if (r->event.scope.covers_region(home.spec->region, home.spec->provider)) break;
   }
+  resume_home_after_wait(t_event, t_decided, *stop);
+}
+
+void MigrationOrchestrator::resume_home_after_wait(double t_event, double t_decided,
+                                                   const JobStoppedMsg& stop) {
+  const std::string& name = job_.spec->name;
+  ClusterRuntime& home = *job_.current;
   double t_restored = sg4::Engine::get_clock();
   read_checkpoint_back(*job_.checkpoint_region);
   double t_resume = sg4::Engine::get_clock();
   std::vector<Milestone> steps;
   steps.push_back({LostPart::Detection, t_event, t_decided, {}});   // 0
   steps.push_back({LostPart::Waiting, t_decided, t_restored, {0}}); // 1
-  steps.push_back({std::nullopt, stop->time, stop->time, {}});      // 2 job stopped
+  steps.push_back({std::nullopt, stop.time, stop.time, {}});        // 2 job stopped
   steps.push_back({LostPart::Restart, 0, t_resume, {1, 2}});        // 3
-  charge_critical_path(steps, 3, stop->time, job_.ledger);
+  charge_critical_path(steps, 3, stop.time, job_.ledger);
   job_.log->span(false, name, SpanKind::Detection, t_event, t_decided);
-  job_.log->span(false, name, SpanKind::Waiting, std::max(t_decided, stop->time), t_restored, home.spec->id);
+  job_.log->span(false, name, SpanKind::Waiting, std::max(t_decided, stop.time), t_restored, home.spec->id);
   job_.log->span(false, name, SpanKind::Restart, t_restored, t_resume, home.spec->id);
   resume_on(home, job_.spec->gpus, t_restored);
 }
@@ -129,8 +143,10 @@ WorldView MigrationOrchestrator::world_view() const {
     if (&c == job_.current)
       for (const HostShare& s : job_.alloc.shares)
         if (s.host->is_on()) free += s.gpus;
-    v.clusters.push_back({c.spec, free, c.cut_off, c.price_factor});
+    int nodes = static_cast<int>((job_.spec->gpus + c.spec->gpus_per_node - 1) / c.spec->gpus_per_node);
+    v.clusters.push_back({c.spec, free, c.cut_off, c.price_factor, c.ready_in(nodes, v.now.raw())});
   }
+  v.links_down = platform_.links_down();
   return v;
 }
 
@@ -159,24 +175,48 @@ void MigrationOrchestrator::respond(const CutoffEvent& event, bool with_notice,
     return;
   }
   if (d.action == ResponseDecision::Action::Strand) {
-    spdlog::warn("{}: {} ({})", name, d.reason, job_.strategy->name());
-    job_.event(EventKind::Decision, job_.strategy->name() + ": " + d.reason);
-    if (already_stopped || wait_for_stop()) job_.to_runner.push(AbortMsg{});
-    return;
+    spdlog::warn("{}: {} ({}); waiting for capacity", name, d.reason, job_.strategy->name());
+    job_.event(EventKind::Decision, job_.strategy->name() + ": " + d.reason + "; waiting for capacity");
+    std::optional<JobStoppedMsg> stop = already_stopped ? already_stopped : wait_for_stop();
+    if (!stop) return; // finished before it had to move
+    // Until a grant (or a restore) gives it somewhere to go, or no event is left to come.
+    double waited_from = t_decided;
+    while (true) {
+      if (events_over_) {
+        job_.to_runner.push(AbortMsg{});
+        return;
+      }
+      OrchestratorMsg msg = job_.to_orchestrator.pop();
+      if (std::holds_alternative<EventsOverMsg>(msg)) events_over_ = true;
+      if (const auto* r = std::get_if<RestoreMsg>(&msg);
+          r && r->event.scope.covers_region(job_.current->spec->region, job_.current->spec->provider)) {
+        resume_home_after_wait(t_event, t_decided, *stop); // home is back before anywhere else
+        return;
+      }
+      if (!std::holds_alternative<GrantMsg>(msg) && !std::holds_alternative<RestoreMsg>(msg)) continue;
+      t_decided = sg4::Engine::get_clock();
+      d = job_.strategy->on_capacity_loss(view, world_view());
+      if (d.action == ResponseDecision::Action::Migrate) break;
+    }
+    job_.ledger.add_lost(LostPart::Waiting, Seconds(t_decided - waited_from));
+    job_.log->span(false, name, SpanKind::Waiting, waited_from, t_decided, "no capacity anywhere");
+    t_event += t_decided - waited_from; // the rest is charged as for a decision taken now
+    already_stopped = stop;
   }
   ClusterRuntime& target = platform_.cluster(d.target->id);
   const RegionRuntime& to = *target.region;
-  double provisioned_at = t_decided + d.target->lead_time.raw();
+  double provisioned_at = t_decided + d.provisioning.raw();
   double ported_at = provisioned_at + d.porting.raw();
   spdlog::info("{}: {} to {}: {}; nodes in {}, software ported in {} more", name, job_.strategy->name(),
-               d.target->id, d.reason, format_duration(d.target->lead_time), format_duration(d.porting));
+               d.target->id, d.reason, format_duration(d.provisioning), format_duration(d.porting));
   job_.event(EventKind::Decision, job_.strategy->name() + " to " + d.target->id + ": " + d.reason);
   job_.log->span(false, name, SpanKind::Detection, t_event, t_decided);
 
   std::optional<WanTransfer> dataset;
   if (job_.spec->dataset_size.raw() > 0 && job_.dataset_region != &to) {
     dataset.emplace("dataset", *job_.dataset_region, to, job_.spec->dataset_size,
-                    job_.path(platform_, *job_.dataset_region, to), job_.response->streams,
+                    candidate_paths(platform_, *job_.dataset_region, to, job_.response->paths),
+                    job_.response->streams, platform_,
                     &platform_.bytes_out[job_.dataset_region->provider->name], d.exit_waiver);
     log_transfer_start(dataset->record());
   }
@@ -205,7 +245,8 @@ void MigrationOrchestrator::respond(const CutoffEvent& event, bool with_notice,
   bool has_checkpoint = job_.committed > 0;
   if (has_checkpoint && job_.checkpoint_region != &to) {
     checkpoint.emplace("checkpoint", *job_.checkpoint_region, to, job_.spec->checkpoint_size,
-                       job_.path(platform_, *job_.checkpoint_region, to), job_.response->streams,
+                       candidate_paths(platform_, *job_.checkpoint_region, to, job_.response->paths),
+                       job_.response->streams, platform_,
                        &platform_.bytes_out[job_.checkpoint_region->provider->name], d.exit_waiver);
     log_transfer_start(checkpoint->record());
   }

@@ -15,6 +15,20 @@ long long ClusterRuntime::free_gpus() const {
   return nodes * spec->gpus_per_node;
 }
 
+Seconds ClusterRuntime::ready_in(int nodes, double now) const {
+  Seconds own = spec->capacity.time_for(nodes, spec->lead_time);
+  if (!granted_at) return own;
+  Seconds granted = grant_capacity.time_for(nodes, grant_lead) + Seconds(*granted_at - now);
+  return std::min(own, std::max(Seconds(0), granted));
+}
+
+std::vector<std::string> BuiltPlatform::links_down() const {
+  std::vector<std::string> down;
+  for (const auto& [name, p] : paths)
+    if (!p.up) down.push_back(name);
+  return down;
+}
+
 void ClusterRuntime::notify_spare_waiters() {
   std::unique_lock lock(*spare_mutex);
   spare_cv->notify_all();
@@ -159,6 +173,8 @@ BuiltPlatform build_platform(const PlatformSpec& spec) {
     }
   }
 
+  out.paths_mutex = sg4::Mutex::create();
+  out.paths_changed = sg4::ConditionVariable::create();
   sg4::NetZone* lab = sg::new_full_zone("lab", world);
   out.control = lab->create_host("lab/control", 1e9);
   out.control->set_property("wattage_per_state", "0:0");

@@ -11,6 +11,8 @@
 #include "model/platform.hpp"
 
 #include <map>
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -29,10 +31,13 @@ struct RegionRuntime {
 /// A WAN path as SimGrid sees it: one link, and an endpoint host at each end standing for the region's
 /// store on that path. Each path has its own endpoints because SimGrid keeps one route per pair of
 /// zones, and two regions may be joined by several paths.
+class WanTransfer;
 struct WanPathRuntime {
   const WanLinkSpec* spec = nullptr;
   sg4::Link* link = nullptr;
-  sg4::Host* end_a = nullptr; // in spec->region_a
+  bool up = true;
+  std::set<WanTransfer*> users; // copies with a stream on it now (a link_down snapshots their progress)
+  sg4::Host* end_a = nullptr;   // in spec->region_a
   sg4::Host* end_b = nullptr;
   sg4::Host* end_at(const std::string& region_id) const {
     return region_id == spec->region_a ? end_a : end_b;
@@ -56,6 +61,13 @@ struct ClusterRuntime {
   sg4::ConditionVariablePtr busy_cv; // a job took hosts here (the failure injector sleeps until then)
   int hosts_in_use = 0;
   double price_factor = 1.0; // price events: node-hours cost this times the list price
+  // A grant event: from `granted_at` on, nodes arrive after `grant_lead` as `grant_capacity` says.
+  std::optional<double> granted_at;
+  Seconds grant_lead;
+  CapacitySpec grant_capacity;
+  /// Until `nodes` nodes would be there for a tenant asking at `now`: the cluster's own lead time and
+  /// ramp, or a grant's if sooner; infinite if neither can give them.
+  Seconds ready_in(int nodes, double now) const;
   void notify_spare_waiters();
   bool busy() const { return hosts_in_use > 0; }
   long long free_gpus() const;
@@ -66,6 +78,9 @@ struct BuiltPlatform {
   std::map<std::string, RegionRuntime> regions;   // by region id
   std::map<std::string, ClusterRuntime> clusters; // by cluster id
   std::map<std::string, WanPathRuntime> paths;    // by link name
+  sg4::MutexPtr paths_mutex;                      // with paths_changed
+  sg4::ConditionVariablePtr paths_changed;        // a link came back up
+  std::vector<std::string> links_down() const;
   sg4::Host* control = nullptr;
   std::map<std::string, Bytes> bytes_out; // per provider: the tenant's bytes sent out so far (egress tiers)
   ClusterRuntime& cluster(const std::string& id) { return clusters.at(id); }

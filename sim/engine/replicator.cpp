@@ -8,8 +8,8 @@ namespace riftsim {
 void CheckpointReplicator::operator()() {
   const RegionRuntime& to = *job_.standby->region;
   auto copy = [&](const std::string& what, const RegionRuntime& from, Bytes bytes) {
-    WanTransfer t(what, from, to, bytes, job_.path(platform_, from, to), job_.response->streams,
-                  &platform_.bytes_out[from.provider->name]);
+    WanTransfer t(what, from, to, bytes, candidate_paths(platform_, from, to, job_.response->paths),
+                  job_.response->streams, platform_, &platform_.bytes_out[from.provider->name]);
     t.wait();
     job_.keep_data_in(to, t.record().start.raw());
     const TransferRecord& r = t.record();

@@ -79,12 +79,17 @@ struct CutoffMsg {
 struct RestoreMsg {
   RestoreEvent event;
 };
+struct GrantMsg {
+  GrantEvent event;
+};
+struct EventsOverMsg {}; // the timeline has played its last event: nothing more will come
 struct JobStoppedMsg {
   StopReason reason;
   double time;
 };
 struct JobFinishedMsg {};
-using OrchestratorMsg = std::variant<NoticeMsg, CutoffMsg, RestoreMsg, JobStoppedMsg, JobFinishedMsg>;
+using OrchestratorMsg =
+    std::variant<NoticeMsg, CutoffMsg, RestoreMsg, GrantMsg, EventsOverMsg, JobStoppedMsg, JobFinishedMsg>;
 
 struct ResumeMsg {};
 struct AbortMsg {};

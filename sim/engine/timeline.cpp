@@ -1,4 +1,5 @@
 #include "engine/actors.hpp"
+#include "engine/wan_transfer.hpp"
 
 #include <algorithm>
 #include <spdlog/spdlog.h>
@@ -9,7 +10,7 @@ namespace {
 
 /// One thing the timeline does at one time: a notice, a cutoff or a restore.
 struct Action {
-  enum class Kind { Notice, Cutoff, Restore, Throttle, Price } kind;
+  enum class Kind { Notice, Cutoff, Restore, Throttle, Price, Grant, Link } kind;
   double time;
   const TimedEvent* event;
 };
@@ -26,6 +27,10 @@ std::vector<Action> plan(const std::vector<TimedEvent>& events) {
       actions.push_back({Action::Kind::Throttle, t->at.raw(), &te});
     } else if (const auto* p = std::get_if<PriceEvent>(&te.event)) {
       actions.push_back({Action::Kind::Price, p->at.raw(), &te});
+    } else if (const auto* g = std::get_if<GrantEvent>(&te.event)) {
+      actions.push_back({Action::Kind::Grant, g->at.raw(), &te});
+    } else if (const auto* l = std::get_if<LinkEvent>(&te.event)) {
+      actions.push_back({Action::Kind::Link, l->at.raw(), &te});
     }
   }
   std::stable_sort(actions.begin(), actions.end(),
@@ -59,8 +64,38 @@ void ProviderTimeline::operator()() {
     case Action::Kind::Price:
       price(std::get<PriceEvent>(a.event->event));
       break;
+    case Action::Kind::Grant:
+      grant(std::get<GrantEvent>(a.event->event));
+      break;
+    case Action::Kind::Link:
+      link(std::get<LinkEvent>(a.event->event));
+      break;
     }
   }
+  // Jobs stranded for want of capacity stop hoping.
+  for (JobRuntime* j : jobs_)
+    if (!j->finished) j->to_orchestrator.push(EventsOverMsg{});
+}
+
+void ProviderTimeline::grant(const GrantEvent& e) {
+  ClusterRuntime& c = platform_.cluster(e.cluster);
+  c.granted_at = e.at.raw();
+  c.grant_lead = e.lead_time;
+  c.grant_capacity = e.capacity ? *e.capacity : c.spec->capacity;
+  spdlog::warn("{} grants the tenant {} nodes on {} (first in {})", c.spec->provider, c.grant_capacity.quota,
+               e.cluster, format_duration(e.lead_time));
+  log_.event(e.at.raw(), EventKind::Grant, "", c.spec->provider, e.cluster,
+             fmt::format("{} nodes, first after {}", c.grant_capacity.quota, format_duration(e.lead_time)));
+  for (JobRuntime* j : jobs_)
+    if (!j->finished) j->to_orchestrator.push(GrantMsg{e});
+}
+
+void ProviderTimeline::link(const LinkEvent& e) {
+  WanPathRuntime& p = platform_.paths.at(e.link);
+  spdlog::warn("WAN link {} goes {}", e.link, e.up ? "up" : "down");
+  log_.event(e.at.raw(), e.up ? EventKind::LinkUp : EventKind::LinkDown, "", "", e.link,
+             p.spec->region_a + " <-> " + p.spec->region_b);
+  set_path_up(platform_, p, e.up);
 }
 
 void ProviderTimeline::cutoff(const CutoffEvent& e) {

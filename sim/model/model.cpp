@@ -1,7 +1,9 @@
 #include "model/platform.hpp"
 #include "model/workload.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace riftsim {
 
@@ -31,6 +33,12 @@ Seconds CapacitySpec::full_after(Seconds lead) const {
   return lead + ramp_every * std::ceil(static_cast<double>(quota - initial) / ramp_nodes);
 }
 
+Seconds CapacitySpec::time_for(int nodes, Seconds lead) const {
+  if (nodes > quota) return Seconds(std::numeric_limits<double>::infinity());
+  if (nodes <= initial || ramp_nodes <= 0) return lead;
+  return lead + ramp_every * std::ceil(static_cast<double>(nodes - initial) / ramp_nodes);
+}
+
 const ProviderSpec* PlatformSpec::find_provider(const std::string& name) const {
   for (const auto& p : providers)
     if (p.name == name) return &p;
@@ -58,11 +66,26 @@ const WanLinkSpec* PlatformSpec::link_between(const std::string& a, const std::s
   return nullptr;
 }
 
-const WanLinkSpec* PlatformSpec::path_between(const std::string& a, const std::string& b,
-                                              const std::vector<std::string>& preferred) const {
+std::vector<const WanLinkSpec*> PlatformSpec::paths_between(const std::string& a, const std::string& b,
+                                                            const std::vector<std::string>& preferred,
+                                                            const std::vector<std::string>& down) const {
+  std::vector<const WanLinkSpec*> out;
+  auto usable = [&](const WanLinkSpec* l) {
+    return l && l->joins(a, b) && std::find(down.begin(), down.end(), l->name) == down.end() &&
+           std::find(out.begin(), out.end(), l) == out.end();
+  };
   for (const auto& name : preferred)
-    if (const WanLinkSpec* l = find_link(name); l && l->joins(a, b)) return l;
-  return link_between(a, b);
+    if (const WanLinkSpec* l = find_link(name); usable(l)) out.push_back(l);
+  for (const auto& l : links)
+    if (usable(&l)) out.push_back(&l);
+  return out;
+}
+
+const WanLinkSpec* PlatformSpec::path_between(const std::string& a, const std::string& b,
+                                              const std::vector<std::string>& preferred,
+                                              const std::vector<std::string>& down) const {
+  auto all = paths_between(a, b, preferred, down);
+  return all.empty() ? nullptr : all.front();
 }
 
 const WanLinkSpec* PlatformSpec::find_link(const std::string& name) const {

@@ -43,6 +43,8 @@ struct CapacitySpec {
   int available(Seconds since_request, Seconds lead_time) const;
   /// When the whole quota is there.
   Seconds full_after(Seconds lead_time) const;
+  /// How long after asking `nodes` nodes are there (lead time included); infinite above the quota.
+  Seconds time_for(int nodes, Seconds lead_time) const;
 };
 
 struct ClusterSpec {
@@ -139,9 +141,15 @@ struct PlatformSpec {
   const ClusterSpec* find_cluster(const std::string& id) const;
   /// The default path between two regions (the first link listed), or null.
   const WanLinkSpec* link_between(const std::string& region_a, const std::string& region_b) const;
-  /// The first of `preferred` (link names) that joins the two regions, else the default path.
+  /// Every link joining the two regions that is not `down`, the `preferred` ones (by name) first in
+  /// their order, then the others in the file's order: the paths a copy tries.
+  std::vector<const WanLinkSpec*> paths_between(const std::string& region_a, const std::string& region_b,
+                                                const std::vector<std::string>& preferred,
+                                                const std::vector<std::string>& down = {}) const;
+  /// The first of paths_between, or null.
   const WanLinkSpec* path_between(const std::string& region_a, const std::string& region_b,
-                                  const std::vector<std::string>& preferred) const;
+                                  const std::vector<std::string>& preferred,
+                                  const std::vector<std::string>& down = {}) const;
   const WanLinkSpec* find_link(const std::string& name) const;
 };
 

@@ -4,6 +4,7 @@
 #include "core/input_error.hpp"
 #include "core/units.hpp"
 #include "model/expectation.hpp"
+#include "model/platform.hpp"
 
 #include <optional>
 #include <string>
@@ -50,8 +51,25 @@ struct PriceEvent {
   double factor = 1.0;
 };
 
-// New event kinds (grant, link down/up) join this variant.
-using ProviderEvent = std::variant<CutoffEvent, RestoreEvent, ThrottleEvent, PriceEvent>;
+/// Another provider grants the tenant capacity on `cluster` at `at`: its nodes arrive from then on as
+/// `capacity` says, after `lead_time`. Jobs stranded for want of capacity look again.
+struct GrantEvent {
+  std::string cluster; // cluster id
+  Seconds at;
+  Seconds lead_time;
+  std::optional<CapacitySpec> capacity; // default: the cluster's own capacity model
+};
+
+/// A WAN link goes down (`up` false) or comes back. Copies on it stop and go on over another path
+/// joining the same regions if one is up, else when it comes back.
+struct LinkEvent {
+  std::string link; // link name
+  Seconds at;
+  bool up = false;
+};
+
+using ProviderEvent =
+    std::variant<CutoffEvent, RestoreEvent, ThrottleEvent, PriceEvent, GrantEvent, LinkEvent>;
 
 struct TimedEvent {
   ProviderEvent event;

@@ -9,6 +9,7 @@
 #include "model/workload.hpp"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,12 +20,16 @@ struct ClusterAvailability {
   long long free_gpus = 0; // what the tenant could be given there
   bool cut_off = false;    // the provider no longer supplies this cluster
   double price_factor = 1; // the provider's current price / list price
+  // Until the job's nodes would be there if asked now (lead time, ramp, grants); infinite if its quota
+  // cannot hold them; unset: the cluster's lead time.
+  std::optional<Seconds> ready_in;
 };
 
 struct WorldView {
   Seconds now;
   const PlatformSpec* platform = nullptr; // links, prices, storage: for estimates
   std::vector<ClusterAvailability> clusters;
+  std::vector<std::string> links_down;
   const ClusterAvailability* find(const std::string& cluster_id) const;
 };
 
@@ -38,9 +43,10 @@ struct JobView {
 
 /// What a move to `target` would take and cost, from the platform's nominal numbers (no contention).
 struct MoveEstimate {
-  Seconds finish;   // from now until the job would be done there
-  Usd cost;         // compute there (from delivery) plus egress
-  Seconds transfer; // checkpoint and dataset over the link, alone on it
+  Seconds finish;       // from now until the job would be done there
+  Seconds provisioning; // until its nodes are there
+  Usd cost;             // compute there (from delivery) plus egress
+  Seconds transfer;     // checkpoint and dataset over the link, alone on it
 };
 MoveEstimate estimate_move(const JobView& job, const ClusterSpec& target, const WorldView& world,
                            Seconds detection, Seconds porting, bool exit_waiver = false);
@@ -54,6 +60,7 @@ struct ResponseDecision {
   std::string reason;       // one line for the log, e.g. "first target with 25000 free GPUs"
   long long gpus = 0;       // shrink: the GPUs to continue on
   bool exit_waiver = false; // migrate: claim the provider's free-egress-on-exit program
+  Seconds provisioning;     // migrate: until the target's nodes are there
 };
 
 class ResponseStrategy {

@@ -20,7 +20,7 @@ MoveEstimate estimate_move(const JobView& job, const ClusterSpec& target, const 
   MoveEstimate e;
   if (target.region != job.current->region) {
     Bytes bytes = j.checkpoint_size + j.dataset_size;
-    const WanLinkSpec* link = p.path_between(job.current->region, target.region, job.paths);
+    const WanLinkSpec* link = p.path_between(job.current->region, target.region, job.paths, world.links_down);
     double bw = std::min({link ? link->stream_bandwidth(job.streams).raw() : 0.0,
                           p.find_region(job.current->region)->storage_bandwidth.raw(),
                           p.find_region(target.region)->storage_bandwidth.raw()});
@@ -33,13 +33,14 @@ MoveEstimate estimate_move(const JobView& job, const ClusterSpec& target, const 
     }
   }
   Seconds compute = job.remaining / (target.gpu_peak * (static_cast<double>(j.gpus) * j.mfu));
-  Seconds ready = std::max(target.lead_time + porting, e.transfer);
+  const ClusterAvailability* a = world.find(target.id);
+  e.provisioning = a && a->ready_in ? *a->ready_in : target.lead_time;
+  Seconds ready = std::max(e.provisioning + porting, e.transfer);
   e.finish = detection + ready + compute;
   double nodes = std::ceil(static_cast<double>(j.gpus) / target.gpus_per_node);
   // Billed from delivery: porting, any wait for the data, and the remaining compute.
-  const ClusterAvailability* a = world.find(target.id);
   double factor = a ? a->price_factor : 1.0;
-  e.cost += target.node_price * factor * (ready - target.lead_time + compute) * nodes;
+  e.cost += target.node_price * factor * (ready - e.provisioning + compute) * nodes;
   return e;
 }
 
@@ -57,6 +58,10 @@ ResponseDecision MigrateStrategy::on_capacity_loss(const JobView& job, const Wor
     }
     if (a->free_gpus < job.job->gpus) {
       skip(fmt::format("{} has {} free GPUs", t->id, a->free_gpus));
+      continue;
+    }
+    if (a->ready_in && std::isinf(a->ready_in->raw())) {
+      skip(t->id + " cannot give the job its nodes (quota, or nothing granted)");
       continue;
     }
     MoveEstimate e = estimate_move(job, *t, world, detection_, porting_, exit_waiver_);
@@ -83,6 +88,7 @@ ResponseDecision MigrateStrategy::on_capacity_loss(const JobView& job, const Wor
                                  format_duration(best_estimate.finish), format_usd(best_estimate.cost),
                                  skipped.empty() ? "" : " (skipped: " + skipped + ")")};
   d.exit_waiver = exit_waiver_;
+  d.provisioning = best_estimate.provisioning;
   return d;
 }
 

@@ -104,9 +104,9 @@ TEST(Cli, PrintsAReadableSummary) {
 
 TEST(Cli, BadInputEndsWithExitCode2AndOneLocatedMessage) {
   const std::regex located(R"(^[^\n:]+\.yaml:[0-9]+:[0-9]+: error: [^\n]+\n$)");
-  for (const char* name :
-       {"unknown-key", "syntax", "no-such-cluster", "missing-platform", "too-many-gpus", "wrong-unit",
-        "missing-unit", "negative", "zero-gpus", "absurd-gpus", "unknown-strategy"}) {
+  for (const char* name : {"unknown-key", "syntax", "no-such-cluster", "missing-platform", "too-many-gpus",
+                           "wrong-unit", "missing-unit", "negative", "zero-gpus", "absurd-gpus",
+                           "unknown-strategy", "no-such-link", "grant-too-big"}) {
     SCOPED_TRACE(name);
     fs::path out = fresh_dir(std::string("bad-") + name);
     Outcome o = riftsim("run " + kData + "/bad/" + name + ".yaml --out " + out.string());

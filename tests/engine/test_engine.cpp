@@ -93,6 +93,61 @@ TEST(Simulation, CutoffMigrationChargesEachPartOfTheLostTime) {
   EXPECT_NEAR(l.compute_cost().raw(), 4 * 10 * 20000.0 / 3600 + 4 * 20 * (119630.0 - 107000) / 3600, 1e-6);
 }
 
+TEST(Simulation, AStrandedJobWaitsForAGrantAndMovesWhenItComes) {
+  JobResult j = run_one(kData + "/mini-grant.yaml");
+  ASSERT_EQ(j.status, JobStatus::Finished);
+  const JobLedger& l = j.ledger;
+  // Stranded at 20600 (decision); the grant at 50000 gives c2's 4 nodes after 2 h, then 1 h of porting
+  // and 10 s to read the checkpoint: resumed at 60810 with 5 h of alpha-work left (9000 s on beta, plus
+  // two 10 s checkpoints).
+  EXPECT_NEAR(l.lost(LostPart::Waiting).raw(), 50000 - 20600, 1e-6);
+  EXPECT_NEAR(l.lost(LostPart::Detection).raw(), 600, 1e-6);
+  EXPECT_NEAR(l.lost(LostPart::Provisioning).raw(), 7200, 1e-6);
+  EXPECT_NEAR(l.lost(LostPart::Porting).raw(), 3600, 1e-6);
+  EXPECT_NEAR(l.lost(LostPart::Restart).raw(), 10, 1e-6);
+  EXPECT_NEAR(l.lost(LostPart::Recompute).raw(), 1950, 1e-6);
+  EXPECT_NEAR(j.end.raw(), 60810 + 9000 + 20, 1e-6);
+  EXPECT_NEAR(l.accounted().raw(), j.wall().raw(), 1e-6);
+  ASSERT_EQ(l.clusters.size(), 2u);
+  EXPECT_EQ(l.clusters[1], "beta/r1/c2");
+}
+
+TEST(Simulation, ProvisioningWaitsForTheRampToDeliverEveryNode) {
+  // mini-cutoff, with beta/r1/c2 delivering 2 nodes after its 1-day lead time and 1 more a day: the
+  // job's 4 nodes are all there after 3 days.
+  Inputs in = load_inputs(kData + "/mini-cutoff.yaml");
+  for (auto& p : in.platform.providers)
+    for (auto& r : p.regions)
+      for (auto& c : r.clusters)
+        if (c.id == "beta/r1/c2") c.capacity = {4, 2, 1, Seconds(kSecondsPerDay)};
+  SimOptions opt;
+  opt.log_level = "warn";
+  RunResult r = simulate(in, opt);
+  const JobResult& j = r.jobs.at(0);
+  EXPECT_NEAR(j.ledger.lost(LostPart::Provisioning).raw(), 3 * kSecondsPerDay, 1e-6);
+  EXPECT_NEAR(j.end.raw(), 20600 + 3 * 86400 + 3600 + 10 + 9000 + 20, 1e-6);
+}
+
+TEST(Simulation, WithItsInterconnectDownAJobsCopiesTakeTheInternetAtItsPerFlowCap) {
+  // mini-paths names the interconnect; it goes down before the cutoff.
+  Inputs in = load_inputs(kData + "/mini-paths.yaml");
+  in.scenario.events.push_back({LinkEvent{"alpha-beta-dx", Seconds(10000), false}, {}});
+  SimOptions opt;
+  opt.log_level = "warn";
+  RunResult r = simulate(in, opt);
+  const JobLedger& l = r.jobs.at(0).ledger;
+  ASSERT_EQ(l.transfers.size(), 2u);
+  // Dataset and checkpoint, 4 streams each at 1 Gbps per stream: 0.5 GB/s each, the 8 Gbps link full.
+  // The dataset (50 GB) is done after 100 s; the checkpoint's last 50 GB go on alone at 0.5 GB/s.
+  for (const auto& t : l.transfers) EXPECT_EQ(t.path, "alpha-beta");
+  EXPECT_NEAR(l.transfers[0].end.raw(), 20600 + 100 + 0.01, 1e-6);
+  EXPECT_NEAR(l.transfers[1].end.raw(), 20600 + 200 + 0.01, 1e-6);
+  EXPECT_NEAR(l.egress_cost().raw(), 150 * 0.10, 1e-9); // alpha's internet price, not the interconnect's
+  bool logged = false;
+  for (const auto& e : r.log.events) logged = logged || (e.kind == EventKind::LinkDown && e.time == 10000);
+  EXPECT_TRUE(logged);
+}
+
 TEST(Simulation, NoticeLetsAFinalCheckpointSaveAllProgress) {
   JobResult j = run_one(kData + "/mini-notice.yaml");
   ASSERT_EQ(j.status, JobStatus::Finished);

@@ -59,7 +59,7 @@ TEST(Network, OneTransferTakesSizeOverBandwidthPlusLatency) {
   double took = -1;
   sg::spawn("t", f.platform.control, [&] {
     WanTransfer t("checkpoint", f.platform.regions.at("alpha/r1"), f.platform.regions.at("beta/r1"),
-                  Bytes(10e9), f.platform.paths.at("alpha-beta"), 1);
+                  Bytes(10e9), {&f.platform.paths.at("alpha-beta")}, 1, f.platform);
     took = t.wait();
   });
   f.engine->run();
@@ -73,9 +73,9 @@ TEST(Network, TwoConcurrentTransfersOnOneLinkEachTakeTwiceAsLong) {
   sg::spawn("t", f.platform.control, [&] {
     auto& path = f.platform.paths.at("alpha-beta");
     WanTransfer t1("x", f.platform.regions.at("alpha/r1"), f.platform.regions.at("beta/r1"), Bytes(10e9),
-                   path, 1);
+                   {&path}, 1, f.platform);
     WanTransfer t2("y", f.platform.regions.at("alpha/r1"), f.platform.regions.at("beta/r1"), Bytes(10e9),
-                   path, 4);
+                   {&path}, 4, f.platform);
     a = t1.wait();
     b = t2.wait();
     EXPECT_NEAR(t1.record().egress.raw(), 10 * 0.10, 1e-12); // alpha's egress price
@@ -91,12 +91,58 @@ TransferRecord copy_over(const std::string& path, int streams) {
   TransferRecord r;
   sg::spawn("t", f.platform.control, [&] {
     WanTransfer t("checkpoint", f.platform.regions.at("alpha/r1"), f.platform.regions.at("beta/r1"),
-                  Bytes(10e9), f.platform.paths.at(path), streams);
+                  Bytes(10e9), {&f.platform.paths.at(path)}, streams, f.platform);
     t.wait();
     r = t.record();
   });
   f.engine->run();
   return r;
+}
+
+TEST(Network, ACopyWhoseLinkGoesDownGoesOnOverTheOtherPathWithWhatItHadLeft) {
+  EngineFixture f("paths-platform.yaml");
+  TransferRecord r;
+  auto& alpha = f.platform.regions.at("alpha/r1");
+  auto& beta = f.platform.regions.at("beta/r1");
+  sg::spawn("t", f.platform.control, [&] {
+    WanTransfer t("checkpoint", alpha, beta, Bytes(10e9),
+                  candidate_paths(f.platform, alpha, beta, {"alpha-beta-dx"}), 4, f.platform);
+    t.wait();
+    r = t.record();
+  });
+  sg::spawn("cut", f.platform.control, [&] {
+    sg4::this_actor::sleep_until(0.5);
+    set_path_up(f.platform, f.platform.paths.at("alpha-beta-dx"), false);
+  });
+  f.engine->run();
+  // On the interconnect the 10 GB/s stores limit the 4 streams to 2.5 GB/s each, after 2 ms of latency:
+  // at 0.5 s each has 2.5 GB - 0.498 s x 2.5 GB/s = 1.255 GB left. On the internet each gets its 1 Gbps
+  // per-flow cap (4 Gbps in all, under the 8 Gbps link): 10.04 s more, after 10 ms of latency.
+  double left = 2.5e9 - 0.498 * 2.5e9;
+  EXPECT_NEAR(r.end.raw(), 0.5 + 0.010 + left / 0.125e9, 1e-6);
+  EXPECT_EQ(r.path, "alpha-beta-dx,alpha-beta");
+  EXPECT_NEAR(r.egress.raw(), 10 * 0.02, 1e-12); // priced on the path it started on
+}
+
+TEST(Network, ACopyWithNoPathUpWaitsForTheLinkToComeBack) {
+  EngineFixture f;
+  double end = -1;
+  auto& alpha = f.platform.regions.at("alpha/r1");
+  auto& beta = f.platform.regions.at("beta/r1");
+  sg::spawn("t", f.platform.control, [&] {
+    WanTransfer t("checkpoint", alpha, beta, Bytes(10e9), candidate_paths(f.platform, alpha, beta, {}), 1,
+                  f.platform);
+    end = t.wait();
+  });
+  sg::spawn("cut", f.platform.control, [&] {
+    sg4::this_actor::sleep_until(4);
+    set_path_up(f.platform, f.platform.paths.at("alpha-beta"), false);
+    sg4::this_actor::sleep_until(100);
+    set_path_up(f.platform, f.platform.paths.at("alpha-beta"), true);
+  });
+  f.engine->run();
+  // 1 GB/s: 3.99 GB sent by t=4 (after 10 ms latency); the 6.01 GB left go from t=100.
+  EXPECT_NEAR(end, 100 + 0.010 + (10e9 - 3.99e9) / 1e9, 1e-6);
 }
 
 TEST(Network, EachStreamIsCappedAtThePathsPerFlowRate) {
