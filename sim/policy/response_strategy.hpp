@@ -22,7 +22,7 @@ struct ClusterAvailability {
   double price_factor = 1; // the provider's current price / list price
   // Until the job's nodes would be there if asked now (lead time, ramp, grants); infinite if its quota
   // cannot hold them; unset: the cluster's lead time.
-  std::optional<Seconds> ready_in;
+  std::optional<Seconds> ready_in{};
 };
 
 struct WorldView {
@@ -37,7 +37,7 @@ struct JobView {
   const JobSpec* job = nullptr;
   const ClusterSpec* current = nullptr; // where it ran when capacity went away
   Flops remaining;                      // work not yet saved in a checkpoint
-  std::vector<std::string> paths;       // links its copies prefer (the response's `paths`)
+  std::vector<std::string> paths{};     // links its copies prefer (the response's `paths`)
   int streams = 8;                      // parallel streams per copy
 };
 
@@ -60,7 +60,7 @@ struct ResponseDecision {
   std::string reason;       // one line for the log, e.g. "first target with 25000 free GPUs"
   long long gpus = 0;       // shrink: the GPUs to continue on
   bool exit_waiver = false; // migrate: claim the provider's free-egress-on-exit program
-  Seconds provisioning;     // migrate: until the target's nodes are there
+  Seconds provisioning{};   // migrate: until the target's nodes are there
 };
 
 class ResponseStrategy {
