@@ -22,6 +22,8 @@ const char* part_name(LostPart p) {
     return "porting";
   case LostPart::Restart:
     return "restart";
+  case LostPart::GradientSync:
+    return "gradient_sync";
   case LostPart::Slowdown:
     return "slowdown";
   }
@@ -41,7 +43,7 @@ Usd JobLedger::compute_cost() const {
 }
 
 Usd JobLedger::egress_cost() const {
-  Usd total;
+  Usd total = sync_egress;
   for (const auto& t : transfers) total += t.egress;
   return total;
 }

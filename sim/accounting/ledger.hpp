@@ -20,12 +20,13 @@ enum class LostPart {
   Provisioning,
   Porting,
   Restart,
+  GradientSync, // split: steps waiting for the gradient exchange between sites over the WAN
   Slowdown
 };
 inline constexpr std::array kLostParts = {
-    LostPart::Recompute, LostPart::FinalCheckpoint, LostPart::Detection,
-    LostPart::Waiting,   LostPart::Transfer,        LostPart::Provisioning,
-    LostPart::Porting,   LostPart::Restart,         LostPart::Slowdown};
+    LostPart::Recompute,    LostPart::FinalCheckpoint, LostPart::Detection, LostPart::Waiting,
+    LostPart::Transfer,     LostPart::Provisioning,    LostPart::Porting,   LostPart::Restart,
+    LostPart::GradientSync, LostPart::Slowdown};
 const char* part_name(LostPart p);
 
 /// Nodes held by the job on one cluster, from delivery (or start) to release.
@@ -89,6 +90,9 @@ public:
   std::vector<Tenure> tenures;
   std::vector<TransferRecord> transfers;
   std::vector<PortLease> ports;
+  // split: the gradients exchanged between sites, in both directions, and their egress
+  Bytes sync_bytes;
+  Usd sync_egress;
   std::vector<StorageLease> storage;
   std::vector<std::string> clusters; // in the order the job ran on them
 

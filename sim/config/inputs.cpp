@@ -37,6 +37,11 @@ void check_inputs(const Inputs& in) {
     // Building each strategy checks its name and its targets (the one registry is policy's make_strategy).
     for (const auto& alt : pl.alternatives) make_strategy(alt, plat);
     for (const auto& alt : pl.alternatives)
+      if (alt.strategy == "split" && (job->params <= 0 || job->batch_tokens <= 0))
+        throw InputError(alt.pos,
+                         "strategy split needs job '" + pl.job +
+                             "' to give 'params' and 'batch_tokens' (the gradient exchanged per step)");
+    for (const auto& alt : pl.alternatives)
       for (const auto& name : alt.paths)
         if (!plat.find_link(name))
           throw InputError(alt.pos,

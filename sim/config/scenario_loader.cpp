@@ -85,6 +85,16 @@ ResponseSpec read_response(const YAML::Node& node, const std::string& file, cons
   r.strategy = f.string_or("strategy", "migrate");
   r.name = f.string_or("name", r.strategy);
   if (r.strategy == "hedge") r.standby = f.string("standby");
+  if (r.strategy == "split") {
+    r.targets = f.strings("targets");
+    if (r.targets.empty()) f.fail("targets", "must name at least one cluster");
+    double every = f.unit_or("sync_every", parse_count, 1.0);
+    f.require_range("sync_every", every, 1, 1e6, "must be a whole number of steps between 1 and 1,000,000");
+    r.sync_every = static_cast<int>(every);
+    r.gradient_bytes_per_param = f.unit_or("gradient_bytes_per_param", parse_count, 2.0);
+    f.require_range("gradient_bytes_per_param", r.gradient_bytes_per_param, 0.01, 16,
+                    "must be between 0.01 and 16");
+  }
   if (r.strategy == "migrate") {
     r.targets = f.strings("targets");
     if (r.targets.empty()) f.fail("targets", "must name at least one cluster");

@@ -59,6 +59,10 @@ JobSpec read_job(const std::string& name, const YAML::Node& node, const std::str
   j.checkpoint_async = mode == "async";
   j.restart_overhead = f.unit_or("restart_overhead", parse_duration, Seconds(0));
   if (j.restart_overhead.raw() < 0) f.fail("restart_overhead", "must not be negative");
+  if (f.has("batch_tokens")) {
+    j.batch_tokens = f.unit("batch_tokens", parse_count);
+    f.require_range("batch_tokens", j.batch_tokens, 1, 1e12, "must be between 1 and 1e12 tokens");
+  }
   std::string no_spare = f.string_or("on_no_spare", "wait");
   if (no_spare != "wait" && no_spare != "shrink") f.fail("on_no_spare", "must be 'wait' or 'shrink'");
   j.on_no_spare = no_spare == "shrink" ? JobSpec::NoSpare::Shrink : JobSpec::NoSpare::Wait;

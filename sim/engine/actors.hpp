@@ -22,6 +22,8 @@ private:
   bool halt();
   void lose_uncommitted(double extra_wasted);
   void release_hosts();
+  /// split: the gradient exchange of a segment of `work` FLOPs with the remote group, over the WAN.
+  void exchange_gradients(double work);
   void commit(double progress, const RegionRuntime* region, double compute_seconds);
   /// Commits a finished asynchronous checkpoint; with `wait`, waits for one still being written.
   void settle_async_checkpoint(bool wait);
@@ -64,6 +66,9 @@ private:
   void grow_back();
   void shrink_in_place(std::optional<JobStoppedMsg> already_stopped, double t_event, double t_decided,
                        const ResponseDecision& d);
+  /// split: shrink here now; once the target's nodes are delivered and ported, restart across both.
+  void split_across(std::optional<JobStoppedMsg> already_stopped, double t_event, double t_decided,
+                    const ResponseDecision& d);
   void wait_for_restore(const CutoffEvent& event, bool with_notice,
                         std::optional<JobStoppedMsg> already_stopped, double t_event, double t_decided,
                         const std::string& reason);
@@ -75,6 +80,8 @@ private:
   JobRuntime& job_;
   BuiltPlatform& platform_;
   bool events_over_ = false; // the timeline has no event left: a stranded job stays stranded
+  bool gave_up_ = false;     // the job is stranded: this actor ends
+  void give_up();
 };
 
 /// Breaks nodes of one cluster at random (seeded) or traced times. The stream depends only on the seed

@@ -93,7 +93,10 @@ void split_tenure(Allocation& a, double now, JobLedger& ledger, RunLog& log, con
 }
 
 FlopsPerSecond JobRuntime::rate() const {
-  return current->spec->gpu_peak * (static_cast<double>(active_gpus) * spec->mfu);
+  // Data parallel across two clusters: every GPU does the same share of a step, so the slower paces it.
+  FlopsPerSecond peak = current->spec->gpu_peak;
+  if (!remote.empty()) peak = std::min(peak, remote.cluster->spec->gpu_peak);
+  return peak * (static_cast<double>(active_gpus) * spec->mfu);
 }
 
 void JobRuntime::update_interval() {

@@ -1,4 +1,5 @@
 #include "engine/actors.hpp"
+#include "engine/wan_transfer.hpp"
 
 #include <algorithm>
 #include <limits>
@@ -75,6 +76,8 @@ bool JobRunner::train() {
     compute(segment);
     double dt = now() - t0;
     job_.log->span(false, job_.spec->name, SpanKind::Compute, t0, now(), job_.current->spec->id);
+    // Its own part of time lost (gradient_sync), not compute.
+    if (!job_.remote.empty() && !job_.stop) exchange_gradients(segment);
     settle_async_checkpoint(false);
     if (job_.stop == StopReason::HostsLost || job_.stop == StopReason::NodeFailed) {
       lose_uncommitted(dt);
@@ -99,25 +102,28 @@ bool JobRunner::train() {
 
 void JobRunner::compute(double work) {
   const JobSpec& j = *job_.spec;
-  const ClusterSpec& c = *job_.current->spec;
   job_.activity = JobActivity::Computing;
   job_.execs.clear();
   // The simulated amount is peak-equivalent FLOPs (useful / MFU) so hosts run at their catalog peak
   // and the energy plugin sees them fully busy, as GPUs in a training step are.
   double earliest_end = std::numeric_limits<double>::infinity();
-  for (const HostShare& s : job_.alloc.shares) {
-    if (s.gpus == 0) continue;
-    double share = static_cast<double>(s.gpus) / static_cast<double>(job_.active_gpus);
-    double amount = work * share / j.mfu;
-    sg4::ExecPtr e = sg4::this_actor::exec_init(amount)->set_host(s.host);
-    double fastest = s.host->get_speed() * s.host->get_core_count();
-    if (s.gpus < static_cast<long long>(s.host_nodes) * c.gpus_per_node) {
-      e->set_bound(c.gpu_peak.raw() * s.gpus);
-      fastest = std::min(fastest, c.gpu_peak.raw() * s.gpus);
+  for (const Allocation* a : {&job_.alloc, &job_.remote}) {
+    if (a->empty()) continue;
+    const ClusterSpec& c = *a->cluster->spec;
+    for (const HostShare& s : a->shares) {
+      if (s.gpus == 0) continue;
+      double share = static_cast<double>(s.gpus) / static_cast<double>(job_.active_gpus);
+      double amount = work * share / j.mfu;
+      sg4::ExecPtr e = sg4::this_actor::exec_init(amount)->set_host(s.host);
+      double fastest = s.host->get_speed() * s.host->get_core_count();
+      if (s.gpus < static_cast<long long>(s.host_nodes) * c.gpus_per_node) {
+        e->set_bound(c.gpu_peak.raw() * s.gpus);
+        fastest = std::min(fastest, c.gpu_peak.raw() * s.gpus);
+      }
+      e->start();
+      job_.execs.push_back(e);
+      earliest_end = std::min(earliest_end, now() + amount / fastest);
     }
-    e->start();
-    job_.execs.push_back(e);
-    earliest_end = std::min(earliest_end, now() + amount / fastest);
   }
   // Sleep on the wake condition until the earliest the Execs can end, rather than in Exec::wait(): an
   // interruption (failure, cutoff, halt) then wakes us without an exception, and the Execs are cancelled
@@ -129,8 +135,9 @@ void JobRunner::compute(double work) {
   for (auto& e : job_.execs) sg::cancel_if_running(e);
   // A host that went off fails its Exec; the timeline may not have told us yet (actors woken in the
   // same instant run in any order), so look at the hosts themselves.
-  for (const HostShare& s : job_.alloc.shares)
-    if (!s.host->is_on()) job_.stop = StopReason::HostsLost;
+  for (const Allocation* a : {&job_.alloc, &job_.remote})
+    for (const HostShare& s : a->shares)
+      if (!s.host->is_on()) job_.stop = StopReason::HostsLost;
   job_.execs.clear();
   job_.activity = JobActivity::Idle;
 }
@@ -339,6 +346,29 @@ void JobRunner::wait_for(const DiskIo& io) {
 
 void JobRunner::release_hosts() {
   release(job_.alloc, now(), job_.ledger, *job_.log, job_.spec->name);
+  release(job_.remote, now(), job_.ledger, *job_.log, job_.spec->name);
+}
+
+void JobRunner::exchange_gradients(double work) {
+  // The segment's exchanges as one copy each way at its end: the same bytes and the same link time as
+  // one exchange every `sync_every` steps, when nothing else changes on the link meanwhile. Each site
+  // sends its gradients to the other; links are full duplex, so the way out paces both.
+  const RegionRuntime& here = *job_.current->region;
+  const RegionRuntime& there = *job_.remote.cluster->region;
+  Bytes bytes(work * job_.sync_bytes_per_flop);
+  BuiltPlatform& p = *job_.platform;
+  double t0 = now();
+  WanTransfer out("gradients", here, there, bytes, candidate_paths(p, here, there, job_.response->paths),
+                  job_.response->streams, p, &p.bytes_out[here.provider->name]);
+  out.wait();
+  job_.ledger.add_lost(LostPart::GradientSync, Seconds(now() - t0));
+  job_.ledger.sync_bytes += bytes * 2;
+  job_.ledger.sync_egress += out.record().egress;
+  if (there.provider != here.provider)
+    job_.ledger.sync_egress += there.provider->egress_cost(p.bytes_out[there.provider->name], bytes);
+  p.bytes_out[there.provider->name] += bytes;
+  job_.log->span(false, job_.spec->name, SpanKind::Transfer, t0, now(),
+                 "gradient exchange with " + there.spec->id);
 }
 
 } // namespace riftsim

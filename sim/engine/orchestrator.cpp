@@ -19,14 +19,20 @@ void MigrationOrchestrator::operator()() {
       if (job_.affected_by(c->event.scope)) respond(c->event, false, std::nullopt);
     } else if (const auto* r = std::get_if<RestoreMsg>(&msg)) {
       // A job that shrank grows back to full width when its provider restores the capacity.
-      if (job_.affected_by(r->event.scope) && job_.active_gpus < job_.spec->gpus) grow_back();
+      if (job_.affected_by(r->event.scope) && (job_.active_gpus < job_.spec->gpus || !job_.remote.empty()))
+        grow_back();
     } else if (const auto* s = std::get_if<JobStoppedMsg>(&msg)) {
       // The job lost its hosts before the cutoff message reached us: the cutoff is next in the inbox.
       OrchestratorMsg next = job_.to_orchestrator.pop();
       if (const auto* c = std::get_if<CutoffMsg>(&next)) respond(c->event, false, *s);
     }
-    if (job_.finished) return;
+    if (job_.finished || gave_up_) return;
   }
+}
+
+void MigrationOrchestrator::give_up() {
+  gave_up_ = true; // nothing more to orchestrate: the runner ends the job as stranded
+  job_.to_runner.push(AbortMsg{});
 }
 
 std::optional<JobStoppedMsg> MigrationOrchestrator::wait_for_stop() {
@@ -69,7 +75,7 @@ void MigrationOrchestrator::wait_for_restore(const CutoffEvent& event, bool with
   // Hold until the provider restores this cluster.
   while (true) {
     if (events_over_) { // no restore will come: stranded
-      job_.to_runner.push(AbortMsg{});
+      give_up();
       return;
     }
     OrchestratorMsg msg = job_.to_orchestrator.pop();
@@ -119,10 +125,76 @@ void MigrationOrchestrator::shrink_in_place(std::optional<JobStoppedMsg> already
   resume_on(home, d.gpus, t_resume);
 }
 
+void MigrationOrchestrator::split_across(std::optional<JobStoppedMsg> already_stopped, double t_event,
+                                         double t_decided, const ResponseDecision& d) {
+  const std::string& name = job_.spec->name;
+  // First carry on at reduced width here, exactly as `shrink`.
+  ResponseDecision here = d;
+  here.reason = "until the second group is ready: " + d.reason;
+  shrink_in_place(already_stopped, t_event, t_decided, here);
+  if (job_.finished) return;
+  ClusterRuntime& home = *job_.current;
+  ClusterRuntime& target = platform_.cluster(d.target->id);
+  const RegionRuntime& to = *target.region;
+  double provisioned_at = t_decided + d.provisioning.raw();
+  double ported_at = provisioned_at + d.porting.raw();
+  std::optional<WanTransfer> dataset;
+  if (job_.spec->dataset_size.raw() > 0 && job_.dataset_region != &to) {
+    dataset.emplace("dataset", *job_.dataset_region, to, job_.spec->dataset_size,
+                    candidate_paths(platform_, *job_.dataset_region, to, job_.response->paths),
+                    job_.response->streams, platform_,
+                    &platform_.bytes_out[job_.dataset_region->provider->name]);
+    log_transfer_start(dataset->record());
+    dataset->wait();
+    job_.ledger.transfers.push_back(dataset->record());
+    job_.keep_data_in(to, dataset->record().start.raw());
+  }
+  if (sg4::Engine::get_clock() < ported_at) sg4::this_actor::sleep_until(ported_at);
+  if (job_.finished) return;
+  // Then stop with a final checkpoint, give the second group a copy, and restart across both.
+  job_.request_halt();
+  std::optional<JobStoppedMsg> stop = wait_for_stop();
+  if (!stop) return; // finished at reduced width before the second group was ready
+  if (job_.checkpoint_region != &to && job_.committed > 0) {
+    WanTransfer ckpt("checkpoint", *job_.checkpoint_region, to, job_.spec->checkpoint_size,
+                     candidate_paths(platform_, *job_.checkpoint_region, to, job_.response->paths),
+                     job_.response->streams, platform_,
+                     &platform_.bytes_out[job_.checkpoint_region->provider->name]);
+    log_transfer_start(ckpt.record());
+    ckpt.wait();
+    job_.ledger.transfers.push_back(ckpt.record());
+    job_.ledger.add_lost(LostPart::Transfer, ckpt.record().end - ckpt.record().start);
+  }
+  double t_copied = sg4::Engine::get_clock();
+  read_checkpoint_back(*job_.checkpoint_region);
+  double t_resume = sg4::Engine::get_clock();
+  job_.ledger.add_lost(LostPart::Restart, Seconds(t_resume - t_copied));
+  std::optional<Allocation> remote = allocate(target, job_.spec->gpus - d.gpus, provisioned_at, job_.id);
+  if (!remote) {
+    spdlog::warn("{}: {} no longer has the GPUs for the second group; staying at reduced width", name,
+                 target.spec->id);
+    resume_on(home, d.gpus, t_resume);
+    return;
+  }
+  job_.remote = *remote;
+  const JobSpec& j = *job_.spec;
+  // Each site sends its gradients (params x bytes each) every sync_every steps of 6·params·batch FLOPs.
+  job_.sync_bytes_per_flop =
+      job_.response->gradient_bytes_per_param / (6.0 * j.batch_tokens * job_.response->sync_every);
+  job_.ledger.clusters.push_back(target.spec->id);
+  job_.event(EventKind::Resume,
+             fmt::format("split: {} GPUs on {} + {} on {}", d.gpus, home.spec->id, job_.remote.gpus,
+                         target.spec->id),
+             job_.saved_fraction());
+  spdlog::info("{}: split across {} and {}", name, home.spec->id, target.spec->id);
+  if (resume_on(home, d.gpus, t_resume)) job_.active_gpus = d.gpus + job_.remote.gpus;
+}
+
 void MigrationOrchestrator::grow_back() {
   ClusterRuntime& home = *job_.current;
-  if (home.free_gpus() + job_.active_gpus < job_.spec->gpus) return;
-  job_.request_halt(); // save progress, then restart on all the nodes
+  long long here = job_.alloc.gpus; // what the job has at home now (all of it, unless split)
+  if (home.free_gpus() + here < job_.spec->gpus) return;
+  job_.request_halt(); // save progress, then restart on all the nodes (a split job leaves its remote group)
   std::optional<JobStoppedMsg> stop = wait_for_stop();
   if (!stop) return;
   read_checkpoint_back(*job_.checkpoint_region);
@@ -143,8 +215,13 @@ WorldView MigrationOrchestrator::world_view() const {
     if (&c == job_.current)
       for (const HostShare& s : job_.alloc.shares)
         if (s.host->is_on()) free += s.gpus;
-    int nodes = static_cast<int>((job_.spec->gpus + c.spec->gpus_per_node - 1) / c.spec->gpus_per_node);
-    v.clusters.push_back({c.spec, free, c.cut_off, c.price_factor, c.ready_in(nodes, v.now.raw())});
+    ClusterAvailability a{c.spec, free, c.cut_off, c.price_factor};
+    if (c.granted_at) {
+      a.granted_at = Seconds(*c.granted_at);
+      a.grant_lead = c.grant_lead;
+      a.grant_capacity = c.grant_capacity;
+    }
+    v.clusters.push_back(a);
   }
   v.links_down = platform_.links_down();
   return v;
@@ -170,6 +247,10 @@ void MigrationOrchestrator::respond(const CutoffEvent& event, bool with_notice,
     shrink_in_place(already_stopped, t_event, t_decided, d);
     return;
   }
+  if (d.action == ResponseDecision::Action::Split) {
+    split_across(already_stopped, t_event, t_decided, d);
+    return;
+  }
   if (d.action == ResponseDecision::Action::Wait) {
     wait_for_restore(event, with_notice, already_stopped, t_event, t_decided, d.reason);
     return;
@@ -183,7 +264,7 @@ void MigrationOrchestrator::respond(const CutoffEvent& event, bool with_notice,
     double waited_from = t_decided;
     while (true) {
       if (events_over_) {
-        job_.to_runner.push(AbortMsg{});
+        give_up();
         return;
       }
       OrchestratorMsg msg = job_.to_orchestrator.pop();
@@ -343,7 +424,7 @@ bool MigrationOrchestrator::resume_on(ClusterRuntime& cluster, long long gpus, d
   std::optional<Allocation> alloc = allocate(cluster, gpus, since, job_.id);
   if (!alloc) {
     spdlog::warn("{}: {} no longer has {} GPUs free", job_.spec->name, cluster.spec->id, gpus);
-    job_.to_runner.push(AbortMsg{});
+    give_up();
     return false;
   }
   job_.alloc = *alloc;

@@ -15,13 +15,6 @@ long long ClusterRuntime::free_gpus() const {
   return nodes * spec->gpus_per_node;
 }
 
-Seconds ClusterRuntime::ready_in(int nodes, double now) const {
-  Seconds own = spec->capacity.time_for(nodes, spec->lead_time);
-  if (!granted_at) return own;
-  Seconds granted = grant_capacity.time_for(nodes, grant_lead) + Seconds(*granted_at - now);
-  return std::min(own, std::max(Seconds(0), granted));
-}
-
 std::vector<std::string> BuiltPlatform::links_down() const {
   std::vector<std::string> down;
   for (const auto& [name, p] : paths)

@@ -65,9 +65,7 @@ struct ClusterRuntime {
   std::optional<double> granted_at;
   Seconds grant_lead;
   CapacitySpec grant_capacity;
-  /// Until `nodes` nodes would be there for a tenant asking at `now`: the cluster's own lead time and
-  /// ramp, or a grant's if sooner; infinite if neither can give them.
-  Seconds ready_in(int nodes, double now) const;
+
   void notify_spare_waiters();
   bool busy() const { return hosts_in_use > 0; }
   long long free_gpus() const;

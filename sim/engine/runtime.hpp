@@ -135,8 +135,12 @@ struct JobRuntime {
   std::unique_ptr<ResponseStrategy> strategy;
   const ResponseSpec* response = nullptr; // its parameters (paths, streams) as the scenario gives them
   ClusterRuntime* current = nullptr;      // where it runs or last ran
-  sg4::Host* control = nullptr;           // the tenant's control host, where helper actors run
+  BuiltPlatform* platform = nullptr;
+  sg4::Host* control = nullptr; // the tenant's control host, where helper actors run
   Allocation alloc;
+  // split: a second data-parallel group on another cluster, and what each step exchanges with it
+  Allocation remote;
+  double sync_bytes_per_flop = 0; // gradient bytes crossing the WAN (each way) per FLOP of useful work
   const RegionRuntime* checkpoint_region = nullptr; // where the latest checkpoint is stored
   const RegionRuntime* dataset_region = nullptr;
   // hedge: the warm standby, and the progress held in the checkpoint replicated there

@@ -49,6 +49,7 @@ RunResult simulate(const Inputs& in, const SimOptions& opt, int* argc, char** ar
     j.spec = in.workload.find_job(pl.job);
     j.strategy = make_strategy(pl.response, in.platform);
     j.response = &pl.response;
+    j.platform = &platform;
     j.current = &platform.cluster(pl.cluster);
     j.checkpoint_region = j.current->region;
     j.dataset_region = j.current->region;

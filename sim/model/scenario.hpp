@@ -79,17 +79,19 @@ struct TimedEvent {
 /// How a job responds when its capacity goes away. `strategy` names a ResponseStrategy
 /// implementation (see policy/); the remaining fields are that strategy's parameters.
 struct ResponseSpec {
-  std::string name;                 // a label for side-by-side runs (default: the strategy)
-  std::string strategy = "migrate"; // migrate | wait | shrink | hedge
-  std::string standby;              // hedge: the cluster kept warm, checkpoints replicated to it
-  std::string rule = "preference";  // migrate: preference | earliest_finish | lowest_cost
-  std::optional<Usd> budget;        // migrate: skip targets whose estimated cost is above
-  bool exit_waiver = false;         // migrate: leaving the provider is free (its 2024 exit program)
-  std::vector<std::string> targets; // cluster ids in order of preference
-  Seconds detection;                // from the event to a decision being made
-  Seconds porting;                  // port and validate the software on the target, once nodes are there
-  std::vector<std::string> paths;   // links the job's copies take where they join the two regions
-  int streams = 8;                  // parallel streams per copy (each capped by the link's per_flow)
+  std::string name;                    // a label for side-by-side runs (default: the strategy)
+  std::string strategy = "migrate";    // migrate | wait | shrink | hedge | split
+  std::string standby;                 // hedge: the cluster kept warm, checkpoints replicated to it
+  std::string rule = "preference";     // migrate: preference | earliest_finish | lowest_cost
+  std::optional<Usd> budget;           // migrate: skip targets whose estimated cost is above
+  bool exit_waiver = false;            // migrate: leaving the provider is free (its 2024 exit program)
+  std::vector<std::string> targets;    // cluster ids in order of preference (migrate, split)
+  int sync_every = 1;                  // split: optimizer steps between two cross-site gradient exchanges
+  double gradient_bytes_per_param = 2; // split: bytes of one parameter's gradient on the wire (bf16)
+  Seconds detection;                   // from the event to a decision being made
+  Seconds porting;                     // port and validate the software on the target, once nodes are there
+  std::vector<std::string> paths;      // links the job's copies take where they join the two regions
+  int streams = 8;                     // parallel streams per copy (each capped by the link's per_flow)
   SourcePos pos;
 };
 

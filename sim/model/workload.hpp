@@ -20,6 +20,7 @@ struct JobSpec {
   bool checkpoint_interval_auto = false; // Young/Daly optimum from the failure rate and checkpoint cost
   bool checkpoint_async = false;         // the write overlaps the next segment instead of stalling it
   Seconds restart_overhead;              // after a node failure: detection, rescheduling, re-initialisation
+  double batch_tokens = 0;               // tokens per optimizer step (global batch); 0 = not given
   enum class NoSpare { Wait, Shrink } on_no_spare = NoSpare::Wait;
   SourcePos pos;
 };

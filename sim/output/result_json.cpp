@@ -118,7 +118,9 @@ ojson run_result_to_json(const RunResult& r) {
                     {"tenures", tenures},
                     {"transfers", transfers},
                     {"ports", ports},
-                    {"storage", storage}});
+                    {"storage", storage},
+                    {"sync_bytes", l.sync_bytes.raw()},
+                    {"sync_egress_usd", l.sync_egress.raw()}});
   }
   ojson events = ojson::array(), spans = ojson::array();
   for (const auto& e : r.log.events)
@@ -160,6 +162,8 @@ RunResult run_result_from_json(const ojson& j) {
     for (const auto& t : jj.at("transfers")) l.transfers.push_back(transfer_from(t));
     for (const auto& p : jj.at("ports")) l.ports.push_back(port_from(p));
     for (const auto& st : jj.at("storage")) l.storage.push_back(storage_from(st));
+    l.sync_bytes = Bytes(jj.at("sync_bytes"));
+    l.sync_egress = Usd(jj.at("sync_egress_usd"));
     r.jobs.push_back(std::move(jr));
   }
   for (const auto& e : j.at("events"))
@@ -248,6 +252,7 @@ ojson summary_json(const ScenarioInfo& s, const RunResult& run, const RunResult&
     }
     j["ports"] = ports;
     j["storage"] = storage;
+    j["gradient_sync"] = {{"bytes", l.sync_bytes.raw()}, {"egress_usd", l.sync_egress.raw()}};
     jobs[jr.name] = j;
   }
   return {{"schema_version", kSummarySchemaVersion},

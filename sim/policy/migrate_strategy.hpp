@@ -75,4 +75,23 @@ private:
   Seconds detection_;
 };
 
+/// Continues at reduced width on what is left where the job is, and adds a data-parallel group at
+/// another cluster (the first target that can give the GPUs missing) as soon as its nodes are there:
+/// the job then runs across both, each step paced by the slower group, with a gradient exchange over the
+/// WAN every `sync_every` steps. With nothing left where it is, it migrates to the first target that
+/// can take the whole job instead.
+class SplitStrategy : public ResponseStrategy {
+public:
+  SplitStrategy(std::vector<const ClusterSpec*> targets, Seconds detection, Seconds porting)
+      : targets_(std::move(targets)), detection_(detection), porting_(porting) {}
+  std::string name() const override { return "split"; }
+  Seconds detection_delay() const override { return detection_; }
+  ResponseDecision on_capacity_loss(const JobView& job, const WorldView& world) const override;
+
+private:
+  std::vector<const ClusterSpec*> targets_;
+  Seconds detection_;
+  Seconds porting_;
+};
+
 } // namespace riftsim

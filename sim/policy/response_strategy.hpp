@@ -20,9 +20,13 @@ struct ClusterAvailability {
   long long free_gpus = 0; // what the tenant could be given there
   bool cut_off = false;    // the provider no longer supplies this cluster
   double price_factor = 1; // the provider's current price / list price
-  // Until the job's nodes would be there if asked now (lead time, ramp, grants); infinite if its quota
-  // cannot hold them; unset: the cluster's lead time.
-  std::optional<Seconds> ready_in{};
+  // A grant of capacity there, if one came: nodes arrive from `granted_at` + lead as `grant_capacity` says.
+  std::optional<Seconds> granted_at{};
+  Seconds grant_lead{};
+  CapacitySpec grant_capacity{};
+  /// Until `nodes` nodes would be there if asked at `now`: the sooner of the cluster's own lead time
+  /// and ramp, and the grant's; infinite if neither quota holds them.
+  Seconds ready_in(int nodes, Seconds now) const;
 };
 
 struct WorldView {
@@ -53,12 +57,12 @@ MoveEstimate estimate_move(const JobView& job, const ClusterSpec& target, const 
 
 /// What to do: move to `target`, wait where it is for the capacity to come back, or give up (stranded).
 struct ResponseDecision {
-  enum class Action { Migrate, Wait, Shrink, SwitchToStandby, Strand };
+  enum class Action { Migrate, Wait, Shrink, SwitchToStandby, Split, Strand };
   Action action = Action::Strand;
   const ClusterSpec* target = nullptr;
   Seconds porting;          // software porting and validation on the target, once nodes are delivered
   std::string reason;       // one line for the log, e.g. "first target with 25000 free GPUs"
-  long long gpus = 0;       // shrink: the GPUs to continue on
+  long long gpus = 0;       // shrink, split: the GPUs to continue on where the job is
   bool exit_waiver = false; // migrate: claim the provider's free-egress-on-exit program
   Seconds provisioning{};   // migrate: until the target's nodes are there
 };

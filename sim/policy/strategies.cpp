@@ -7,6 +7,19 @@
 
 namespace riftsim {
 
+Seconds ClusterAvailability::ready_in(int nodes, Seconds now) const {
+  Seconds own = cluster->capacity.time_for(nodes, cluster->lead_time);
+  if (!granted_at) return own;
+  Seconds granted = grant_capacity.time_for(nodes, grant_lead) + (*granted_at - now);
+  return std::min(own, std::max(Seconds(0), granted));
+}
+
+namespace {
+int nodes_for(long long gpus, const ClusterSpec& c) {
+  return static_cast<int>((gpus + c.gpus_per_node - 1) / c.gpus_per_node);
+}
+} // namespace
+
 const ClusterAvailability* WorldView::find(const std::string& cluster_id) const {
   for (const auto& c : clusters)
     if (c.cluster->id == cluster_id) return &c;
@@ -34,7 +47,7 @@ MoveEstimate estimate_move(const JobView& job, const ClusterSpec& target, const 
   }
   Seconds compute = job.remaining / (target.gpu_peak * (static_cast<double>(j.gpus) * j.mfu));
   const ClusterAvailability* a = world.find(target.id);
-  e.provisioning = a && a->ready_in ? *a->ready_in : target.lead_time;
+  e.provisioning = a ? a->ready_in(nodes_for(j.gpus, target), world.now) : target.lead_time;
   Seconds ready = std::max(e.provisioning + porting, e.transfer);
   e.finish = detection + ready + compute;
   double nodes = std::ceil(static_cast<double>(j.gpus) / target.gpus_per_node);
@@ -60,7 +73,7 @@ ResponseDecision MigrateStrategy::on_capacity_loss(const JobView& job, const Wor
       skip(fmt::format("{} has {} free GPUs", t->id, a->free_gpus));
       continue;
     }
-    if (a->ready_in && std::isinf(a->ready_in->raw())) {
+    if (std::isinf(a->ready_in(nodes_for(job.job->gpus, *t), world.now).raw())) {
       skip(t->id + " cannot give the job its nodes (quota, or nothing granted)");
       continue;
     }
@@ -105,6 +118,40 @@ ResponseDecision ShrinkStrategy::on_capacity_loss(const JobView& job, const Worl
   return d;
 }
 
+ResponseDecision SplitStrategy::on_capacity_loss(const JobView& job, const WorldView& world) const {
+  const ClusterAvailability* here = world.find(job.current->id);
+  long long left = here && !here->cut_off ? std::min(here->free_gpus, job.job->gpus) : 0;
+  left -= left % job.current->gpus_per_node; // whole nodes
+  long long missing = job.job->gpus - left;
+  std::string skipped;
+  for (const ClusterSpec* t : targets_) {
+    const ClusterAvailability* a = world.find(t->id);
+    if (!a || t == job.current) continue;
+    long long need = left > 0 ? missing : job.job->gpus;
+    bool reachable = !std::isinf(a->ready_in(nodes_for(need, *t), world.now).raw());
+    if (a->cut_off || a->free_gpus < need || !reachable) {
+      skipped += (skipped.empty() ? "" : "; ") + t->id + " cannot give " + std::to_string(need) + " GPUs";
+      continue;
+    }
+    MoveEstimate e = estimate_move(job, *t, world, detection_, porting_);
+    e.provisioning = a->ready_in(nodes_for(need, *t), world.now);
+    if (left <= 0) {
+      ResponseDecision d{ResponseDecision::Action::Migrate, t, porting_,
+                         "nothing left here to split from: move the whole job to " + t->id};
+      d.provisioning = e.provisioning;
+      return d;
+    }
+    ResponseDecision d{
+        ResponseDecision::Action::Split, t, porting_,
+        fmt::format("continue on {} GPUs here, add {} on {} once its nodes are there", left, need, t->id)};
+    d.gpus = left;
+    d.provisioning = e.provisioning;
+    return d;
+  }
+  return {ResponseDecision::Action::Strand, nullptr, Seconds(0),
+          "no target can take the missing GPUs: " + (skipped.empty() ? std::string("none listed") : skipped)};
+}
+
 std::unique_ptr<ResponseStrategy> make_strategy(const ResponseSpec& spec, const PlatformSpec& platform) {
   if (spec.strategy == "wait") return std::make_unique<WaitStrategy>(spec.detection);
   if (spec.strategy == "shrink") return std::make_unique<ShrinkStrategy>(spec.detection);
@@ -127,8 +174,17 @@ std::unique_ptr<ResponseStrategy> make_strategy(const ResponseSpec& spec, const 
     return std::make_unique<MigrateStrategy>(std::move(targets), spec.detection, spec.porting, rule,
                                              spec.budget, spec.exit_waiver);
   }
+  if (spec.strategy == "split") {
+    std::vector<const ClusterSpec*> targets;
+    for (const auto& id : spec.targets) {
+      const ClusterSpec* c = platform.find_cluster(id);
+      if (!c) throw InputError(spec.pos, "target '" + id + "' is not a cluster in the platform");
+      targets.push_back(c);
+    }
+    return std::make_unique<SplitStrategy>(std::move(targets), spec.detection, spec.porting);
+  }
   throw InputError(spec.pos,
-                   "unknown strategy '" + spec.strategy + "' (known: migrate, wait, shrink, hedge)");
+                   "unknown strategy '" + spec.strategy + "' (known: migrate, wait, shrink, hedge, split)");
 }
 
 } // namespace riftsim

@@ -148,6 +148,35 @@ TEST(Simulation, WithItsInterconnectDownAJobsCopiesTakeTheInternetAtItsPerFlowCa
   EXPECT_TRUE(logged);
 }
 
+TEST(Simulation, ASplitJobRunsAcrossTwoProvidersAndWaitsForEachGradientExchange) {
+  JobResult j = run_one(kData + "/mini-split.yaml");
+  ASSERT_EQ(j.status, JobStatus::Finished);
+  const JobLedger& l = j.ledger;
+  // Throttled at 20000 s, 1950 s into a segment; decision at 20600; 16 GPUs go on at home after reading
+  // the checkpoint back (10 s). The second group is ported at 20600 + 1 h = 24200: the job halts 3590 s
+  // into its segment (at 16 x 100 TFLOPS x 0.5), writes a final checkpoint (10 s), copies it to beta
+  // (100 GB at 1 GB/s + 10 ms) and reads it back (10 s): split from 24320.01.
+  EXPECT_NEAR(l.lost(LostPart::Recompute).raw(), 1950, 1e-6);
+  EXPECT_NEAR(l.lost(LostPart::FinalCheckpoint).raw(), 10, 1e-6);
+  EXPECT_NEAR(l.lost(LostPart::Transfer).raw(), 100.01, 1e-6);
+  EXPECT_NEAR(l.lost(LostPart::Restart).raw(), 10 + 10, 1e-6);
+  // 32 GPUs paced by alpha's 100 TFLOPS: 1.6e15 FLOP/s, as before the throttle. Left: 5.76e19 - 5 h at
+  // 1.6e15 - 3590 s at 8e14 = 2.5928e19: 4 segments of an hour and one of 1805 s, 4 checkpoints. After
+  // each segment each site sends 2 bytes per parameter per step of 6e15 FLOPs: 1.92 TB per hour.
+  double left = 5.76e19 - 5 * 3600 * 1.6e15 - 3590 * 8e14;
+  double compute = left / 1.6e15;
+  double exchanged = left * 2 / 6e15 * 1e9;  // bytes each way
+  double sync = exchanged / 1e9 + 5 * 0.010; // at 1 GB/s, 10 ms latency per exchange
+  EXPECT_NEAR(l.lost(LostPart::GradientSync).raw(), sync, 1e-6);
+  EXPECT_NEAR(j.end.raw(), 24320.01 + compute + 4 * 10 + sync, 1e-6);
+  EXPECT_NEAR(l.sync_bytes.raw(), 2 * exchanged, 1);
+  // Out of alpha at $0.10/GB and out of beta at $0.05/GB; plus the dataset and checkpoint copies.
+  EXPECT_NEAR(l.sync_egress.raw(), exchanged / 1e9 * (0.10 + 0.05), 1e-6);
+  ASSERT_EQ(l.clusters.size(), 2u);
+  EXPECT_EQ(l.clusters[1], "beta/r1/small");
+  EXPECT_NEAR(l.accounted().raw(), j.wall().raw(), 1e-6);
+}
+
 TEST(Simulation, NoticeLetsAFinalCheckpointSaveAllProgress) {
   JobResult j = run_one(kData + "/mini-notice.yaml");
   ASSERT_EQ(j.status, JobStatus::Finished);
