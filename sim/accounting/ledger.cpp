@@ -22,6 +22,8 @@ const char* part_name(LostPart p) {
     return "porting";
   case LostPart::Restart:
     return "restart";
+  case LostPart::Warmup:
+    return "warmup";
   case LostPart::GradientSync:
     return "gradient_sync";
   case LostPart::Slowdown:

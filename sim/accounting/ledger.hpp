@@ -20,13 +20,16 @@ enum class LostPart {
   Provisioning,
   Porting,
   Restart,
+  Warmup,       // re-sharding, compiling and ramping up on a new layout before steps count
   GradientSync, // split: steps waiting for the gradient exchange between sites over the WAN
   Slowdown
 };
 inline constexpr std::array kLostParts = {
-    LostPart::Recompute,    LostPart::FinalCheckpoint, LostPart::Detection, LostPart::Waiting,
-    LostPart::Transfer,     LostPart::Provisioning,    LostPart::Porting,   LostPart::Restart,
-    LostPart::GradientSync, LostPart::Slowdown};
+    LostPart::Recompute, LostPart::FinalCheckpoint, LostPart::Detection, LostPart::Waiting,
+    LostPart::Transfer,  LostPart::Provisioning,    LostPart::Porting,   LostPart::Restart,
+    LostPart::Warmup,    LostPart::GradientSync,    LostPart::Slowdown};
+// lost_ is indexed by the enum: every part must be listed, in order.
+static_assert(static_cast<size_t>(LostPart::Slowdown) + 1 == kLostParts.size());
 const char* part_name(LostPart p);
 
 /// Nodes held by the job on one cluster, from delivery (or start) to release.

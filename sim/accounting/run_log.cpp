@@ -80,6 +80,8 @@ const char* span_name(SpanKind k) {
     return "failure restart";
   case SpanKind::Waiting:
     return "waiting for capacity";
+  case SpanKind::Warmup:
+    return "warm-up";
   case SpanKind::WaitingForSpares:
     return "waiting for spares";
   }

@@ -57,6 +57,7 @@ enum class SpanKind {
   FailureRestart,  // restarting after a node failure
   WaitingForSpares,
   Waiting, // holding a checkpoint until the provider restores capacity
+  Warmup,  // re-sharding and ramping up on a new layout
 };
 const char* span_name(SpanKind k);
 

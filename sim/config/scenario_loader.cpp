@@ -114,6 +114,8 @@ ResponseSpec read_response(const YAML::Node& node, const std::string& file, cons
   r.porting = f.unit_or("porting", parse_duration, Seconds(0));
   if (r.porting.raw() < 0) f.fail("porting", "must not be negative");
   if (f.has("paths")) r.paths = f.strings("paths");
+  r.warmup = f.unit_or("warmup", parse_duration, Seconds(0));
+  if (r.warmup.raw() < 0) f.fail("warmup", "must not be negative");
   double streams = f.unit_or("streams", parse_count, 8.0);
   f.require_range("streams", streams, 1, 4096, "must be a whole number of streams between 1 and 4096");
   if (streams != std::floor(streams)) f.fail("streams", "must be a whole number");

@@ -60,7 +60,9 @@ private:
   void read_checkpoint_back(const RegionRuntime& store);
   /// Gives the job `gpus` GPUs on `cluster`, held since `since`, and lets its runner resume; if the
   /// cluster has no room, the job is stranded and this returns false.
-  bool resume_on(ClusterRuntime& cluster, long long gpus, double since);
+  /// `reshard`: the job restarts on another layout, and warms up first (the response's `warmup`).
+  bool resume_on(ClusterRuntime& cluster, long long gpus, double since, bool reshard = false);
+  void warm_up(const ClusterRuntime& cluster);
   void switch_to_standby(std::optional<JobStoppedMsg> already_stopped, double t_event, double t_decided);
   /// After a shrink, when the capacity is restored: halt with a final checkpoint, restart at full width.
   void grow_back();

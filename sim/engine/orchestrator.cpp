@@ -122,7 +122,7 @@ void MigrationOrchestrator::shrink_in_place(std::optional<JobStoppedMsg> already
   charge_critical_path(steps, 2, stop->time, job_.ledger);
   job_.log->span(false, name, SpanKind::Detection, t_event, t_decided);
   job_.log->span(false, name, SpanKind::Restart, std::max(t_decided, stop->time), t_resume, home.spec->id);
-  resume_on(home, d.gpus, t_resume);
+  resume_on(home, d.gpus, t_resume, true);
 }
 
 void MigrationOrchestrator::split_across(std::optional<JobStoppedMsg> already_stopped, double t_event,
@@ -187,7 +187,7 @@ void MigrationOrchestrator::split_across(std::optional<JobStoppedMsg> already_st
                          target.spec->id),
              job_.saved_fraction());
   spdlog::info("{}: split across {} and {}", name, home.spec->id, target.spec->id);
-  if (resume_on(home, d.gpus, t_resume)) job_.active_gpus = d.gpus + job_.remote.gpus;
+  resume_on(home, d.gpus, t_resume, true);
 }
 
 void MigrationOrchestrator::grow_back() {
@@ -202,7 +202,7 @@ void MigrationOrchestrator::grow_back() {
   job_.ledger.add_lost(LostPart::Restart, Seconds(t_resume - stop->time));
   job_.log->span(false, job_.spec->name, SpanKind::Restart, stop->time, t_resume, home.spec->id);
   spdlog::info("{}: capacity restored; back to {} GPUs", job_.spec->name, job_.spec->gpus);
-  resume_on(home, job_.spec->gpus, t_resume);
+  resume_on(home, job_.spec->gpus, t_resume, true);
 }
 
 WorldView MigrationOrchestrator::world_view() const {
@@ -373,7 +373,8 @@ void MigrationOrchestrator::respond(const CutoffEvent& event, bool with_notice,
   log.span(false, name, SpanKind::Restart, restart_from, t_resume, d.target->id);
   job_.checkpoint_region = &to;
   job_.dataset_region = &to;
-  if (resume_on(target, job_.spec->gpus, provisioned_at)) job_.ledger.clusters.push_back(target.spec->id);
+  if (resume_on(target, job_.spec->gpus, provisioned_at, true))
+    job_.ledger.clusters.push_back(target.spec->id);
 }
 
 void MigrationOrchestrator::switch_to_standby(std::optional<JobStoppedMsg> already_stopped, double t_event,
@@ -410,6 +411,7 @@ void MigrationOrchestrator::switch_to_standby(std::optional<JobStoppedMsg> alrea
     std::unique_lock lock(*job_.wake_mutex);
     job_.replica_cv->notify_all();
   }
+  warm_up(standby);
   job_.to_runner.push(ResumeMsg{});
 }
 
@@ -420,7 +422,7 @@ void MigrationOrchestrator::read_checkpoint_back(const RegionRuntime& store) {
   read.join();
 }
 
-bool MigrationOrchestrator::resume_on(ClusterRuntime& cluster, long long gpus, double since) {
+bool MigrationOrchestrator::resume_on(ClusterRuntime& cluster, long long gpus, double since, bool reshard) {
   std::optional<Allocation> alloc = allocate(cluster, gpus, since, job_.id);
   if (!alloc) {
     spdlog::warn("{}: {} no longer has {} GPUs free", job_.spec->name, cluster.spec->id, gpus);
@@ -429,10 +431,22 @@ bool MigrationOrchestrator::resume_on(ClusterRuntime& cluster, long long gpus, d
   }
   job_.alloc = *alloc;
   job_.current = &cluster;
-  job_.active_gpus = gpus;
+  job_.active_gpus = gpus + job_.remote.gpus;
   job_.epoch++;
+  if (reshard) warm_up(cluster);
   job_.to_runner.push(ResumeMsg{});
   return true;
+}
+
+void MigrationOrchestrator::warm_up(const ClusterRuntime& cluster) {
+  // On a new layout (other GPUs, another width) the job re-shards its state, compiles and ramps its
+  // throughput back up before steps count: modelled as a period of no progress on held nodes.
+  Seconds w = job_.response->warmup;
+  if (w.raw() <= 0) return;
+  double t0 = sg4::Engine::get_clock();
+  sg4::this_actor::sleep_for(w.raw());
+  job_.ledger.add_lost(LostPart::Warmup, w);
+  job_.log->span(false, job_.spec->name, SpanKind::Warmup, t0, t0 + w.raw(), cluster.spec->id);
 }
 
 } // namespace riftsim

@@ -92,6 +92,7 @@ struct ResponseSpec {
   Seconds porting;                     // port and validate the software on the target, once nodes are there
   std::vector<std::string> paths;      // links the job's copies take where they join the two regions
   int streams = 8;                     // parallel streams per copy (each capped by the link's per_flow)
+  Seconds warmup;                      // after restarting on a new layout: re-shard, compile, ramp up
   SourcePos pos;
 };
 

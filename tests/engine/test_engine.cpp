@@ -177,6 +177,18 @@ TEST(Simulation, ASplitJobRunsAcrossTwoProvidersAndWaitsForEachGradientExchange)
   EXPECT_NEAR(l.accounted().raw(), j.wall().raw(), 1e-6);
 }
 
+TEST(Simulation, AWarmUpOnTheNewLayoutDelaysTheResumeByItsLength) {
+  Inputs in = load_inputs(kData + "/mini-cutoff.yaml");
+  in.scenario.placements[0].response.warmup = Seconds(2 * 3600);
+  SimOptions opt;
+  opt.log_level = "warn";
+  RunResult r = simulate(in, opt);
+  const JobResult& j = r.jobs.at(0);
+  EXPECT_NEAR(j.ledger.lost(LostPart::Warmup).raw(), 7200, 1e-6);
+  EXPECT_NEAR(j.end.raw(), 119630 + 7200, 1e-6); // mini-cutoff's end, two hours later
+  EXPECT_NEAR(j.ledger.accounted().raw(), j.wall().raw(), 1e-6);
+}
+
 TEST(Simulation, NoticeLetsAFinalCheckpointSaveAllProgress) {
   JobResult j = run_one(kData + "/mini-notice.yaml");
   ASSERT_EQ(j.status, JobStatus::Finished);
