@@ -104,6 +104,11 @@ ResponseSpec read_response(const YAML::Node& node, const std::string& file, cons
     std::string waiver = f.string_or("exit_waiver", "false");
     if (waiver != "true" && waiver != "false") f.fail("exit_waiver", "must be true or false");
     r.exit_waiver = waiver == "true";
+    if (f.has("price_limit")) {
+      r.price_limit = f.unit("price_limit", parse_count);
+      f.require_range("price_limit", *r.price_limit, 0.01, 100,
+                      "must be between 0.01 and 100 (times the list price)");
+    }
     if (f.has("budget")) {
       r.budget = f.unit("budget", parse_usd);
       f.require_positive("budget", r.budget->raw());

@@ -3,6 +3,8 @@
 #include "engine/wan_transfer.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <simgrid/plugins/energy.h>
 #include <spdlog/spdlog.h>
 
@@ -21,6 +23,13 @@ void MigrationOrchestrator::operator()() {
       // A job that shrank grows back to full width when its provider restores the capacity.
       if (job_.affected_by(r->event.scope) && (job_.active_gpus < job_.spec->gpus || !job_.remote.empty()))
         grow_back();
+    } else if (const auto* p = std::get_if<PriceMsg>(&msg)) {
+      // A strategy with a price limit moves on its own, training on while the target gets ready: a
+      // cutoff with a notice that never runs out.
+      if (job_.affected_by(p->event.scope) && job_.strategy->moves_on_price(p->event.factor)) {
+        CutoffEvent voluntary{p->event.scope, Seconds(std::numeric_limits<double>::infinity()), Seconds(0)};
+        respond(voluntary, true, std::nullopt);
+      }
     } else if (const auto* s = std::get_if<JobStoppedMsg>(&msg)) {
       // The job lost its hosts before the cutoff message reached us: the cutoff is next in the inbox.
       OrchestratorMsg next = job_.to_orchestrator.pop();
@@ -54,6 +63,7 @@ void MigrationOrchestrator::halt_before(const CutoffEvent& event, double not_bef
   // Train on until the final checkpoint must start for it to end before the cutoff.
   Seconds write_estimate = job_.spec->checkpoint_size / job_.current->region->spec->storage_bandwidth * 1.1;
   double halt_at = std::max(not_before, event.at.raw() - write_estimate.raw());
+  if (std::isinf(halt_at)) return; // a move of its own accord: no deadline
   int epoch = job_.epoch;
   JobRuntime* job = &job_;
   sg::spawn(job_.spec->name + "-halt-timer", platform_.control, [job, epoch, halt_at] {

@@ -79,6 +79,9 @@ struct CutoffMsg {
 struct RestoreMsg {
   RestoreEvent event;
 };
+struct PriceMsg {
+  PriceEvent event;
+};
 struct GrantMsg {
   GrantEvent event;
 };
@@ -88,8 +91,8 @@ struct JobStoppedMsg {
   double time;
 };
 struct JobFinishedMsg {};
-using OrchestratorMsg =
-    std::variant<NoticeMsg, CutoffMsg, RestoreMsg, GrantMsg, EventsOverMsg, JobStoppedMsg, JobFinishedMsg>;
+using OrchestratorMsg = std::variant<NoticeMsg, CutoffMsg, RestoreMsg, PriceMsg, GrantMsg, EventsOverMsg,
+                                     JobStoppedMsg, JobFinishedMsg>;
 
 struct ResumeMsg {};
 struct AbortMsg {};

@@ -138,6 +138,8 @@ void ProviderTimeline::price(const PriceEvent& e) {
       split_tenure(j->alloc, now, j->ledger, log_, j->spec->name);
   for (auto& [id, c] : platform_.clusters)
     if (e.scope.covers_region(c.spec->region, c.spec->provider)) c.price_factor = e.factor;
+  for (JobRuntime* j : jobs_)
+    if (!j->finished) j->to_orchestrator.push(PriceMsg{e});
 }
 
 void ProviderTimeline::throttle(const ThrottleEvent& e) {

@@ -85,6 +85,7 @@ struct ResponseSpec {
   std::string rule = "preference";     // migrate: preference | earliest_finish | lowest_cost
   std::optional<Usd> budget;           // migrate: skip targets whose estimated cost is above
   bool exit_waiver = false;            // migrate: leaving the provider is free (its 2024 exit program)
+  std::optional<double> price_limit;   // migrate: move on its own when the price exceeds this x the list
   std::vector<std::string> targets;    // cluster ids in order of preference (migrate, split)
   int sync_every = 1;                  // split: optimizer steps between two cross-site gradient exchanges
   double gradient_bytes_per_param = 2; // split: bytes of one parameter's gradient on the wire (bf16)

@@ -12,12 +12,13 @@ class MigrateStrategy : public ResponseStrategy {
 public:
   enum class Rule { Preference, EarliestFinish, LowestCost };
   MigrateStrategy(std::vector<const ClusterSpec*> targets, Seconds detection, Seconds porting, Rule rule,
-                  std::optional<Usd> budget, bool exit_waiver = false)
+                  std::optional<Usd> budget, bool exit_waiver = false, std::optional<double> price_limit = {})
       : targets_(std::move(targets)), detection_(detection), porting_(porting), rule_(rule), budget_(budget),
-        exit_waiver_(exit_waiver) {}
+        exit_waiver_(exit_waiver), price_limit_(price_limit) {}
   std::string name() const override { return "migrate"; }
   Seconds detection_delay() const override { return detection_; }
   ResponseDecision on_capacity_loss(const JobView& job, const WorldView& world) const override;
+  bool moves_on_price(double factor) const override { return price_limit_ && factor > *price_limit_; }
 
 private:
   std::vector<const ClusterSpec*> targets_;
@@ -26,6 +27,7 @@ private:
   Rule rule_;
   std::optional<Usd> budget_;
   bool exit_waiver_;
+  std::optional<double> price_limit_; // move away when the price exceeds this factor of the list price
 };
 
 /// Holds the last checkpoint and waits for the provider to restore the capacity, then resumes in place.

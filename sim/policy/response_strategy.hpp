@@ -74,6 +74,8 @@ public:
   /// Time from the provider's event to the decision (monitoring, paging, a meeting).
   virtual Seconds detection_delay() const = 0;
   virtual ResponseDecision on_capacity_loss(const JobView& job, const WorldView& world) const = 0;
+  /// Whether the job moves on its own when its provider's price becomes `factor` x the list price.
+  virtual bool moves_on_price(double /*factor*/) const { return false; }
   /// A cluster to hold warm from the start, replicating checkpoints to it (hedge); none by default.
   virtual const ClusterSpec* standby() const { return nullptr; }
 };

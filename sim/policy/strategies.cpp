@@ -172,7 +172,7 @@ std::unique_ptr<ResponseStrategy> make_strategy(const ResponseSpec& spec, const 
                                  : spec.rule == "lowest_cost"   ? MigrateStrategy::Rule::LowestCost
                                                                 : MigrateStrategy::Rule::Preference;
     return std::make_unique<MigrateStrategy>(std::move(targets), spec.detection, spec.porting, rule,
-                                             spec.budget, spec.exit_waiver);
+                                             spec.budget, spec.exit_waiver, spec.price_limit);
   }
   if (spec.strategy == "split") {
     std::vector<const ClusterSpec*> targets;

@@ -189,6 +189,38 @@ TEST(Simulation, AWarmUpOnTheNewLayoutDelaysTheResumeByItsLength) {
   EXPECT_NEAR(j.ledger.accounted().raw(), j.wall().raw(), 1e-6);
 }
 
+TEST(Simulation, APriceAboveTheLimitMovesTheJobWhileItTrainsOn) {
+  // alpha triples its price at 20000 s; the response moves above 2x. beta/r1/c2 without its lead time:
+  // nodes at the decision (20600), ported at 24200, while the job trains on at alpha.
+  Inputs in = load_inputs(kData + "/mini-cutoff.yaml");
+  in.scenario.events = {{PriceEvent{{"alpha", ""}, Seconds(20000), 3.0}, {}}};
+  in.scenario.placements[0].response.price_limit = 2.0;
+  in.scenario.placements[0].response.targets = {"beta/r1/c2"};
+  for (auto& p : in.platform.providers)
+    for (auto& r : p.regions)
+      for (auto& c : r.clusters)
+        if (c.id == "beta/r1/c2") c.lead_time = Seconds(0);
+  SimOptions opt;
+  opt.log_level = "warn";
+  RunResult r = simulate(in, opt);
+  const JobResult& j = r.jobs.at(0);
+  ASSERT_EQ(j.status, JobStatus::Finished);
+  const JobLedger& l = j.ledger;
+  // Halted at 24200, 2540 s into its 7th segment (6 x 3610 = 21660); final checkpoint 10 s; the 100 GB
+  // copy 100 s + 10 ms (the dataset went earlier); read back 10 s: resumed at 24320.01 with 36000 - 6 x
+  // 3600 - 2540 = 11860 alpha-seconds of work left, 5930 s on beta in two segments, one checkpoint.
+  EXPECT_NEAR(l.lost(LostPart::Recompute).raw(), 0, 1e-6);
+  EXPECT_NEAR(l.lost(LostPart::FinalCheckpoint).raw(), 10, 1e-6);
+  EXPECT_NEAR(l.lost(LostPart::Transfer).raw(), 100.01, 1e-6);
+  EXPECT_NEAR(l.lost(LostPart::Restart).raw(), 10, 1e-6);
+  EXPECT_NEAR(j.end.raw(), 24320.01 + 5930 + 10, 1e-6);
+  ASSERT_EQ(l.clusters.size(), 2u);
+  EXPECT_EQ(l.clusters[1], "beta/r1/c2");
+  // alpha at list price to 20000 s, then three times it until the halt.
+  EXPECT_NEAR(l.tenures[0].cost().raw() + l.tenures[1].cost().raw(),
+              4 * 10 * 20000.0 / 3600 + 4 * 30 * (24210 - 20000.0) / 3600, 1e-6);
+}
+
 TEST(Simulation, NoticeLetsAFinalCheckpointSaveAllProgress) {
   JobResult j = run_one(kData + "/mini-notice.yaml");
   ASSERT_EQ(j.status, JobStatus::Finished);
