@@ -105,9 +105,6 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& sg_flags) {
   if (a.replications < 1 || a.replications > 100000)
     throw InputError({"--replications", 1, 1}, "must be between 1 and 100000");
   const size_t variants = response_variants(in.scenario);
-  if (variants > 1 && a.replications > 1)
-    throw InputError({a.scenario, 1, 1}, "--replications with several responses listed is not supported yet: "
-                                         "compare them with one seed, or list one response");
   fs::path out = a.out.empty() ? fs::path("results") / in.scenario.name : fs::path(a.out);
   ScratchDir work;
 
@@ -156,49 +153,55 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& sg_flags) {
                     in.scenario.workload_file};
   bool all_passed = true;
   std::string outputs;
-  if (variants > 1) {
-    // One directory per response, and a comparison of them all.
-    RunResult base = read_child_result(result_file("baseline", 0, 0));
-    std::vector<std::pair<std::string, ojson>> runs;
-    for (size_t v = 0; v < variants; ++v) {
-      std::string name = response_variant_name(in.scenario, v);
-      RunResult run = read_child_result(result_file("events", 0, v));
-      ojson summary = summary_json(info, run, base);
-      summary["variant"] = name;
-      auto checks = check_expectations(in.scenario.expectations, summary);
-      summary["expectations"] = expectations_json(checks);
-      write_run(out / name, summary, run, in.scenario.name);
-      all_passed = report_expectations(checks, name, a.quiet) && all_passed;
-      runs.emplace_back(name, std::move(summary));
+  // Per response: the summaries of every seed (the first seed's is summary.json), against the baseline
+  // of the same seed (common random numbers).
+  std::vector<RunResult> bases;
+  for (int i = 0; i < n; ++i) bases.push_back(read_child_result(result_file("baseline", i, 0)));
+  std::vector<std::pair<std::string, ojson>> runs; // first seed, per response
+  std::vector<std::pair<std::string, ojson>> reps; // replications.json, per response
+  for (size_t v = 0; v < variants; ++v) {
+    std::string name = variants > 1 ? response_variant_name(in.scenario, v) : "";
+    std::vector<ojson> summaries;
+    RunResult first;
+    for (int i = 0; i < n; ++i) {
+      RunResult run = read_child_result(result_file("events", i, v));
+      summaries.push_back(summary_json(info, run, bases[static_cast<size_t>(i)]));
+      if (i == 0) first = std::move(run);
     }
+    ojson& summary = summaries.front();
+    if (variants > 1) summary["variant"] = name;
+    auto checks = check_expectations(in.scenario.expectations, summary);
+    summary["expectations"] = expectations_json(checks);
+    fs::path dir = variants > 1 ? out / name : out;
+    write_run(dir, summary, first, in.scenario.name);
+    if (n > 1) {
+      ojson r = replications_json(summaries, seeds);
+      write_file_atomically((dir / "replications.json").string(), r.dump(1) + "\n");
+      reps.emplace_back(name, std::move(r));
+    }
+    all_passed = report_expectations(checks, name, a.quiet) && all_passed;
+    runs.emplace_back(name, std::move(summary));
+  }
+  if (variants > 1) {
     ojson comparison = comparison_json(runs);
+    if (n > 1) { // each response's statistics over the seeds, next to its first seed's numbers
+      comparison["replications"] = ojson::object();
+      for (auto& [name, r] : reps) comparison["replications"][name] = r["jobs"];
+      comparison["seeds"] = seeds;
+    }
     write_file_atomically((out / "comparison.json").string(), comparison.dump(2) + "\n");
     if (!a.quiet) {
       std::cout << summary_text(runs.front().second);
       std::cout << "\nside by side (" << variants << " responses):" << comparison_text(comparison);
+      for (auto& [name, r] : reps) std::cout << "\n" << name << ":" << replications_text(r);
     }
-    outputs = "comparison.json, and one directory per response";
+    outputs = std::string("comparison.json, and one directory per response") +
+              (n > 1 ? " with replications.json" : "");
   } else {
-    std::vector<ojson> summaries;
-    RunResult first;
-    for (int i = 0; i < n; ++i) {
-      RunResult run = read_child_result(result_file("events", i, 0));
-      RunResult base = read_child_result(result_file("baseline", i, 0));
-      summaries.push_back(summary_json(info, run, base));
-      if (i == 0) first = std::move(run);
+    if (!a.quiet) {
+      std::cout << summary_text(runs.front().second);
+      if (n > 1) std::cout << replications_text(reps.front().second);
     }
-    // summary.json, events.csv and trace.json describe the first seed; replications.json all of them.
-    ojson& summary = summaries.front();
-    auto checks = check_expectations(in.scenario.expectations, summary);
-    summary["expectations"] = expectations_json(checks);
-    write_run(out, summary, first, in.scenario.name);
-    if (!a.quiet) std::cout << summary_text(summary);
-    if (n > 1) {
-      ojson reps = replications_json(summaries, seeds);
-      write_file_atomically((out / "replications.json").string(), reps.dump(1) + "\n");
-      if (!a.quiet) std::cout << replications_text(reps);
-    }
-    all_passed = report_expectations(checks, "", a.quiet);
     outputs = std::string("summary.json, events.csv, trace.json") + (n > 1 ? ", replications.json" : "");
   }
   std::cout << "\nresults: " << out.string() << "/ (" << outputs << ")\n";

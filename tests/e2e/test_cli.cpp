@@ -361,6 +361,35 @@ TEST(Replications, GroupingNodesIntoFewerHostsChangesNoResult) {
   fs::remove_all(b);
 }
 
+TEST(Replications, SeveralResponsesEachGetTheirStatisticsOverTheSameSeeds) {
+  fs::path both = fresh_dir("rep-compare"), one = fresh_dir("rep-one");
+  ASSERT_EQ(riftsim("run " + kData + "/failures/random-compare.yaml --quiet --replications 4 --out " +
+                    both.string())
+                .code,
+            0);
+  ASSERT_EQ(
+      riftsim("run " + kData + "/failures/random.yaml --quiet --replications 4 --out " + one.string()).code,
+      0);
+  for (const char* name : {"migrate", "wait"}) {
+    SCOPED_TRACE(name);
+    auto r = nlohmann::json::parse(slurp(both / name / "replications.json"));
+    EXPECT_EQ(r["replications"], 4);
+    EXPECT_EQ(r["jobs"]["train"]["time_lost_s"]["n"], 4);
+  }
+  // The migrate response over the same seeds is the single-response run of random.yaml: the seeds'
+  // failures do not depend on which response is simulated next to it.
+  auto migrate = nlohmann::json::parse(slurp(both / "migrate" / "replications.json"));
+  auto alone = nlohmann::json::parse(slurp(one / "replications.json"));
+  EXPECT_EQ(migrate["jobs"]["train"]["wall_time_s"]["values"],
+            alone["jobs"]["train"]["wall_time_s"]["values"]);
+  EXPECT_EQ(migrate["jobs"]["train"]["failures"]["values"], alone["jobs"]["train"]["failures"]["values"]);
+  auto cmp = nlohmann::json::parse(slurp(both / "comparison.json"));
+  EXPECT_TRUE(cmp["replications"].contains("wait"));
+  EXPECT_EQ(cmp["seeds"].size(), 4u);
+  fs::remove_all(both);
+  fs::remove_all(one);
+}
+
 TEST(Replications, SerialAndParallelRunsOfTheSameSeedsAgreeExactly) {
   fs::path a = fresh_dir("rep-serial"), b = fresh_dir("rep-parallel");
   ASSERT_EQ(
