@@ -93,6 +93,9 @@ public:
   std::vector<Tenure> tenures;
   std::vector<TransferRecord> transfers;
   std::vector<PortLease> ports;
+  // Node-hours paid for nodes held but not training (delivered nodes during porting and warm-up, a
+  // hedge's standby until it is used): part of the compute cost, shown on its own.
+  Usd idle_cost;
   // split: the gradients exchanged between sites, in both directions, and their egress
   Bytes sync_bytes;
   Usd sync_egress;

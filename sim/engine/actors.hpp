@@ -63,6 +63,8 @@ private:
   /// `reshard`: the job restarts on another layout, and warms up first (the response's `warmup`).
   bool resume_on(ClusterRuntime& cluster, long long gpus, double since, bool reshard = false);
   void warm_up(const ClusterRuntime& cluster);
+  /// Books `a`'s node-hours from `from` to `to` as idle (held, not training).
+  void charge_idle(const Allocation& a, double from, double to);
   void switch_to_standby(std::optional<JobStoppedMsg> already_stopped, double t_event, double t_decided);
   /// After a shrink, when the capacity is restored: halt with a final checkpoint, restart at full width.
   void grow_back();

@@ -92,6 +92,13 @@ void split_tenure(Allocation& a, double now, JobLedger& ledger, RunLog& log, con
   a.since = now;
 }
 
+Usd held_cost(const Allocation& a, double from, double to) {
+  if (a.empty() || to <= from) return Usd(0);
+  double nodes = 0;
+  for (const HostShare& s : a.shares) nodes += s.nodes;
+  return a.cluster->spec->node_price * a.cluster->price_factor * Seconds(to - from) * nodes;
+}
+
 FlopsPerSecond JobRuntime::rate() const {
   // Data parallel across two clusters: every GPU does the same share of a step, so the slower paces it.
   FlopsPerSecond peak = current->spec->gpu_peak;

@@ -34,6 +34,8 @@ void JobRunner::operator()() {
       job_.finished = true;
       job_.end = now();
       release_hosts();
+      // A standby never used stood idle all along.
+      job_.ledger.idle_cost += held_cost(job_.standby_alloc, job_.standby_alloc.since, job_.end);
       release(job_.standby_alloc, job_.end, job_.ledger, *job_.log, job_.spec->name + " (standby)");
       if (job_.standby) {
         std::unique_lock lock(*job_.wake_mutex);

@@ -187,6 +187,7 @@ void MigrationOrchestrator::split_across(std::optional<JobStoppedMsg> already_st
     return;
   }
   job_.remote = *remote;
+  charge_idle(job_.remote, provisioned_at, t_resume);
   const JobSpec& j = *job_.spec;
   // Each site sends its gradients (params x bytes each) every sync_every steps of 6·params·batch FLOPs.
   job_.sync_bytes_per_flop =
@@ -407,7 +408,8 @@ void MigrationOrchestrator::switch_to_standby(std::optional<JobStoppedMsg> alrea
   steps.push_back({LostPart::Restart, 0, t_resume, {2}});                  // 3
   charge_critical_path(steps, 3, stop->time, job_.ledger);
   job_.log->span(false, job_.spec->name, SpanKind::Restart, t_replicated, t_resume, standby.spec->id);
-  // The standby's nodes are already the job's: adopt them.
+  // The standby's nodes are already the job's: adopt them; until now they stood idle.
+  charge_idle(job_.standby_alloc, job_.standby_alloc.since, t_resume);
   job_.alloc = job_.standby_alloc;
   job_.standby_alloc = Allocation{};
   job_.current = &standby;
@@ -444,8 +446,13 @@ bool MigrationOrchestrator::resume_on(ClusterRuntime& cluster, long long gpus, d
   job_.active_gpus = gpus + job_.remote.gpus;
   job_.epoch++;
   if (reshard) warm_up(cluster);
+  charge_idle(job_.alloc, since, sg4::Engine::get_clock()); // delivered (held) before training again
   job_.to_runner.push(ResumeMsg{});
   return true;
+}
+
+void MigrationOrchestrator::charge_idle(const Allocation& a, double from, double to) {
+  job_.ledger.idle_cost += held_cost(a, from, to);
 }
 
 void MigrationOrchestrator::warm_up(const ClusterRuntime& cluster) {

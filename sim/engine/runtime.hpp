@@ -66,6 +66,8 @@ void release(Allocation& alloc, double now, JobLedger& ledger, RunLog& log, cons
 /// Closes the current tenure at `now` (billed at the price so far) and opens a new one on the same
 /// hosts, e.g. when the provider changes its price.
 void split_tenure(Allocation& alloc, double now, JobLedger& ledger, RunLog& log, const std::string& job);
+/// What holding `alloc`'s nodes from `from` to `to` costs at the cluster's current price.
+Usd held_cost(const Allocation& alloc, double from, double to);
 
 enum class StopReason { HostsLost, Halt, NodeFailed };
 enum class JobActivity { Idle, Computing, Checkpointing, Restarting, WaitingForSpares };

@@ -60,11 +60,9 @@ TransferRecord transfer_from(const ojson& j) {
 }
 
 ojson cost_json(const JobLedger& l) {
-  return {{"compute", l.compute_cost().raw()},
-          {"egress", l.egress_cost().raw()},
-          {"interconnect", l.interconnect_cost().raw()},
-          {"storage", l.storage_cost().raw()},
-          {"total", l.total_cost().raw()}};
+  return {{"compute", l.compute_cost().raw()}, {"idle", l.idle_cost.raw()},
+          {"egress", l.egress_cost().raw()},   {"interconnect", l.interconnect_cost().raw()},
+          {"storage", l.storage_cost().raw()}, {"total", l.total_cost().raw()}};
 }
 
 ojson port_json(const PortLease& p) {
@@ -120,6 +118,7 @@ ojson run_result_to_json(const RunResult& r) {
                     {"ports", ports},
                     {"storage", storage},
                     {"sync_bytes", l.sync_bytes.raw()},
+                    {"idle_cost_usd", l.idle_cost.raw()},
                     {"sync_egress_usd", l.sync_egress.raw()}});
   }
   ojson events = ojson::array(), spans = ojson::array();
@@ -163,6 +162,7 @@ RunResult run_result_from_json(const ojson& j) {
     for (const auto& p : jj.at("ports")) l.ports.push_back(port_from(p));
     for (const auto& st : jj.at("storage")) l.storage.push_back(storage_from(st));
     l.sync_bytes = Bytes(jj.at("sync_bytes"));
+    l.idle_cost = Usd(jj.at("idle_cost_usd"));
     l.sync_egress = Usd(jj.at("sync_egress_usd"));
     r.jobs.push_back(std::move(jr));
   }

@@ -91,6 +91,8 @@ TEST(Simulation, CutoffMigrationChargesEachPartOfTheLostTime) {
   EXPECT_NEAR(l.egress_cost().raw(), 150 * 0.10, 1e-9);
   // Alpha billed until the cutoff, beta from delivery (20600 + 86400) to the end.
   EXPECT_NEAR(l.compute_cost().raw(), 4 * 10 * 20000.0 / 3600 + 4 * 20 * (119630.0 - 107000) / 3600, 1e-6);
+  // Of which idle: beta's 4 nodes from delivery (107000) through porting and the restart to 110610.
+  EXPECT_NEAR(l.idle_cost.raw(), 4 * 20 * (110610 - 107000.0) / 3600, 1e-6);
 }
 
 TEST(Simulation, AStrandedJobWaitsForAGrantAndMovesWhenItComes) {
