@@ -81,13 +81,8 @@ std::pair<sg4::NetZone*, NetPoint*> build_cluster(const ClusterSpec& c, sg4::Net
 /// so the first host is the zone's gateway.
 std::pair<sg4::NetZone*, NetPoint*> build_fat_tree(const ClusterSpec& c, sg4::NetZone* region_zone,
                                                    ClusterRuntime& rt) {
-  const unsigned hosts = static_cast<unsigned>(c.host_count());
-  unsigned a = 1;
-  for (unsigned d = 1; d * d <= hosts; ++d)
-    if (hosts % d == 0) a = d;
-  unsigned b = hosts / a;
-  unsigned up = std::max(1u, static_cast<unsigned>(std::lround(a / c.oversubscription)));
-  sg4::FatTreeParams params(2, {a, b}, {1, up}, {1, 1});
+  FatTreeShape shape = fat_tree_shape(c);
+  sg4::FatTreeParams params(2, {shape.down, shape.leaves}, {1, shape.up}, {1, 1});
   auto make_host = [&c, &rt](sg4::NetZone* zone, const std::vector<unsigned long>&, unsigned long id) {
     int first = static_cast<int>(id) * c.nodes_per_host;
     int n = std::min(c.nodes_per_host, c.nodes - first);

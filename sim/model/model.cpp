@@ -94,6 +94,21 @@ const WanLinkSpec* PlatformSpec::find_link(const std::string& name) const {
   return nullptr;
 }
 
+FatTreeShape fat_tree_shape(const ClusterSpec& c) {
+  // Leaves of the largest size not above the square root of the host count that divides it.
+  const auto hosts = static_cast<unsigned>(c.host_count());
+  FatTreeShape s;
+  for (unsigned d = 1; d * d <= hosts; ++d)
+    if (hosts % d == 0) s.down = d;
+  s.leaves = hosts / s.down;
+  s.up = std::max(1u, static_cast<unsigned>(std::lround(s.down / c.oversubscription)));
+  return s;
+}
+
+std::string FatTreeShape::topo_parameters() const {
+  return "2;" + std::to_string(down) + "," + std::to_string(leaves) + ";1," + std::to_string(up) + ";1,1";
+}
+
 const char* link_kind_name(WanLinkSpec::Kind k) {
   switch (k) {
   case WanLinkSpec::Kind::Internet:

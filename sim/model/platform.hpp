@@ -75,6 +75,17 @@ struct ClusterSpec {
   int host_count() const { return (nodes + nodes_per_host - 1) / nodes_per_host; }
 };
 
+/// A two-level fat-tree of a cluster's hosts: `down` hosts per leaf switch, `leaves` leaf switches,
+/// each with `up` uplinks to as many top switches (down / oversubscription), every link at a host's NIC
+/// bandwidth. The same shape for the SimGrid build and the XML export.
+struct FatTreeShape {
+  unsigned down = 1;
+  unsigned leaves = 1;
+  unsigned up = 1;
+  std::string topo_parameters() const; // SimGrid's "2;down,leaves;1,up;1,1"
+};
+FatTreeShape fat_tree_shape(const ClusterSpec& c);
+
 struct RegionSpec {
   std::string id;                   // "azure/eastus"
   std::string provider;             // "azure"

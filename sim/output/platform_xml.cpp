@@ -12,9 +12,35 @@ std::string num(double v) {
   return fmt::format("{:.17g}", v);
 }
 
+/// A fat-tree cluster as SimGrid's <cluster topology="FAT_TREE">, the same FatTreeZone the engine
+/// builds; its first host is the gateway (SimGrid gives a fat-tree's routers empty routes).
+void fat_tree_xml(const ClusterSpec& c, const RegionSpec& r, std::string& out, std::string& routes) {
+  if (c.nodes % c.nodes_per_host != 0)
+    throw InputError(c.pos,
+                     "fat-tree cluster '" + c.id +
+                         "' exports to SimGrid XML only when its nodes are a multiple of nodes_per_host "
+                         "(a <cluster> gives every host the same speed)");
+  int n = c.nodes_per_host;
+  out += fmt::format("      <cluster id=\"{0}\" prefix=\"{0}/\" suffix=\"\" radical=\"0-{1}\" speed=\"{2}f\" "
+                     "bw=\"{3}Bps\" lat=\"0s\" topology=\"FAT_TREE\" topo_parameters=\"{4}\" "
+                     "sharing_policy=\"SPLITDUPLEX\">\n",
+                     xml_escape(c.id), c.host_count() - 1, num(c.node_peak().raw() * n),
+                     num(c.node_network.raw() * n), fat_tree_shape(c).topo_parameters());
+  out += fmt::format("        <prop id=\"wattage_per_state\" value=\"{}:{}\"/>\n",
+                     num(c.node_power_idle.raw() * n), num(c.node_power_busy.raw() * n));
+  out += "        <prop id=\"wattage_off\" value=\"0\"/>\n";
+  out += fmt::format("        <prop id=\"nodes\" value=\"{}\"/>\n      </cluster>\n", n);
+  out += fmt::format("      <link id=\"{}/uplink\" bandwidth=\"{}Bps\" latency=\"0s\"/>\n", xml_escape(c.id),
+                     num(r.storage_bandwidth.raw()));
+  routes += fmt::format("      <zoneRoute src=\"{0}\" dst=\"{1}/storage-zone\" gw_src=\"{0}/0\" "
+                        "gw_dst=\"{1}/gw\"><link_ctn id=\"{0}/uplink\"/></zoneRoute>\n",
+                        xml_escape(c.id), xml_escape(r.id));
+}
+
 /// A cluster as a Full zone: one host per node group, each with a split-duplex NIC to the gateway router.
 // SimGrid's DTD wants every zone, host and link of a zone before its routes: routes go to `routes`.
 void cluster_xml(const ClusterSpec& c, const RegionSpec& r, std::string& out, std::string& routes) {
+  if (c.topology == ClusterSpec::Topology::FatTree) return fat_tree_xml(c, r, out, routes);
   out += fmt::format("      <zone id=\"{}\" routing=\"Full\">\n", xml_escape(c.id));
   std::vector<std::string> hosts;
   int remaining = c.nodes;

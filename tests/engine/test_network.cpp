@@ -267,6 +267,22 @@ TEST(Energy, AnIdleAndABusyNodeOverOneHourDrawTheirCatalogPower) {
   EXPECT_NEAR(sg_host_get_consumed_energy(idle), 1000.0 * 3600, 1e-6);
 }
 
+TEST(Network, AnExportedFatTreeLoadsAsTheSameFatTree) {
+  PlatformSpec spec = load_platform(std::string(RIFTSIM_TEST_DATA) + "/fat-tree-platform.yaml");
+  auto engine = load_exported(spec, "fat-tree");
+  sg4::Engine& e = *engine;
+  sg4::Host* h0 = e.host_by_name("alpha/r1/c1/0");
+  sg4::Host* h3 = e.host_by_name("alpha/r1/c1/3");
+  EXPECT_DOUBLE_EQ(h3->get_speed(), 8 * 100e12);
+  EXPECT_EQ(std::string(h3->get_property("wattage_per_state")), "1000:2000");
+  EXPECT_EQ(route(h0, e.host_by_name("alpha/r1/c1/1")).size(), 2u); // the same as the engine's build
+  EXPECT_EQ(route(h0, h3).size(), 4u);
+  auto out = route(h3, e.host_by_name("beta/r1/storage"));
+  ASSERT_GE(out.size(), 3u);
+  EXPECT_EQ(out[out.size() - 3], "alpha/r1/c1/uplink");
+  EXPECT_EQ(out.back(), "beta/r1/storage-net");
+}
+
 TEST(Network, AFatTreeClusterRoutesThroughItsSwitches) {
   // 4 hosts: 2 leaf switches of 2 hosts, each with 2 / oversubscription 2 = 1 uplink to 1 top switch.
   EngineFixture f("fat-tree-platform.yaml");
