@@ -6,6 +6,8 @@
 #include <sstream>
 
 namespace riftsim {
+
+constexpr int kMaxRailHosts = 256;
 namespace {
 
 // Above this a value is a typo rather than a fleet (the largest public clusters are ~100k GPUs).
@@ -138,12 +140,27 @@ ClusterSpec read_cluster(const std::string& name, const YAML::Node& node, const 
     f.require_range("nodes_per_host", g, 1, c.nodes, "must be between 1 and the cluster's node count");
     c.nodes_per_host = static_cast<int>(g);
   } else {
-    c.nodes_per_host = std::max(1, (c.nodes + kAutoHostsPerCluster - 1) / kAutoHostsPerCluster);
+    // At most kAutoHostsPerCluster hosts, all standing for the same number of nodes (so that a fat-tree
+    // exports to SimGrid XML as one <cluster>): the largest host count up to the limit dividing the nodes.
+    int hosts = 1;
+    for (int h = 1; h <= kAutoHostsPerCluster; ++h)
+      if (c.nodes % h == 0) hosts = h;
+    c.nodes_per_host = c.nodes / hosts;
   }
   if (auto fn = f.optional("failures")) c.failures = read_failures(*fn, file, c);
-  std::string topo = f.string_or("topology", "star");
-  if (topo != "star" && topo != "fat-tree") f.fail("topology", "must be star or fat-tree");
-  c.topology = topo == "fat-tree" ? ClusterSpec::Topology::FatTree : ClusterSpec::Topology::Star;
+  std::string topo = f.string_or("topology", "fat-tree");
+  if (topo != "star" && topo != "fat-tree" && topo != "rail-optimized")
+    f.fail("topology", "must be star, fat-tree or rail-optimized");
+  c.topology = topo == "fat-tree"         ? ClusterSpec::Topology::FatTree
+               : topo == "rail-optimized" ? ClusterSpec::Topology::RailOptimized
+                                          : ClusterSpec::Topology::Star;
+  double rails = f.unit_or("rails", parse_count, static_cast<double>(c.gpus_per_node));
+  f.require_range("rails", rails, 1, 64, "must be a whole number of rails between 1 and 64");
+  c.rails = static_cast<int>(rails);
+  // Routes in a rail-optimized zone are listed pair by pair: keep the host count small.
+  if (c.topology == ClusterSpec::Topology::RailOptimized && c.host_count() > kMaxRailHosts)
+    f.fail("topology", "rail-optimized is built host pair by host pair: at most " +
+                           std::to_string(kMaxRailHosts) + " simulated hosts (raise nodes_per_host)");
   c.oversubscription = f.unit_or("oversubscription", parse_count, 1.0);
   f.require_range("oversubscription", c.oversubscription, 1, 64, "must be between 1 and 64");
   c.capacity.quota = c.nodes;

@@ -42,6 +42,14 @@ std::string wattage(double idle, double busy) {
   return fmt::format("{:.17g}:{:.17g}", idle, busy);
 }
 
+/// The spare pool and the signals jobs and the failure injector wait on.
+void init_spares(const ClusterSpec& c, ClusterRuntime& rt) {
+  rt.spares = c.failures ? c.failures->spares : 0;
+  rt.spare_mutex = sg4::Mutex::create();
+  rt.spare_cv = sg4::ConditionVariable::create();
+  rt.busy_cv = sg4::ConditionVariable::create();
+}
+
 /// A cluster is a star: every host has its own split-duplex link (its nodes' aggregate scale-out
 /// bandwidth) to the cluster's gateway router.
 std::pair<sg4::NetZone*, NetPoint*> build_cluster(const ClusterSpec& c, sg4::NetZone* region_zone,
@@ -69,10 +77,7 @@ std::pair<sg4::NetZone*, NetPoint*> build_cluster(const ClusterSpec& c, sg4::Net
     rt.host_taken.push_back(false);
   }
   zone->seal();
-  rt.spares = c.failures ? c.failures->spares : 0;
-  rt.spare_mutex = sg4::Mutex::create();
-  rt.spare_cv = sg4::ConditionVariable::create();
-  rt.busy_cv = sg4::ConditionVariable::create();
+  init_spares(c, rt);
   return {zone, gw};
 }
 
@@ -103,11 +108,66 @@ std::pair<sg4::NetZone*, NetPoint*> build_fat_tree(const ClusterSpec& c, sg4::Ne
   sg4::NetZone* zone =
       sg::new_fat_tree_zone(c.id, region_zone, params, sg4::ClusterCallbacks(make_host), nic);
   zone->seal();
-  rt.spares = c.failures ? c.failures->spares : 0;
-  rt.spare_mutex = sg4::Mutex::create();
-  rt.spare_cv = sg4::ConditionVariable::create();
-  rt.busy_cv = sg4::ConditionVariable::create();
+  init_spares(c, rt);
   return {zone, rt.hosts.front()->get_netpoint()};
+}
+
+/// A rail-optimized cluster: every node has one NIC per rail, NIC r of every node on rail switch r; the
+/// rail switches share a spine (the gateway) through uplinks of their hosts' bandwidth / oversubscription.
+/// A host pair talks over one rail ((i + j) mod rails: pairs spread over the rails), a host reaches the
+/// spine over rail i mod rails. A Full zone, routes listed pair by pair.
+std::pair<sg4::NetZone*, NetPoint*> build_rail_optimized(const ClusterSpec& c, sg4::NetZone* region_zone,
+                                                         ClusterRuntime& rt) {
+  sg4::NetZone* zone = sg::new_full_zone(c.id, region_zone);
+  NetPoint* spine = zone->create_router(c.id + "/spine");
+  std::vector<NetPoint*> rail_switch;
+  for (int r = 0; r < c.rails; ++r)
+    rail_switch.push_back(zone->create_router(fmt::format("{}/rail-{}", c.id, r)));
+  std::vector<std::vector<sg4::Link*>> nic; // [host][rail]
+  std::vector<double> rail_down(static_cast<size_t>(c.rails), 0.0);
+  int remaining = c.nodes;
+  for (int i = 0; remaining > 0; ++i) {
+    int n = std::min(remaining, c.nodes_per_host);
+    remaining -= n;
+    std::string name = fmt::format("{}/{}", c.id, i);
+    sg4::Host* h = zone->create_host(name, c.node_peak().raw() * n);
+    h->set_property("wattage_per_state", wattage(c.node_power_idle.raw() * n, c.node_power_busy.raw() * n));
+    h->set_property("wattage_off", "0");
+    h->set_property("nodes", std::to_string(n));
+    h->seal();
+    double per_rail = c.node_network.raw() * n / c.rails;
+    nic.emplace_back();
+    for (int r = 0; r < c.rails; ++r) {
+      nic.back().push_back(
+          zone->create_split_duplex_link(fmt::format("{}/rail-{}", name, r), per_rail)->seal());
+      rail_down[static_cast<size_t>(r)] += per_rail;
+    }
+    rt.host_first_slot.push_back(static_cast<int>(rt.slot_job.size()));
+    rt.slot_job.insert(rt.slot_job.end(), n, -1);
+    rt.hosts.push_back(h);
+    rt.host_nodes.push_back(n);
+    rt.host_taken.push_back(false);
+  }
+  std::vector<sg4::Link*> rail_up;
+  for (int r = 0; r < c.rails; ++r)
+    rail_up.push_back(zone->create_link(fmt::format("{}/rail-{}/up", c.id, r),
+                                        rail_down[static_cast<size_t>(r)] / c.oversubscription)
+                          ->seal());
+  using Dir = sg4::LinkInRoute::Direction;
+  const auto hosts = rt.hosts.size();
+  for (size_t i = 0; i < hosts; ++i) {
+    size_t up = i % static_cast<size_t>(c.rails);
+    zone->add_route(rt.hosts[i]->get_netpoint(), spine, nullptr, nullptr,
+                    {{nic[i][up], Dir::UP}, sg4::LinkInRoute(rail_up[up])}, true);
+    for (size_t j = i + 1; j < hosts; ++j) {
+      size_t r = (i + j) % static_cast<size_t>(c.rails);
+      zone->add_route(rt.hosts[i]->get_netpoint(), rt.hosts[j]->get_netpoint(), nullptr, nullptr,
+                      {{nic[i][r], Dir::UP}, {nic[j][r], Dir::DOWN}}, true);
+    }
+  }
+  zone->seal();
+  init_spares(c, rt);
+  return {zone, spine};
 }
 
 } // namespace
@@ -150,7 +210,9 @@ BuiltPlatform build_platform(const PlatformSpec& spec) {
         cr.spec = &cluster;
         cr.region = &rr;
         auto [cz, cgw] = cluster.topology == ClusterSpec::Topology::FatTree ? build_fat_tree(cluster, rz, cr)
-                                                                            : build_cluster(cluster, rz, cr);
+                         : cluster.topology == ClusterSpec::Topology::RailOptimized
+                             ? build_rail_optimized(cluster, rz, cr)
+                             : build_cluster(cluster, rz, cr);
         // SimGrid forbids empty zone-to-zone routes: the cluster reaches its region's store through an
         // uplink as fast as the store itself.
         sg4::Link* uplink = rz->create_link(cluster.id + "/uplink", region.storage_bandwidth.raw())->seal();

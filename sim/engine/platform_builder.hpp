@@ -2,10 +2,11 @@
 // Builds the SimGrid platform from the platform spec, with the S4U API:
 //   world (Full) ─┬─ region zone (Full), one per provider region
 //                 │     ├─ storage zone (Star): the region's gateway router and its storage host + disk
-//                 │     └─ cluster zone (Star), one per cluster: a gateway router and one host per node group
-//                 ├─ lab zone (Full): the tenant's control host, where the job runners and orchestrators live
-//                 ├─ WAN links between region gateways (the default path between two regions)
-//                 └─ per WAN link, two endpoint hosts routed store-net, link, store-net (paths by name)
+//                 │     └─ cluster zone, one per cluster (fat-tree, rail-optimized or star): one host per
+//                 node group ├─ lab zone (Full): the tenant's control host, where the job runners and
+//                 orchestrators live ├─ WAN links between region gateways (the default path between two
+//                 regions) └─ per WAN link, two endpoint hosts routed store-net, link, store-net (paths by
+//                 name)
 // Three levels of zones at most: SimGrid 3.32 mis-routes deeper hierarchies (docs/simgrid-notes.md).
 #include "engine/sg_compat.hpp"
 #include "model/platform.hpp"

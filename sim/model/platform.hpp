@@ -66,8 +66,9 @@ struct ClusterSpec {
   int nodes_per_host = 0; // how many nodes one simulated host stands for (resolved, never 0 after loading)
   std::optional<FailureSpec> failures;
   CapacitySpec capacity;
-  enum class Topology { Star, FatTree } topology = Topology::Star; // the cluster's fabric
-  double oversubscription = 1; // fat-tree: leaf-switch downlink over uplink bandwidth
+  enum class Topology { Star, FatTree, RailOptimized } topology = Topology::Star; // the cluster's fabric
+  double oversubscription = 1; // fat-tree, rail-optimized: switch downlink over uplink bandwidth
+  int rails = 0; // rail-optimized: rail switches, one per NIC of a node (default: GPUs per node)
   SourcePos pos;
 
   FlopsPerSecond node_peak() const { return gpu_peak * gpus_per_node; }

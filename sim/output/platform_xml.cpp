@@ -12,6 +12,26 @@ std::string num(double v) {
   return fmt::format("{:.17g}", v);
 }
 
+/// The host of node group `i` (n nodes), with its energy and node-count properties.
+std::string host_xml(const ClusterSpec& c, const std::string& name, int n) {
+  return fmt::format("        <host id=\"{}\" speed=\"{}f\">\n"
+                     "          <prop id=\"wattage_per_state\" value=\"{}:{}\"/>\n"
+                     "          <prop id=\"wattage_off\" value=\"0\"/>\n"
+                     "          <prop id=\"nodes\" value=\"{}\"/>\n        </host>\n",
+                     xml_escape(name), num(c.node_peak().raw() * n), num(c.node_power_idle.raw() * n),
+                     num(c.node_power_busy.raw() * n), n);
+}
+
+/// The cluster's uplink to its region's store, and the zone route through it from `gateway`.
+void uplink_xml(const ClusterSpec& c, const RegionSpec& r, const std::string& gateway, std::string& out,
+                std::string& routes) {
+  out += fmt::format("      <link id=\"{}/uplink\" bandwidth=\"{}Bps\" latency=\"0s\"/>\n", xml_escape(c.id),
+                     num(r.storage_bandwidth.raw()));
+  routes += fmt::format("      <zoneRoute src=\"{0}\" dst=\"{1}/storage-zone\" gw_src=\"{2}\" "
+                        "gw_dst=\"{1}/gw\"><link_ctn id=\"{0}/uplink\"/></zoneRoute>\n",
+                        xml_escape(c.id), xml_escape(r.id), xml_escape(gateway));
+}
+
 /// A fat-tree cluster as SimGrid's <cluster topology="FAT_TREE">, the same FatTreeZone the engine
 /// builds; its first host is the gateway (SimGrid gives a fat-tree's routers empty routes).
 void fat_tree_xml(const ClusterSpec& c, const RegionSpec& r, std::string& out, std::string& routes) {
@@ -30,17 +50,56 @@ void fat_tree_xml(const ClusterSpec& c, const RegionSpec& r, std::string& out, s
                      num(c.node_power_idle.raw() * n), num(c.node_power_busy.raw() * n));
   out += "        <prop id=\"wattage_off\" value=\"0\"/>\n";
   out += fmt::format("        <prop id=\"nodes\" value=\"{}\"/>\n      </cluster>\n", n);
-  out += fmt::format("      <link id=\"{}/uplink\" bandwidth=\"{}Bps\" latency=\"0s\"/>\n", xml_escape(c.id),
-                     num(r.storage_bandwidth.raw()));
-  routes += fmt::format("      <zoneRoute src=\"{0}\" dst=\"{1}/storage-zone\" gw_src=\"{0}/0\" "
-                        "gw_dst=\"{1}/gw\"><link_ctn id=\"{0}/uplink\"/></zoneRoute>\n",
-                        xml_escape(c.id), xml_escape(r.id));
+  uplink_xml(c, r, c.id + "/0", out, routes);
+}
+
+/// A rail-optimized cluster, as the engine builds it (engine/platform_builder.cpp build_rail_optimized).
+void rail_xml(const ClusterSpec& c, const RegionSpec& r, std::string& out, std::string& routes) {
+  out += fmt::format("      <zone id=\"{}\" routing=\"Full\">\n", xml_escape(c.id));
+  std::vector<std::string> hosts;
+  std::vector<double> rail_down(static_cast<size_t>(c.rails), 0.0);
+  int remaining = c.nodes;
+  for (int i = 0; remaining > 0; ++i) {
+    int n = std::min(remaining, c.nodes_per_host);
+    remaining -= n;
+    std::string h = fmt::format("{}/{}", c.id, i);
+    hosts.push_back(h);
+    out += host_xml(c, h, n);
+    double per_rail = c.node_network.raw() * n / c.rails;
+    for (int k = 0; k < c.rails; ++k) {
+      out += fmt::format("        <link id=\"{}/rail-{}\" bandwidth=\"{}Bps\" latency=\"0s\" "
+                         "sharing_policy=\"SPLITDUPLEX\"/>\n",
+                         xml_escape(h), k, num(per_rail));
+      rail_down[static_cast<size_t>(k)] += per_rail;
+    }
+  }
+  for (int k = 0; k < c.rails; ++k)
+    out += fmt::format("        <router id=\"{0}/rail-{1}\"/>\n        <link id=\"{0}/rail-{1}/up\" "
+                       "bandwidth=\"{2}Bps\" latency=\"0s\"/>\n",
+                       xml_escape(c.id), k, num(rail_down[static_cast<size_t>(k)] / c.oversubscription));
+  std::string spine = c.id + "/spine";
+  out += fmt::format("        <router id=\"{}\"/>\n", xml_escape(spine));
+  const auto rails = static_cast<size_t>(c.rails);
+  for (size_t i = 0; i < hosts.size(); ++i) {
+    out +=
+        fmt::format("        <route src=\"{0}\" dst=\"{1}\"><link_ctn id=\"{0}/rail-{2}\" direction=\"UP\"/>"
+                    "<link_ctn id=\"{3}/rail-{2}/up\"/></route>\n",
+                    xml_escape(hosts[i]), xml_escape(spine), i % rails, xml_escape(c.id));
+    for (size_t j = i + 1; j < hosts.size(); ++j)
+      out += fmt::format(
+          "        <route src=\"{0}\" dst=\"{1}\"><link_ctn id=\"{0}/rail-{2}\" direction=\"UP\"/>"
+          "<link_ctn id=\"{1}/rail-{2}\" direction=\"DOWN\"/></route>\n",
+          xml_escape(hosts[i]), xml_escape(hosts[j]), (i + j) % rails);
+  }
+  out += "      </zone>\n";
+  uplink_xml(c, r, spine, out, routes);
 }
 
 /// A cluster as a Full zone: one host per node group, each with a split-duplex NIC to the gateway router.
 // SimGrid's DTD wants every zone, host and link of a zone before its routes: routes go to `routes`.
 void cluster_xml(const ClusterSpec& c, const RegionSpec& r, std::string& out, std::string& routes) {
   if (c.topology == ClusterSpec::Topology::FatTree) return fat_tree_xml(c, r, out, routes);
+  if (c.topology == ClusterSpec::Topology::RailOptimized) return rail_xml(c, r, out, routes);
   out += fmt::format("      <zone id=\"{}\" routing=\"Full\">\n", xml_escape(c.id));
   std::vector<std::string> hosts;
   int remaining = c.nodes;
@@ -49,12 +108,7 @@ void cluster_xml(const ClusterSpec& c, const RegionSpec& r, std::string& out, st
     remaining -= n;
     std::string h = fmt::format("{}/{}", c.id, i);
     hosts.push_back(h);
-    out +=
-        fmt::format("        <host id=\"{}\" speed=\"{}f\">\n", xml_escape(h), num(c.node_peak().raw() * n));
-    out += fmt::format("          <prop id=\"wattage_per_state\" value=\"{}:{}\"/>\n",
-                       num(c.node_power_idle.raw() * n), num(c.node_power_busy.raw() * n));
-    out += "          <prop id=\"wattage_off\" value=\"0\"/>\n";
-    out += fmt::format("          <prop id=\"nodes\" value=\"{}\"/>\n        </host>\n", n);
+    out += host_xml(c, h, n);
     out += fmt::format(
         "        <link id=\"{}/nic\" bandwidth=\"{}Bps\" latency=\"0s\" sharing_policy=\"SPLITDUPLEX\"/>\n",
         xml_escape(h), num(c.node_network.raw() * n));
@@ -71,12 +125,7 @@ void cluster_xml(const ClusterSpec& c, const RegionSpec& r, std::string& out, st
                          xml_escape(hosts[i]), xml_escape(hosts[k]));
   }
   out += "      </zone>\n";
-  out += fmt::format("      <link id=\"{}/uplink\" bandwidth=\"{}Bps\" latency=\"0s\"/>\n", xml_escape(c.id),
-                     num(r.storage_bandwidth.raw()));
-  routes +=
-      fmt::format("      <zoneRoute src=\"{}\" dst=\"{}/storage-zone\" gw_src=\"{}\" "
-                  "gw_dst=\"{}/gw\"><link_ctn id=\"{}/uplink\"/></zoneRoute>\n",
-                  xml_escape(c.id), xml_escape(r.id), xml_escape(gw), xml_escape(r.id), xml_escape(c.id));
+  uplink_xml(c, r, gw, out, routes);
 }
 
 } // namespace

@@ -283,6 +283,32 @@ TEST(Network, AnExportedFatTreeLoadsAsTheSameFatTree) {
   EXPECT_EQ(out.back(), "beta/r1/storage-net");
 }
 
+TEST(Network, ARailOptimizedClusterRoutesPairsOverOneRailAndOutThroughTheSpine) {
+  EngineFixture f("rail-platform.yaml");
+  auto& c1 = f.platform.cluster("alpha/r1/c1");
+  ASSERT_EQ(c1.hosts.size(), 4u);
+  // Hosts 0 and 1 meet on rail (0 + 1) mod 4 = 1, without the spine.
+  EXPECT_EQ(route(c1.hosts[0], c1.hosts[1]),
+            (std::vector<std::string>{"alpha/r1/c1/0/rail-1_UP", "alpha/r1/c1/1/rail-1_DOWN"}));
+  // Host 2 leaves over its rail 2, that rail's uplink to the spine, then the region's uplink.
+  EXPECT_EQ(route(c1.hosts[2], f.platform.regions.at("beta/r1").storage),
+            (std::vector<std::string>{"alpha/r1/c1/2/rail-2_UP", "alpha/r1/c1/rail-2/up",
+                                      "alpha/r1/c1/uplink", "alpha-beta", "beta/r1/storage-net"}));
+  // Each rail NIC carries a quarter of the node's 800 Gbps.
+  EXPECT_DOUBLE_EQ(f.engine->link_by_name("alpha/r1/c1/3/rail-0_UP")->get_bandwidth(), 200e9 / 8);
+}
+
+TEST(Network, AnExportedRailOptimizedClusterLoadsWithTheSameRoutes) {
+  PlatformSpec spec = load_platform(std::string(RIFTSIM_TEST_DATA) + "/rail-platform.yaml");
+  auto engine = load_exported(spec, "rail");
+  sg4::Engine& e = *engine;
+  EXPECT_EQ(route(e.host_by_name("alpha/r1/c1/0"), e.host_by_name("alpha/r1/c1/1")),
+            (std::vector<std::string>{"alpha/r1/c1/0/rail-1_UP", "alpha/r1/c1/1/rail-1_DOWN"}));
+  EXPECT_EQ(route(e.host_by_name("alpha/r1/c1/2"), e.host_by_name("beta/r1/storage")),
+            (std::vector<std::string>{"alpha/r1/c1/2/rail-2_UP", "alpha/r1/c1/rail-2/up",
+                                      "alpha/r1/c1/uplink", "alpha-beta", "beta/r1/storage-net"}));
+}
+
 TEST(Network, AFatTreeClusterRoutesThroughItsSwitches) {
   // 4 hosts: 2 leaf switches of 2 hosts, each with 2 / oversubscription 2 = 1 uplink to 1 top switch.
   EngineFixture f("fat-tree-platform.yaml");
