@@ -360,15 +360,22 @@ void JobRunner::exchange_gradients(double work) {
   Bytes bytes(work * job_.sync_bytes_per_flop);
   BuiltPlatform& p = *job_.platform;
   double t0 = now();
-  WanTransfer out("gradients", here, there, bytes, candidate_paths(p, here, there, job_.response->paths),
-                  job_.response->streams, p, &p.bytes_out[here.provider->name]);
-  out.wait();
+  if (&here == &there) {
+    // Two clusters of one region: across the regional network (both uplinks), no egress.
+    sg4::CommPtr c = sg4::Comm::sendto_async(job_.alloc.shares.front().host, job_.remote.shares.front().host,
+                                             static_cast<uint64_t>(bytes.raw()));
+    wait_quietly(c); // a host going off ends it; the runner sees that next
+  } else {
+    WanTransfer out("gradients", here, there, bytes, candidate_paths(p, here, there, job_.response->paths),
+                    job_.response->streams, p, &p.bytes_out[here.provider->name]);
+    out.wait();
+    job_.ledger.sync_egress += out.record().egress;
+    if (there.provider != here.provider)
+      job_.ledger.sync_egress += there.provider->egress_cost(p.bytes_out[there.provider->name], bytes);
+    p.bytes_out[there.provider->name] += bytes;
+  }
   job_.ledger.add_lost(LostPart::GradientSync, Seconds(now() - t0));
   job_.ledger.sync_bytes += bytes * 2;
-  job_.ledger.sync_egress += out.record().egress;
-  if (there.provider != here.provider)
-    job_.ledger.sync_egress += there.provider->egress_cost(p.bytes_out[there.provider->name], bytes);
-  p.bytes_out[there.provider->name] += bytes;
   job_.log->span(false, job_.spec->name, SpanKind::Transfer, t0, now(),
                  "gradient exchange with " + there.spec->id);
 }

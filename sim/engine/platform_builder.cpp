@@ -205,6 +205,12 @@ BuiltPlatform build_platform(const PlatformSpec& spec) {
       rr.disk = disk;
       rr.storage_link = storage_link;
 
+      struct Built {
+        sg4::NetZone* zone;
+        NetPoint* gateway;
+        sg4::Link* uplink;
+      };
+      std::vector<Built> built;
       for (const auto& cluster : region.clusters) {
         ClusterRuntime& cr = out.clusters[cluster.id];
         cr.spec = &cluster;
@@ -217,7 +223,14 @@ BuiltPlatform build_platform(const PlatformSpec& spec) {
         // uplink as fast as the store itself.
         sg4::Link* uplink = rz->create_link(cluster.id + "/uplink", region.storage_bandwidth.raw())->seal();
         rz->add_route(cz->get_netpoint(), sz->get_netpoint(), cgw, gw, {sg4::LinkInRoute(uplink)}, true);
+        built.push_back({cz, cgw, uplink});
       }
+      // Clusters of one region reach each other up one uplink and down the other.
+      for (size_t a = 0; a < built.size(); ++a)
+        for (size_t b = a + 1; b < built.size(); ++b)
+          rz->add_route(built[a].zone->get_netpoint(), built[b].zone->get_netpoint(), built[a].gateway,
+                        built[b].gateway,
+                        {sg4::LinkInRoute(built[a].uplink), sg4::LinkInRoute(built[b].uplink)}, true);
       rz->seal();
       region_zones[region.id] = {rz, gw};
     }

@@ -12,6 +12,20 @@ std::string num(double v) {
   return fmt::format("{:.17g}", v);
 }
 
+/// The cluster zone's gateway, as the engine builds it: a fat-tree's first host (SimGrid gives its
+/// routers empty routes), a rail-optimized cluster's spine, a star's router.
+std::string gateway(const ClusterSpec& c) {
+  switch (c.topology) {
+  case ClusterSpec::Topology::FatTree:
+    return c.id + "/0";
+  case ClusterSpec::Topology::RailOptimized:
+    return c.id + "/spine";
+  case ClusterSpec::Topology::Star:
+    return c.id + "/gw";
+  }
+  return c.id + "/gw";
+}
+
 /// The host of node group `i` (n nodes), with its energy and node-count properties.
 std::string host_xml(const ClusterSpec& c, const std::string& name, int n) {
   return fmt::format("        <host id=\"{}\" speed=\"{}f\">\n"
@@ -50,7 +64,7 @@ void fat_tree_xml(const ClusterSpec& c, const RegionSpec& r, std::string& out, s
                      num(c.node_power_idle.raw() * n), num(c.node_power_busy.raw() * n));
   out += "        <prop id=\"wattage_off\" value=\"0\"/>\n";
   out += fmt::format("        <prop id=\"nodes\" value=\"{}\"/>\n      </cluster>\n", n);
-  uplink_xml(c, r, c.id + "/0", out, routes);
+  uplink_xml(c, r, gateway(c), out, routes);
 }
 
 /// A rail-optimized cluster, as the engine builds it (engine/platform_builder.cpp build_rail_optimized).
@@ -92,7 +106,7 @@ void rail_xml(const ClusterSpec& c, const RegionSpec& r, std::string& out, std::
           xml_escape(hosts[i]), xml_escape(hosts[j]), (i + j) % rails);
   }
   out += "      </zone>\n";
-  uplink_xml(c, r, spine, out, routes);
+  uplink_xml(c, r, gateway(c), out, routes);
 }
 
 /// A cluster as a Full zone: one host per node group, each with a split-duplex NIC to the gateway router.
@@ -152,6 +166,17 @@ std::string platform_xml(const PlatformSpec& p) {
           xml_escape(r.id), num(r.storage_bandwidth.raw()));
       std::string routes;
       for (const auto& c : r.clusters) cluster_xml(c, r, out, routes);
+      // Clusters of one region reach each other up one uplink and down the other.
+      for (size_t a = 0; a < r.clusters.size(); ++a)
+        for (size_t b = a + 1; b < r.clusters.size(); ++b) {
+          const ClusterSpec& ca = r.clusters[a];
+          const ClusterSpec& cb = r.clusters[b];
+          routes +=
+              fmt::format("      <zoneRoute src=\"{}\" dst=\"{}\" gw_src=\"{}\" gw_dst=\"{}\"><link_ctn "
+                          "id=\"{}/uplink\"/><link_ctn id=\"{}/uplink\"/></zoneRoute>\n",
+                          xml_escape(ca.id), xml_escape(cb.id), xml_escape(gateway(ca)),
+                          xml_escape(gateway(cb)), xml_escape(ca.id), xml_escape(cb.id));
+        }
       out += routes + "    </zone>\n";
     }
   out += "    <zone id=\"lab\" routing=\"Full\">\n      <host id=\"lab/control\" speed=\"1Gf\">\n"

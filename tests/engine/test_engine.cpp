@@ -223,6 +223,21 @@ TEST(Simulation, APriceAboveTheLimitMovesTheJobWhileItTrainsOn) {
               4 * 10 * 20000.0 / 3600 + 4 * 30 * (24210 - 20000.0) / 3600, 1e-6);
 }
 
+TEST(Simulation, ASplitInsideOneRegionExchangesOverTheRegionalNetworkWithoutEgress) {
+  JobResult j = run_one(kData + "/mini-split-region.yaml");
+  ASSERT_EQ(j.status, JobStatus::Finished);
+  const JobLedger& l = j.ledger;
+  // As mini-split up to the halt at 24200 (final checkpoint to 24210); the checkpoint is already in the
+  // region: read back 10 s, split from 24220. Gradients at 10 GB/s (the uplinks), no latency, no egress.
+  double left = 5.76e19 - 5 * 3600 * 1.6e15 - 3590 * 8e14;
+  double exchanged = left * 2 / 6e15 * 1e9;
+  EXPECT_NEAR(l.lost(LostPart::Transfer).raw(), 0, 1e-6);
+  EXPECT_NEAR(l.lost(LostPart::GradientSync).raw(), exchanged / 10e9, 1e-6);
+  EXPECT_NEAR(j.end.raw(), 24220 + left / 1.6e15 + 4 * 10 + exchanged / 10e9, 1e-6);
+  EXPECT_NEAR(l.sync_egress.raw(), 0, 1e-12);
+  EXPECT_TRUE(l.transfers.empty());
+}
+
 TEST(Simulation, NoticeLetsAFinalCheckpointSaveAllProgress) {
   JobResult j = run_one(kData + "/mini-notice.yaml");
   ASSERT_EQ(j.status, JobStatus::Finished);

@@ -196,6 +196,16 @@ TEST(Network, RoutesCrossTheExpectedLinks) {
   EXPECT_EQ(route(c1.hosts[0], beta.storage),
             (std::vector<std::string>{"alpha/r1/c1/0/nic_UP", "alpha/r1/c1/uplink", "alpha-beta",
                                       "beta/r1/storage-net"}));
+  // Between two clusters of one region (beta): up one uplink and down the other, no WAN.
+  auto& c2 = f.platform.cluster("beta/r1/c2");
+  auto& small = f.platform.cluster("beta/r1/small");
+  EXPECT_EQ(route(c2.hosts[0], small.hosts[1]),
+            (std::vector<std::string>{"beta/r1/c2/0/nic_UP", "beta/r1/c2/uplink", "beta/r1/small/uplink",
+                                      "beta/r1/small/1/nic_DOWN"}));
+  // Across providers, cluster to cluster: both uplinks and the WAN link.
+  EXPECT_EQ(route(c1.hosts[2], c2.hosts[3]),
+            (std::vector<std::string>{"alpha/r1/c1/2/nic_UP", "alpha/r1/c1/uplink", "alpha-beta",
+                                      "beta/r1/c2/uplink", "beta/r1/c2/3/nic_DOWN"}));
 }
 
 TEST(Network, HostsStandForNodeGroupsWithTheirAggregatePeak) {
@@ -220,6 +230,9 @@ TEST(Network, ExportedXmlLoadsInSimGridWithTheSameHostsAndRoutes) {
   EXPECT_EQ(route(e.host_by_name("alpha/r1/c1/0"), e.host_by_name("beta/r1/storage")),
             (std::vector<std::string>{"alpha/r1/c1/0/nic_UP", "alpha/r1/c1/uplink", "alpha-beta",
                                       "beta/r1/storage-net"}));
+  EXPECT_EQ(route(e.host_by_name("beta/r1/c2/0"), e.host_by_name("beta/r1/small/1")),
+            (std::vector<std::string>{"beta/r1/c2/0/nic_UP", "beta/r1/c2/uplink", "beta/r1/small/uplink",
+                                      "beta/r1/small/1/nic_DOWN"}));
   EXPECT_DOUBLE_EQ(e.host_by_name("beta/r1/c2/0")->get_speed(), 8 * 200e12);
   EXPECT_EQ(std::string(e.host_by_name("alpha/r1/c1/0")->get_property("wattage_per_state")), "1000:2000");
   EXPECT_EQ(e.host_by_name("alpha/r1/storage")->get_disks().size(), 1u);
