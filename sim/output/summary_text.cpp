@@ -57,8 +57,14 @@ std::string summary_text(const ojson& sum) {
     }
     out += fmt::format("    {:<18}{:>12}\n", "total", signed_duration(lost));
     const auto& cost = j.at("cost_usd");
-    out += fmt::format("  cost: {} compute + {} egress = {}", format_usd(Usd(cost.at("compute"))),
-                       format_usd(Usd(cost.at("egress"))), format_usd(Usd(cost.at("total"))));
+    out += fmt::format("  cost: {} compute", format_usd(Usd(cost.at("compute"))));
+    if (double idle = cost.at("idle"); idle > 0)
+      out += fmt::format(" (of which {} idle)", format_usd(Usd(idle)));
+    out += fmt::format(" + {} egress", format_usd(Usd(cost.at("egress"))));
+    if (double ic = cost.at("interconnect"); ic > 0)
+      out += fmt::format(" + {} interconnect", format_usd(Usd(ic)));
+    if (double st = cost.at("storage"); st > 0) out += fmt::format(" + {} storage", format_usd(Usd(st)));
+    out += fmt::format(" = {}", format_usd(Usd(cost.at("total"))));
     if (!j.at("baseline_cost_usd").is_null())
       out += fmt::format("  (baseline {})", format_usd(Usd(j.at("baseline_cost_usd").at("total"))));
     out += "\n";
