@@ -1,7 +1,6 @@
 #include "engine/platform_builder.hpp"
 
-#include <cmath>
-#include <fmt/format.h>
+#include <stdexcept>
 
 namespace riftsim {
 
@@ -42,6 +41,21 @@ std::string wattage(double idle, double busy) {
   return fmt::format("{:.17g}:{:.17g}", idle, busy);
 }
 
+/// Host `i` of cluster `c`, standing for `n` nodes: their peak, power and count; recorded in `rt`.
+sg4::Host* add_group_host(sg4::NetZone* zone, const ClusterSpec& c, ClusterRuntime& rt, int i, int n) {
+  sg4::Host* h = zone->create_host(fmt::format("{}/{}", c.id, i), c.node_peak().raw() * n);
+  h->set_property("wattage_per_state", wattage(c.node_power_idle.raw() * n, c.node_power_busy.raw() * n));
+  h->set_property("wattage_off", "0");
+  h->set_property("nodes", std::to_string(n));
+  h->seal();
+  rt.host_first_slot.push_back(static_cast<int>(rt.slot_job.size()));
+  rt.slot_job.insert(rt.slot_job.end(), n, -1);
+  rt.hosts.push_back(h);
+  rt.host_nodes.push_back(n);
+  rt.host_taken.push_back(false);
+  return h;
+}
+
 /// The spare pool and the signals jobs and the failure injector wait on.
 void init_spares(const ClusterSpec& c, ClusterRuntime& rt) {
   rt.spares = c.failures ? c.failures->spares : 0;
@@ -57,24 +71,14 @@ std::pair<sg4::NetZone*, NetPoint*> build_cluster(const ClusterSpec& c, sg4::Net
   sg4::NetZone* zone = sg::new_star_zone(c.id, region_zone);
   NetPoint* gw = zone->create_router(c.id + "/gw");
   zone->add_route(gw, nullptr, nullptr, nullptr, {}, true);
-  int remaining = c.nodes;
-  for (int i = 0; remaining > 0; ++i) {
-    int n = std::min(remaining, c.nodes_per_host);
-    remaining -= n;
-    std::string name = fmt::format("{}/{}", c.id, i);
-    sg4::Host* h = zone->create_host(name, c.node_peak().raw() * n);
-    h->set_property("wattage_per_state", wattage(c.node_power_idle.raw() * n, c.node_power_busy.raw() * n));
-    h->set_property("wattage_off", "0");
-    h->set_property("nodes", std::to_string(n));
-    h->seal();
-    sg4::Link* link = zone->create_split_duplex_link(name + "/nic", c.node_network.raw() * n)->seal();
+  std::vector<int> groups = c.host_nodes();
+  for (int i = 0; i < static_cast<int>(groups.size()); ++i) {
+    int n = groups[static_cast<size_t>(i)];
+    sg4::Host* h = add_group_host(zone, c, rt, i, n);
+    sg4::Link* link =
+        zone->create_split_duplex_link(h->get_name() + "/nic", c.node_network.raw() * n)->seal();
     zone->add_route(h->get_netpoint(), nullptr, nullptr, nullptr, {{link, sg4::LinkInRoute::Direction::UP}},
                     true);
-    rt.host_first_slot.push_back(static_cast<int>(rt.slot_job.size()));
-    rt.slot_job.insert(rt.slot_job.end(), n, -1);
-    rt.hosts.push_back(h);
-    rt.host_nodes.push_back(n);
-    rt.host_taken.push_back(false);
   }
   zone->seal();
   init_spares(c, rt);
@@ -89,19 +93,11 @@ std::pair<sg4::NetZone*, NetPoint*> build_fat_tree(const ClusterSpec& c, sg4::Ne
   FatTreeShape shape = fat_tree_shape(c);
   sg4::FatTreeParams params(2, {shape.down, shape.leaves}, {1, shape.up}, {1, 1});
   auto make_host = [&c, &rt](sg4::NetZone* zone, const std::vector<unsigned long>&, unsigned long id) {
+    // SimGrid creates a fat-tree's hosts in id order; the runtime's node slots rely on it.
+    if (id != rt.hosts.size()) throw std::logic_error("fat-tree hosts created out of order");
     int first = static_cast<int>(id) * c.nodes_per_host;
-    int n = std::min(c.nodes_per_host, c.nodes - first);
-    std::string name = fmt::format("{}/{}", c.id, id);
-    sg4::Host* h = zone->create_host(name, c.node_peak().raw() * n);
-    h->set_property("wattage_per_state", wattage(c.node_power_idle.raw() * n, c.node_power_busy.raw() * n));
-    h->set_property("wattage_off", "0");
-    h->set_property("nodes", std::to_string(n));
-    h->seal();
-    rt.host_first_slot.push_back(first);
-    rt.slot_job.insert(rt.slot_job.end(), n, -1);
-    rt.hosts.push_back(h);
-    rt.host_nodes.push_back(n);
-    rt.host_taken.push_back(false);
+    sg4::Host* h =
+        add_group_host(zone, c, rt, static_cast<int>(id), std::min(c.nodes_per_host, c.nodes - first));
     return std::make_pair(h->get_netpoint(), static_cast<NetPoint*>(nullptr));
   };
   double nic = c.node_network.raw() * c.nodes_per_host;

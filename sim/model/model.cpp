@@ -94,6 +94,12 @@ const WanLinkSpec* PlatformSpec::find_link(const std::string& name) const {
   return nullptr;
 }
 
+std::vector<int> ClusterSpec::host_nodes() const {
+  std::vector<int> out;
+  for (int left = nodes; left > 0; left -= nodes_per_host) out.push_back(std::min(left, nodes_per_host));
+  return out;
+}
+
 FatTreeShape fat_tree_shape(const ClusterSpec& c) {
   // Leaves of the largest size not above the square root of the host count that divides it.
   const auto hosts = static_cast<unsigned>(c.host_count());

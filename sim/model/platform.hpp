@@ -74,6 +74,8 @@ struct ClusterSpec {
   FlopsPerSecond node_peak() const { return gpu_peak * gpus_per_node; }
   long long total_gpus() const { return static_cast<long long>(nodes) * gpus_per_node; }
   int host_count() const { return (nodes + nodes_per_host - 1) / nodes_per_host; }
+  /// Nodes each simulated host stands for, in host order (the last may stand for fewer).
+  std::vector<int> host_nodes() const;
 };
 
 /// A two-level fat-tree of a cluster's hosts: `down` hosts per leaf switch, `leaves` leaf switches,

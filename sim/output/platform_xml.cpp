@@ -72,11 +72,8 @@ void rail_xml(const ClusterSpec& c, const RegionSpec& r, std::string& out, std::
   out += fmt::format("      <zone id=\"{}\" routing=\"Full\">\n", xml_escape(c.id));
   std::vector<std::string> hosts;
   std::vector<double> rail_down(static_cast<size_t>(c.rails), 0.0);
-  int remaining = c.nodes;
-  for (int i = 0; remaining > 0; ++i) {
-    int n = std::min(remaining, c.nodes_per_host);
-    remaining -= n;
-    std::string h = fmt::format("{}/{}", c.id, i);
+  for (int n : c.host_nodes()) {
+    std::string h = fmt::format("{}/{}", c.id, hosts.size());
     hosts.push_back(h);
     out += host_xml(c, h, n);
     double per_rail = c.node_network.raw() * n / c.rails;
@@ -116,11 +113,8 @@ void cluster_xml(const ClusterSpec& c, const RegionSpec& r, std::string& out, st
   if (c.topology == ClusterSpec::Topology::RailOptimized) return rail_xml(c, r, out, routes);
   out += fmt::format("      <zone id=\"{}\" routing=\"Full\">\n", xml_escape(c.id));
   std::vector<std::string> hosts;
-  int remaining = c.nodes;
-  for (int i = 0; remaining > 0; ++i) {
-    int n = std::min(remaining, c.nodes_per_host);
-    remaining -= n;
-    std::string h = fmt::format("{}/{}", c.id, i);
+  for (int n : c.host_nodes()) {
+    std::string h = fmt::format("{}/{}", c.id, hosts.size());
     hosts.push_back(h);
     out += host_xml(c, h, n);
     out += fmt::format(

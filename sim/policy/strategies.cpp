@@ -152,6 +152,18 @@ ResponseDecision SplitStrategy::on_capacity_loss(const JobView& job, const World
           "no target can take the missing GPUs: " + (skipped.empty() ? std::string("none listed") : skipped)};
 }
 
+namespace {
+std::vector<const ClusterSpec*> find_targets(const ResponseSpec& spec, const PlatformSpec& platform) {
+  std::vector<const ClusterSpec*> targets;
+  for (const auto& id : spec.targets) {
+    const ClusterSpec* c = platform.find_cluster(id);
+    if (!c) throw InputError(spec.pos, "target '" + id + "' is not a cluster in the platform");
+    targets.push_back(c);
+  }
+  return targets;
+}
+} // namespace
+
 std::unique_ptr<ResponseStrategy> make_strategy(const ResponseSpec& spec, const PlatformSpec& platform) {
   if (spec.strategy == "wait") return std::make_unique<WaitStrategy>(spec.detection);
   if (spec.strategy == "shrink") return std::make_unique<ShrinkStrategy>(spec.detection);
@@ -162,12 +174,7 @@ std::unique_ptr<ResponseStrategy> make_strategy(const ResponseSpec& spec, const 
     return std::make_unique<HedgeStrategy>(standby, spec.detection);
   }
   if (spec.strategy == "migrate") {
-    std::vector<const ClusterSpec*> targets;
-    for (const auto& id : spec.targets) {
-      const ClusterSpec* c = platform.find_cluster(id);
-      if (!c) throw InputError(spec.pos, "target '" + id + "' is not a cluster in the platform");
-      targets.push_back(c);
-    }
+    std::vector<const ClusterSpec*> targets = find_targets(spec, platform);
     MigrateStrategy::Rule rule = spec.rule == "earliest_finish" ? MigrateStrategy::Rule::EarliestFinish
                                  : spec.rule == "lowest_cost"   ? MigrateStrategy::Rule::LowestCost
                                                                 : MigrateStrategy::Rule::Preference;
@@ -175,12 +182,7 @@ std::unique_ptr<ResponseStrategy> make_strategy(const ResponseSpec& spec, const 
                                              spec.budget, spec.exit_waiver, spec.price_limit);
   }
   if (spec.strategy == "split") {
-    std::vector<const ClusterSpec*> targets;
-    for (const auto& id : spec.targets) {
-      const ClusterSpec* c = platform.find_cluster(id);
-      if (!c) throw InputError(spec.pos, "target '" + id + "' is not a cluster in the platform");
-      targets.push_back(c);
-    }
+    std::vector<const ClusterSpec*> targets = find_targets(spec, platform);
     return std::make_unique<SplitStrategy>(std::move(targets), spec.detection, spec.porting);
   }
   throw InputError(spec.pos,
