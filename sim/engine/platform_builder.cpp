@@ -1,5 +1,7 @@
 #include "engine/platform_builder.hpp"
 
+#include <cmath>
+#include <fmt/format.h>
 #include <stdexcept>
 
 namespace riftsim {
