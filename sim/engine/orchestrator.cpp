@@ -288,12 +288,14 @@ void MigrationOrchestrator::respond(const CutoffEvent& event, bool with_notice,
       if (!std::holds_alternative<GrantMsg>(msg) && !std::holds_alternative<RestoreMsg>(msg)) continue;
       t_decided = sg4::Engine::get_clock();
       d = job_.strategy->on_capacity_loss(view, world_view());
-      if (d.action == ResponseDecision::Action::Migrate) break;
+      if (d.action != ResponseDecision::Action::Strand) break;
     }
     job_.ledger.add_lost(LostPart::Waiting, Seconds(t_decided - waited_from));
     job_.log->span(false, name, SpanKind::Waiting, waited_from, t_decided, "no capacity anywhere");
     t_event += t_decided - waited_from; // the rest is charged as for a decision taken now
     already_stopped = stop;
+    if (d.action == ResponseDecision::Action::Split) return split_across(stop, t_event, t_decided, d);
+    if (d.action == ResponseDecision::Action::Shrink) return shrink_in_place(stop, t_event, t_decided, d);
   }
   ClusterRuntime& target = platform_.cluster(d.target->id);
   const RegionRuntime& to = *target.region;

@@ -148,8 +148,14 @@ ResponseDecision SplitStrategy::on_capacity_loss(const JobView& job, const World
     d.provisioning = e.provisioning;
     return d;
   }
-  return {ResponseDecision::Action::Strand, nullptr, Seconds(0),
-          "no target can take the missing GPUs: " + (skipped.empty() ? std::string("none listed") : skipped)};
+  std::string why =
+      "no target can take the missing GPUs: " + (skipped.empty() ? std::string("none listed") : skipped);
+  if (left <= 0) return {ResponseDecision::Action::Strand, nullptr, Seconds(0), why};
+  // Nowhere to add a group: carry on with what is left, as shrink.
+  ResponseDecision d{ResponseDecision::Action::Shrink, job.current, Seconds(0),
+                     fmt::format("continue on the {} GPUs left ({})", left, why)};
+  d.gpus = left;
+  return d;
 }
 
 namespace {

@@ -95,3 +95,33 @@ TEST(WaitStrategy, HoldsTheCheckpoint) {
   auto s = make_strategy(spec, p);
   EXPECT_EQ(s->on_capacity_loss(JobView{}, WorldView{}).action, ResponseDecision::Action::Wait);
 }
+
+TEST(SplitStrategy, AddsAGroupForTheMissingGPUsOrShrinksOrMovesOrStrands) {
+  Fixture f;
+  SplitStrategy s({f.small}, Seconds(600), Seconds(3600));
+  JobView job{f.in.workload.find_job("train"), f.c1, Flops(1e19), {}, 8};
+  auto world = [&](long long home_free, bool home_cut, long long small_free) {
+    WorldView w;
+    w.platform = &f.in.platform;
+    w.clusters = {{f.c1, home_free, home_cut}, {f.c2, 0, false}, {f.small, small_free, false}};
+    return w;
+  };
+  // Half left at home, "small" has the 16 missing GPUs: split.
+  ResponseDecision d = s.on_capacity_loss(job, world(16, false, 16));
+  EXPECT_EQ(d.action, ResponseDecision::Action::Split);
+  EXPECT_EQ(d.target, f.small);
+  EXPECT_EQ(d.gpus, 16);
+  // Nowhere to add a group: carry on with what is left.
+  d = s.on_capacity_loss(job, world(16, false, 8));
+  EXPECT_EQ(d.action, ResponseDecision::Action::Shrink);
+  EXPECT_EQ(d.gpus, 16);
+  // Nothing left at home: the whole job must move, and "small" cannot hold 32 GPUs.
+  EXPECT_EQ(s.on_capacity_loss(job, world(0, true, 16)).action, ResponseDecision::Action::Strand);
+  SplitStrategy to_c2({f.c2}, Seconds(600), Seconds(3600));
+  WorldView w = world(0, true, 16);
+  w.clusters[1].free_gpus = 32;
+  d = to_c2.on_capacity_loss(job, w);
+  EXPECT_EQ(d.action, ResponseDecision::Action::Migrate);
+  EXPECT_EQ(d.target, f.c2);
+  EXPECT_DOUBLE_EQ(d.provisioning.raw(), 86400); // c2's lead time
+}
