@@ -2,7 +2,6 @@
 #include "engine/wan_transfer.hpp"
 
 #include <algorithm>
-#include <limits>
 #include <spdlog/spdlog.h>
 
 namespace riftsim {
@@ -108,7 +107,8 @@ void JobRunner::compute(double work) {
   job_.execs.clear();
   // The simulated amount is peak-equivalent FLOPs (useful / MFU) so hosts run at their catalog peak
   // and the energy plugin sees them fully busy, as GPUs in a training step are.
-  double earliest_end = std::numeric_limits<double>::infinity();
+  // The segment cannot end before its slowest Exec can: the latest of their earliest ends.
+  double earliest_end = now();
   for (const Allocation* a : {&job_.alloc, &job_.remote}) {
     if (a->empty()) continue;
     const ClusterSpec& c = *a->cluster->spec;
@@ -124,7 +124,7 @@ void JobRunner::compute(double work) {
       }
       e->start();
       job_.execs.push_back(e);
-      earliest_end = std::min(earliest_end, now() + amount / fastest);
+      earliest_end = std::max(earliest_end, now() + amount / fastest);
     }
   }
   // Sleep on the wake condition until the earliest the Execs can end, rather than in Exec::wait(): an
