@@ -91,9 +91,9 @@ double WanTransfer::wait() {
     while (s.left > 0) {
       if (!s.comm) {
         WanPathRuntime* p = first_up();
-        if (!p) { // every path is down: wait for a link_up
+        if (!p) { // every path is down: wait for a link_up (taking the lock may yield: test again)
           std::unique_lock lock(*platform_.paths_mutex);
-          platform_.paths_changed->wait(lock);
+          while (!first_up()) platform_.paths_changed->wait(lock);
           continue;
         }
         start(s, p);
