@@ -142,7 +142,7 @@ void MigrationOrchestrator::split_across(std::optional<JobStoppedMsg> already_st
   ResponseDecision here = d;
   here.reason = "until the second group is ready: " + d.reason;
   shrink_in_place(already_stopped, t_event, t_decided, here);
-  if (job_.finished) return;
+  if (job_.finished || gave_up_) return;
   ClusterRuntime& home = *job_.current;
   ClusterRuntime& target = platform_.cluster(d.target->id);
   const RegionRuntime& to = *target.region;
@@ -161,6 +161,8 @@ void MigrationOrchestrator::split_across(std::optional<JobStoppedMsg> already_st
   }
   if (sg4::Engine::get_clock() < ported_at) sg4::this_actor::sleep_until(ported_at);
   if (job_.finished) return;
+  // Home restored meanwhile (its message went by while we slept): grow back there instead.
+  if (home.free_gpus() + job_.alloc.gpus >= job_.spec->gpus) return grow_back();
   // Then stop with a final checkpoint, give the second group a copy, and restart across both.
   job_.request_halt();
   std::optional<JobStoppedMsg> stop = wait_for_stop();
