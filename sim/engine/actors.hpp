@@ -52,6 +52,13 @@ public:
 
 private:
   void respond(const CutoffEvent& event, bool with_notice, std::optional<JobStoppedMsg> already_stopped);
+  /// No target could take the stopped job: wait for a grant or restore that changes the decision `d`
+  /// (the wait is charged; `t_event`/`t_decided` move on), or until no event is left. False when the job
+  /// needs nothing more (stranded, or resumed at home).
+  bool wait_for_capacity(const JobView& view, const JobStoppedMsg& stop, ResponseDecision& d, double& t_event,
+                         double& t_decided);
+  void migrate(const CutoffEvent& event, bool with_notice, std::optional<JobStoppedMsg> already_stopped,
+               double t_event, double t_decided, const ResponseDecision& d);
   std::optional<JobStoppedMsg> wait_for_stop(); // nullopt: the job finished instead
   WorldView world_view() const;
   /// Halts the job (final checkpoint) in time to end before the event's cutoff, not before `not_before`.

@@ -242,63 +242,70 @@ WorldView MigrationOrchestrator::world_view() const {
 
 void MigrationOrchestrator::respond(const CutoffEvent& event, bool with_notice,
                                     std::optional<JobStoppedMsg> already_stopped) {
-  const std::string& name = job_.spec->name;
   double t_event = sg4::Engine::get_clock();
   sg4::this_actor::sleep_for(job_.strategy->detection_delay().raw());
   double t_decided = sg4::Engine::get_clock();
-
   JobView view{job_.spec, job_.current->spec, Flops(job_.spec->work.raw() - job_.committed),
                job_.response->paths, job_.response->streams};
   ResponseDecision d = job_.strategy->on_capacity_loss(view, world_view());
-  if (d.action == ResponseDecision::Action::SwitchToStandby) {
-    spdlog::info("{}: hedge: {}", name, d.reason);
-    job_.event(EventKind::Decision, "hedge: " + d.reason);
-    switch_to_standby(already_stopped, t_event, t_decided);
-    return;
-  }
-  if (d.action == ResponseDecision::Action::Shrink) {
-    shrink_in_place(already_stopped, t_event, t_decided, d);
-    return;
-  }
-  if (d.action == ResponseDecision::Action::Split) {
-    split_across(already_stopped, t_event, t_decided, d);
-    return;
-  }
-  if (d.action == ResponseDecision::Action::Wait) {
-    wait_for_restore(event, with_notice, already_stopped, t_event, t_decided, d.reason);
-    return;
-  }
   if (d.action == ResponseDecision::Action::Strand) {
-    spdlog::warn("{}: {} ({}); waiting for capacity", name, d.reason, job_.strategy->name());
+    spdlog::warn("{}: {} ({}); waiting for capacity", job_.spec->name, d.reason, job_.strategy->name());
     job_.event(EventKind::Decision, job_.strategy->name() + ": " + d.reason + "; waiting for capacity");
     std::optional<JobStoppedMsg> stop = already_stopped ? already_stopped : wait_for_stop();
     if (!stop) return; // finished before it had to move
-    // Until a grant (or a restore) gives it somewhere to go, or no event is left to come.
-    double waited_from = t_decided;
-    while (true) {
-      if (events_over_) {
-        give_up();
-        return;
-      }
-      OrchestratorMsg msg = job_.to_orchestrator.pop();
-      if (std::holds_alternative<EventsOverMsg>(msg)) events_over_ = true;
-      if (const auto* r = std::get_if<RestoreMsg>(&msg);
-          r && r->event.scope.covers_region(job_.current->spec->region, job_.current->spec->provider)) {
-        resume_home_after_wait(t_event, t_decided, *stop); // home is back before anywhere else
-        return;
-      }
-      if (!std::holds_alternative<GrantMsg>(msg) && !std::holds_alternative<RestoreMsg>(msg)) continue;
-      t_decided = sg4::Engine::get_clock();
-      d = job_.strategy->on_capacity_loss(view, world_view());
-      if (d.action != ResponseDecision::Action::Strand) break;
-    }
-    job_.ledger.add_lost(LostPart::Waiting, Seconds(t_decided - waited_from));
-    job_.log->span(false, name, SpanKind::Waiting, waited_from, t_decided, "no capacity anywhere");
-    t_event += t_decided - waited_from; // the rest is charged as for a decision taken now
+    if (!wait_for_capacity(view, *stop, d, t_event, t_decided)) return;
     already_stopped = stop;
-    if (d.action == ResponseDecision::Action::Split) return split_across(stop, t_event, t_decided, d);
-    if (d.action == ResponseDecision::Action::Shrink) return shrink_in_place(stop, t_event, t_decided, d);
   }
+  switch (d.action) {
+  case ResponseDecision::Action::SwitchToStandby:
+    spdlog::info("{}: hedge: {}", job_.spec->name, d.reason);
+    job_.event(EventKind::Decision, "hedge: " + d.reason);
+    return switch_to_standby(already_stopped, t_event, t_decided);
+  case ResponseDecision::Action::Shrink:
+    return shrink_in_place(already_stopped, t_event, t_decided, d);
+  case ResponseDecision::Action::Split:
+    return split_across(already_stopped, t_event, t_decided, d);
+  case ResponseDecision::Action::Wait:
+    return wait_for_restore(event, with_notice, already_stopped, t_event, t_decided, d.reason);
+  case ResponseDecision::Action::Migrate:
+    return migrate(event, with_notice, already_stopped, t_event, t_decided, d);
+  case ResponseDecision::Action::Strand:
+    return; // handled above
+  }
+}
+
+bool MigrationOrchestrator::wait_for_capacity(const JobView& view, const JobStoppedMsg& stop,
+                                              ResponseDecision& d, double& t_event, double& t_decided) {
+  const std::string& name = job_.spec->name;
+  // Until a grant (or a restore) gives it somewhere to go, or no event is left to come.
+  double waited_from = t_decided;
+  while (true) {
+    if (events_over_) {
+      give_up();
+      return false;
+    }
+    OrchestratorMsg msg = job_.to_orchestrator.pop();
+    if (std::holds_alternative<EventsOverMsg>(msg)) events_over_ = true;
+    if (const auto* r = std::get_if<RestoreMsg>(&msg);
+        r && r->event.scope.covers_region(job_.current->spec->region, job_.current->spec->provider)) {
+      resume_home_after_wait(t_event, t_decided, stop); // home is back before anywhere else
+      return false;
+    }
+    if (!std::holds_alternative<GrantMsg>(msg) && !std::holds_alternative<RestoreMsg>(msg)) continue;
+    t_decided = sg4::Engine::get_clock();
+    d = job_.strategy->on_capacity_loss(view, world_view());
+    if (d.action != ResponseDecision::Action::Strand) break;
+  }
+  job_.ledger.add_lost(LostPart::Waiting, Seconds(t_decided - waited_from));
+  job_.log->span(false, name, SpanKind::Waiting, waited_from, t_decided, "no capacity anywhere");
+  t_event += t_decided - waited_from; // the rest is charged as for a decision taken now
+  return true;
+}
+
+void MigrationOrchestrator::migrate(const CutoffEvent& event, bool with_notice,
+                                    std::optional<JobStoppedMsg> already_stopped, double t_event,
+                                    double t_decided, const ResponseDecision& d) {
+  const std::string& name = job_.spec->name;
   ClusterRuntime& target = platform_.cluster(d.target->id);
   const RegionRuntime& to = *target.region;
   double provisioned_at = t_decided + d.provisioning.raw();
