@@ -138,6 +138,25 @@ TEST(Cli, ValidateChecksFilesWithoutRunning) {
   EXPECT_EQ(riftsim("validate " + kData + "/bad/wrong-unit.yaml").code, 2);
 }
 
+TEST(Cli, EveryShippedScenarioRuns) {
+  // The stories in workloads/scenarios/ all run to the end, every job finished.
+  for (const auto& entry : fs::directory_iterator(std::string(RIFTSIM_REPO) + "/workloads/scenarios")) {
+    SCOPED_TRACE(entry.path().string());
+    fs::path out = fresh_dir("shipped-" + entry.path().stem().string());
+    Outcome o = riftsim("run " + entry.path().string() + " --quiet --out " + out.string());
+    EXPECT_EQ(o.code, 0) << o.err;
+    std::vector<fs::path> summaries;
+    if (fs::exists(out / "summary.json")) summaries.push_back(out / "summary.json");
+    for (const auto& d : fs::directory_iterator(out))
+      if (fs::exists(d.path() / "summary.json")) summaries.push_back(d.path() / "summary.json");
+    EXPECT_FALSE(summaries.empty());
+    for (const auto& f : summaries)
+      for (const auto& [name, job] : nlohmann::json::parse(slurp(f))["jobs"].items())
+        EXPECT_EQ(job["status"], "finished") << f << " " << name;
+    fs::remove_all(out);
+  }
+}
+
 TEST(Cli, FlagshipRunsAndTellsTheStory) {
   fs::path out = fresh_dir("flagship");
   Outcome o = riftsim("run " + std::string(RIFTSIM_REPO) +
