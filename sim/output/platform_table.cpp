@@ -6,7 +6,7 @@ namespace riftsim {
 
 std::string platform_table(const PlatformSpec& p) {
   std::string out = fmt::format("platform {}\n\n", p.file);
-  out += fmt::format("{:<34} {:<18} {:<10} {:>6} {:>7} {:>9} {:>9} {:>9} {:>8} {:>9}  {}\n", "cluster",
+  out += fmt::format("{:<34} {:<18} {:<10} {:>6} {:>7} {:>9} {:>9} {:>17} {:>8} {:>9}  {}\n", "cluster",
                      "instance", "accel.", "nodes", "GPUs", "peak", "net/node", "$/node-h", "$/GPU-h", "lead",
                      "capacity, failures");
   for (const auto& prov : p.providers)
@@ -17,13 +17,15 @@ std::string platform_table(const PlatformSpec& p) {
           cap = fmt::format("{} nodes, +{} every {}, all {} after {}", c.capacity.initial,
                             c.capacity.ramp_nodes, format_duration(c.capacity.ramp_every), c.capacity.quota,
                             format_duration(c.capacity.full_after(c.lead_time)));
+        else if (c.capacity.quota == 0)
+          cap = "none until granted";
         else
           cap = fmt::format("{} nodes at once", c.capacity.quota);
         if (c.failures)
           cap += fmt::format("; {:.2f} failures/1000 node-days, {} spares",
                              1000 * kSecondsPerDay / c.failures->node_mtbf.raw(), c.failures->spares);
         out += fmt::format(
-            "{:<34} {:<18} {:<10} {:>6} {:>7} {:>9} {:>9} {:>9} {:>8} {:>9}  {}\n", c.id, c.instance,
+            "{:<34} {:<18} {:<10} {:>6} {:>7} {:>9} {:>9} {:>17} {:>8} {:>9}  {}\n", c.id, c.instance,
             c.accelerator.empty() ? "-" : c.accelerator, c.nodes, c.total_gpus(),
             format_si(c.node_peak().raw() * c.nodes, "FLOPS"), format_bandwidth(c.node_network),
             fmt::format("${:.2f}{}", c.node_price.raw(),
