@@ -82,6 +82,8 @@ void ProviderTimeline::grant(const GrantEvent& e) {
   c.granted_at = e.at.raw();
   c.grant_lead = e.lead_time;
   c.grant_capacity = e.capacity ? *e.capacity : c.spec->capacity;
+  if (!e.capacity && c.grant_capacity.quota == 0) // a cluster that gives nothing unless granted: all of it
+    c.grant_capacity = {c.spec->nodes, c.spec->nodes, 0, Seconds(0)};
   spdlog::warn("{} grants the tenant {} nodes on {} (first in {})", c.spec->provider, c.grant_capacity.quota,
                e.cluster, format_duration(e.lead_time));
   log_.event(e.at.raw(), EventKind::Grant, "", c.spec->provider, e.cluster,
