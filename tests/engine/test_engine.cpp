@@ -114,6 +114,16 @@ TEST(Simulation, AStrandedJobWaitsForAGrantAndMovesWhenItComes) {
   EXPECT_EQ(l.clusters[1], "beta/r1/c2");
 }
 
+TEST(Simulation, AGrantWithoutACapacityGivesAllOfAClusterThatOtherwiseGivesNothing) {
+  Inputs in = load_inputs(kData + "/mini-grant.yaml");
+  for (auto& te : in.scenario.events)
+    if (auto* g = std::get_if<GrantEvent>(&te.event)) g->capacity.reset();
+  SimOptions opt;
+  opt.log_level = "warn";
+  RunResult r = simulate(in, opt);
+  EXPECT_NEAR(r.jobs.at(0).end.raw(), 60810 + 9000 + 20, 1e-6); // as mini-grant with its explicit 4 nodes
+}
+
 TEST(Simulation, ProvisioningWaitsForTheRampToDeliverEveryNode) {
   // mini-cutoff, with beta/r1/c2 delivering 2 nodes after its 1-day lead time and 1 more a day: the
   // job's 4 nodes are all there after 3 days.
