@@ -12,12 +12,16 @@ namespace {
 
 const std::string kData = RIFTSIM_TEST_DATA;
 
-JobResult run_one(const std::string& scenario, bool with_events = true) {
-  Inputs in = load_inputs(scenario);
+/// Simulates inputs loaded (and perhaps changed) by the test; warnings only.
+RunResult run_inputs(const Inputs& in, bool with_events = true) {
   SimOptions opt;
   opt.with_events = with_events;
   opt.log_level = "warn";
-  RunResult r = simulate(in, opt);
+  return simulate(in, opt);
+}
+
+JobResult run_one(const std::string& scenario, bool with_events = true) {
+  RunResult r = run_inputs(load_inputs(scenario), with_events);
   EXPECT_EQ(r.jobs.size(), 1u);
   return r.jobs.at(0);
 }
@@ -44,12 +48,10 @@ TEST(Simulation, NoEventsWallTimeIsFlopsOverRatePlusCheckpoints) {
 }
 
 TEST(Simulation, FlagshipBaselineMatchesTheAnalyticModelWithGroupedHosts) {
-  // 25,000 GPUs = 3,125 nodes on hosts of 50 nodes: 62 full hosts and one half-used (bounded) host.
+  // 25,000 GPUs = 3,125 nodes on hosts of 1,600 nodes (platforms/clouds.yaml): one full host and one
+  // partly used (bounded) host.
   Inputs in = load_inputs(kData + "/../../workloads/scenarios/gpt4-azure-cutoff.yaml");
-  SimOptions opt;
-  opt.with_events = false;
-  opt.log_level = "warn";
-  RunResult r = simulate(in, opt);
+  RunResult r = run_inputs(in, false);
   const JobResult& j = r.jobs.at(0);
   const ClusterSpec& c = *in.platform.find_cluster("azure/eastus/nd-a100-v4");
   const JobSpec& spec = in.workload.jobs.at(0);
@@ -118,9 +120,7 @@ TEST(Simulation, AGrantWithoutACapacityGivesAllOfAClusterThatOtherwiseGivesNothi
   Inputs in = load_inputs(kData + "/mini-grant.yaml");
   for (auto& te : in.scenario.events)
     if (auto* g = std::get_if<GrantEvent>(&te.event)) g->capacity.reset();
-  SimOptions opt;
-  opt.log_level = "warn";
-  RunResult r = simulate(in, opt);
+  RunResult r = run_inputs(in);
   EXPECT_NEAR(r.jobs.at(0).end.raw(), 60810 + 9000 + 20, 1e-6); // as mini-grant with its explicit 4 nodes
 }
 
@@ -132,9 +132,7 @@ TEST(Simulation, ProvisioningWaitsForTheRampToDeliverEveryNode) {
     for (auto& r : p.regions)
       for (auto& c : r.clusters)
         if (c.id == "beta/r1/c2") c.capacity = {4, 2, 1, Seconds(kSecondsPerDay)};
-  SimOptions opt;
-  opt.log_level = "warn";
-  RunResult r = simulate(in, opt);
+  RunResult r = run_inputs(in);
   const JobResult& j = r.jobs.at(0);
   EXPECT_NEAR(j.ledger.lost(LostPart::Provisioning).raw(), 3 * kSecondsPerDay, 1e-6);
   EXPECT_NEAR(j.end.raw(), 20600 + 3 * 86400 + 3600 + 10 + 9000 + 20, 1e-6);
@@ -144,9 +142,7 @@ TEST(Simulation, WithItsInterconnectDownAJobsCopiesTakeTheInternetAtItsPerFlowCa
   // mini-paths names the interconnect; it goes down before the cutoff.
   Inputs in = load_inputs(kData + "/mini-paths.yaml");
   in.scenario.events.push_back({LinkEvent{"alpha-beta-dx", Seconds(10000), false}, {}});
-  SimOptions opt;
-  opt.log_level = "warn";
-  RunResult r = simulate(in, opt);
+  RunResult r = run_inputs(in);
   const JobLedger& l = r.jobs.at(0).ledger;
   ASSERT_EQ(l.transfers.size(), 2u);
   // Dataset and checkpoint, 4 streams each at 1 Gbps per stream: 0.5 GB/s each, the 8 Gbps link full.
@@ -192,9 +188,7 @@ TEST(Simulation, ASplitJobRunsAcrossTwoProvidersAndWaitsForEachGradientExchange)
 TEST(Simulation, AWarmUpOnTheNewLayoutDelaysTheResumeByItsLength) {
   Inputs in = load_inputs(kData + "/mini-cutoff.yaml");
   in.scenario.placements[0].response.warmup = Seconds(2 * 3600);
-  SimOptions opt;
-  opt.log_level = "warn";
-  RunResult r = simulate(in, opt);
+  RunResult r = run_inputs(in);
   const JobResult& j = r.jobs.at(0);
   EXPECT_NEAR(j.ledger.lost(LostPart::Warmup).raw(), 7200, 1e-6);
   EXPECT_NEAR(j.end.raw(), 119630 + 7200, 1e-6); // mini-cutoff's end, two hours later
@@ -212,9 +206,7 @@ TEST(Simulation, APriceAboveTheLimitMovesTheJobWhileItTrainsOn) {
     for (auto& r : p.regions)
       for (auto& c : r.clusters)
         if (c.id == "beta/r1/c2") c.lead_time = Seconds(0);
-  SimOptions opt;
-  opt.log_level = "warn";
-  RunResult r = simulate(in, opt);
+  RunResult r = run_inputs(in);
   const JobResult& j = r.jobs.at(0);
   ASSERT_EQ(j.status, JobStatus::Finished);
   const JobLedger& l = j.ledger;
@@ -280,9 +272,7 @@ TEST(Simulation, BaselineIgnoresEvents) {
 TEST(Simulation, WaitHoldsTheCheckpointUntilTheProviderRestores) {
   Inputs in = load_inputs(kData + "/mini-compare.yaml");
   select_response_variant(in.scenario, 1); // "wait"
-  SimOptions opt;
-  opt.log_level = "warn";
-  RunResult r = simulate(in, opt);
+  RunResult r = run_inputs(in);
   const JobResult& j = r.jobs.at(0);
   ASSERT_EQ(j.status, JobStatus::Finished);
   const JobLedger& l = j.ledger;
@@ -302,9 +292,7 @@ TEST(Simulation, TwoJobsMigratingOverOneLinkShareIt) {
   // on the 1 GB/s link. Two jobs move 300 GB together: four flows at 0.25 GB/s, the datasets done after
   // 200 s, then the two checkpoints at 0.5 GB/s each, done after 300 s.
   Inputs in = load_inputs(kData + "/two-jobs.yaml");
-  SimOptions opt;
-  opt.log_level = "warn";
-  RunResult r = simulate(in, opt);
+  RunResult r = run_inputs(in);
   ASSERT_EQ(r.jobs.size(), 2u);
   for (const auto& j : r.jobs) {
     ASSERT_EQ(j.ledger.transfers.size(), 2u) << j.name;
