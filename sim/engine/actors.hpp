@@ -24,9 +24,13 @@ private:
   void release_hosts();
   /// split: the gradient exchange of a segment of `work` FLOPs with the remote group, over the WAN.
   void exchange_gradients(double work);
-  void commit(double progress, const RegionRuntime* region, double compute_seconds);
-  /// Commits a finished asynchronous checkpoint; with `wait`, waits for one still being written.
-  void settle_async_checkpoint(bool wait);
+  /// The checkpoint holding `progress` is saved in `region`: `compute_seconds` of work are kept, and the
+  /// first `saved_spans` log spans are no longer at risk.
+  void commit(double progress, const RegionRuntime* region, double compute_seconds, size_t saved_spans);
+  void start_async_checkpoint(const RegionRuntime* region, sg_size_t bytes);
+  void async_checkpoint_written(double snapshot, const RegionRuntime* region, size_t saved_spans);
+  /// Waits for an asynchronous checkpoint still being written (a stall), unless a failure interrupts.
+  void wait_for_async_checkpoint();
   /// After a node failure: replace the node, restart, read the checkpoint. False if a provider event
   /// took the hosts meanwhile (the orchestrator takes over).
   bool recover_from_failure();
@@ -34,11 +38,10 @@ private:
   void give_up_one_node();
   /// Waits for a disk operation, or until a failure or a provider event interrupts the job.
   void wait_for(const DiskIo& io);
-  std::function<void()> wake_me();
+  DiskIo::OnDone wake_me();
 
   JobRuntime& job_;
-  double async_pending_ = 0; // compute seconds an asynchronous checkpoint will save once written
-  const RegionRuntime* async_region_ = nullptr;
+  double async_pending_ = 0;      // compute seconds an asynchronous checkpoint will save once written
   double pending_ = 0;            // compute seconds whose work is not yet in a checkpoint
   size_t first_pending_span_ = 0; // log spans since the last checkpoint (relabelled if lost)
 };

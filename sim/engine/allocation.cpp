@@ -125,7 +125,8 @@ void JobRuntime::node_failed() {
   switch (activity) {
   case JobActivity::Computing:
   case JobActivity::Checkpointing:
-    if (!stop) stop = StopReason::NodeFailed;
+    // Also during a halt: its final checkpoint needs every rank. The runner recovers and halts again.
+    if (!stop || stop == StopReason::Halt) stop = StopReason::NodeFailed;
     io.abandon(); // the runner, woken below, cancels its Execs itself
     break;
   case JobActivity::Restarting:

@@ -11,7 +11,7 @@ struct Request {
   sg_size_t bytes;
   sg4::Io::OpType op;
   std::shared_ptr<DiskIo::State> state;
-  std::function<void()> on_done;
+  DiskIo::OnDone on_done;
 };
 
 /// Worker actors doing one Io at a time; a new one is started when all are busy. One simulation runs
@@ -50,7 +50,7 @@ private:
         io->wait();
         r.state->done = true;
         if (r.state->ended) r.state->ended->notify_all();
-        if (r.on_done) r.on_done();
+        if (r.on_done) r.on_done(!r.state->abandoned);
         idle_.push_back(w);
       }
     })->daemonize();
@@ -68,8 +68,7 @@ IoWorkers& workers() {
 
 } // namespace
 
-DiskIo DiskIo::start(sg4::Disk* disk, sg_size_t bytes, sg4::Io::OpType op, sg4::Host* where,
-                     std::function<void()> on_done) {
+DiskIo DiskIo::start(sg4::Disk* disk, sg_size_t bytes, sg4::Io::OpType op, sg4::Host* where, OnDone on_done) {
   DiskIo d;
   d.state_ = std::make_shared<State>();
   workers().submit({disk, bytes, op, d.state_, std::move(on_done)}, where);

@@ -18,10 +18,13 @@ namespace sg4 = simgrid::s4u;
 class DiskIo {
 public:
   DiskIo() = default;
+  /// What runs at the instant the operation ends, in the worker's context: `counts` is false when it
+  /// was abandoned meanwhile (its result no longer counts, and whoever started it may be gone).
+  using OnDone = std::function<void(bool counts)>;
   /// Starts the operation now on a worker actor living on `where` (a host that stays on); `on_done`
-  /// runs when it ends, e.g. to wake the actor waiting for it.
+  /// runs when it ends, e.g. to commit a checkpoint or wake the actor waiting for it.
   static DiskIo start(sg4::Disk* disk, sg_size_t bytes, sg4::Io::OpType op, sg4::Host* where,
-                      std::function<void()> on_done = {});
+                      OnDone on_done = {});
 
   bool active() const { return state_ != nullptr; }
   bool running() const { return state_ && !state_->done && !state_->abandoned; }

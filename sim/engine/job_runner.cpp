@@ -27,8 +27,7 @@ void JobRunner::operator()() {
   job_.update_interval();
   job_.event(EventKind::Start, fmt::format("{} GPUs", job_.spec->gpus));
   while (true) {
-    job_.stop.reset();
-    job_.halt_requested = false;
+    job_.stop.reset(); // a halt asked for while recovering from a failure stays asked for
     if (!train()) {
       job_.finished = true;
       job_.end = now();
@@ -59,6 +58,7 @@ void JobRunner::operator()() {
       return;
     }
     job_.nodes_to_replace = 0; // fresh nodes at the new place
+    job_.halt_requested = false;
     job_.update_interval();
     job_.event(EventKind::Resume, "", job_.saved_fraction());
     spdlog::info("{}: resuming on {} from {:.1f}% done", job_.spec->name, job_.current->spec->id,
@@ -79,7 +79,6 @@ bool JobRunner::train() {
     job_.log->span(false, job_.spec->name, SpanKind::Compute, t0, now(), job_.current->spec->id);
     // Its own part of time lost (gradient_sync), not compute.
     if (!job_.remote.empty() && !job_.stop) exchange_gradients(segment);
-    settle_async_checkpoint(false);
     if (job_.stop == StopReason::HostsLost || job_.stop == StopReason::NodeFailed) {
       lose_uncommitted(dt);
       return true;
@@ -94,7 +93,7 @@ bool JobRunner::train() {
     if (!write_checkpoint(false)) return true;
   }
   // The last segment needs no checkpoint, but one still being written must not be left behind.
-  settle_async_checkpoint(true);
+  wait_for_async_checkpoint();
   job_.progress = total;
   job_.ledger.compute += Seconds(pending_ + async_pending_);
   pending_ = async_pending_ = 0;
@@ -150,33 +149,31 @@ bool JobRunner::write_checkpoint(bool final) {
   if (job_.spec->checkpoint_async && !final) {
     // The write overlaps the next segment; only a write still running from last time stalls training.
     double t0 = now();
-    settle_async_checkpoint(true);
+    wait_for_async_checkpoint();
     job_.ledger.checkpoint += Seconds(now() - t0);
     if (job_.stop) {
       lose_uncommitted(now() - t0);
       return false;
     }
-    job_.async_io = DiskIo::start(region->disk, bytes, sg4::Io::OpType::WRITE, job_.control, wake_me());
-    job_.async_snapshot = job_.progress;
-    async_pending_ = pending_;
-    async_region_ = region;
-    pending_ = 0;
+    start_async_checkpoint(region, bytes);
     return true;
   }
   double t0 = now();
+  size_t saved_spans = job_.log->spans.size();
   job_.activity = JobActivity::Checkpointing;
   job_.io = DiskIo::start(region->disk, bytes, sg4::Io::OpType::WRITE, job_.control, wake_me());
   wait_for(job_.io);
+  bool written = job_.io.succeeded();
   job_.io.reset();
   job_.activity = JobActivity::Idle;
   double dt = now() - t0;
   job_.log->span(false, job_.spec->name, final ? SpanKind::FinalCheckpoint : SpanKind::Checkpoint, t0, now(),
                  region->spec->id);
-  if (job_.stop == StopReason::HostsLost || job_.stop == StopReason::NodeFailed) {
+  if (!written) { // a failure or a provider event interrupted the write
     lose_uncommitted(dt);
     return false;
   }
-  commit(job_.progress, region, pending_);
+  commit(job_.progress, region, pending_, saved_spans);
   pending_ = 0;
   if (final)
     job_.ledger.add_lost(LostPart::FinalCheckpoint, Seconds(dt));
@@ -188,21 +185,38 @@ bool JobRunner::write_checkpoint(bool final) {
   return true;
 }
 
-void JobRunner::settle_async_checkpoint(bool wait) {
-  if (!job_.async_io.active()) return;
-  if (wait) wait_for(job_.async_io);
-  if (job_.async_io.running()) return; // still writing: looked at again later
-  if (job_.async_io.succeeded()) {
-    commit(job_.async_snapshot, async_region_, async_pending_);
-    job_.event(EventKind::Checkpoint, "async", job_.saved_fraction());
-  } else {
-    pending_ += async_pending_; // cancelled by a failure: that work is not saved
-  }
-  async_pending_ = 0;
-  job_.async_io.reset();
+void JobRunner::start_async_checkpoint(const RegionRuntime* region, sg_size_t bytes) {
+  // The checkpoint holds the progress of now and counts from the instant its write completes (the
+  // worker runs the callback then), whatever the runner is doing at that moment. An abandoned write
+  // (a failure or a provider event while it ran) never counts, and its callback touches nothing.
+  async_pending_ = pending_;
+  pending_ = 0;
+  job_.async_io = DiskIo::start(
+      region->disk, bytes, sg4::Io::OpType::WRITE, job_.control,
+      [this, snapshot = job_.progress, region, saved_spans = job_.log->spans.size()](bool counts) {
+        if (counts) async_checkpoint_written(snapshot, region, saved_spans);
+      });
 }
 
-void JobRunner::commit(double progress, const RegionRuntime* region, double compute_seconds) {
+void JobRunner::async_checkpoint_written(double snapshot, const RegionRuntime* region, size_t saved_spans) {
+  commit(snapshot, region, async_pending_, saved_spans);
+  async_pending_ = 0;
+  job_.event(EventKind::Checkpoint, "async", job_.saved_fraction());
+  // The runner may be waiting for this write (the next checkpoint is due); while it computes, the end of
+  // its segment wakes it anyway.
+  if (job_.activity != JobActivity::Computing) job_.wake_runner();
+}
+
+void JobRunner::wait_for_async_checkpoint() {
+  if (!job_.async_io.running()) return;
+  // A failure meanwhile abandons the write (it needs every rank) and interrupts the wait.
+  job_.activity = JobActivity::Checkpointing;
+  wait_for(job_.async_io);
+  job_.activity = JobActivity::Idle;
+}
+
+void JobRunner::commit(double progress, const RegionRuntime* region, double compute_seconds,
+                       size_t saved_spans) {
   job_.committed = progress;
   job_.checkpoint_region = region;
   if (job_.standby) { // a new checkpoint for the replicator to copy
@@ -210,7 +224,7 @@ void JobRunner::commit(double progress, const RegionRuntime* region, double comp
     job_.replica_cv->notify_all();
   }
   job_.ledger.compute += Seconds(compute_seconds);
-  first_pending_span_ = job_.log->spans.size();
+  first_pending_span_ = std::max(first_pending_span_, saved_spans);
   if (job_.progress_line->enabled())
     job_.progress_line->update(now(),
                                fmt::format("{} {:.0f}% saved", job_.spec->name, 100 * job_.saved_fraction()));
@@ -218,7 +232,11 @@ void JobRunner::commit(double progress, const RegionRuntime* region, double comp
 
 bool JobRunner::halt() {
   job_.stop = StopReason::Halt;
-  settle_async_checkpoint(true);
+  wait_for_async_checkpoint();
+  if (job_.stop != StopReason::Halt) { // a failure or a provider event meanwhile
+    lose_uncommitted(0);
+    return true;
+  }
   if (job_.progress > job_.committed && !write_checkpoint(true)) return true; // lost during the final write
   release_hosts();
   job_.event(EventKind::Halt, "stopped to move", job_.saved_fraction());
@@ -236,10 +254,12 @@ void JobRunner::lose_uncommitted(double extra_wasted) {
     job_.ledger.add_lost(LostPart::Recompute, Seconds(wasted));
   job_.async_io.abandon();
   job_.async_io.reset();
-  // What was trained (or written) since the last checkpoint is now lost work.
+  // What was trained since the last checkpoint is now lost work (checkpoints, restarts and waits keep
+  // their own names).
   for (size_t i = first_pending_span_; i < job_.log->spans.size(); ++i) {
     Span& s = job_.log->spans[i];
-    if (!s.provider_track && s.track == job_.spec->name) s.kind = SpanKind::LostCompute;
+    if (!s.provider_track && s.track == job_.spec->name && s.kind == SpanKind::Compute)
+      s.kind = SpanKind::LostCompute;
   }
   first_pending_span_ = job_.log->spans.size();
   pending_ = async_pending_ = 0;
@@ -330,10 +350,10 @@ void JobRunner::give_up_one_node() {
                job_.active_gpus);
 }
 
-std::function<void()> JobRunner::wake_me() {
+DiskIo::OnDone JobRunner::wake_me() {
   JobRuntime* job = &job_;
   // While computing, the runner waits for the end of the segment or an interruption, not for a write.
-  return [job] {
+  return [job](bool) {
     if (job->activity != JobActivity::Computing) job->wake_runner();
   };
 }

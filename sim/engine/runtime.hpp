@@ -169,9 +169,8 @@ struct JobRuntime {
   // What the runner is doing right now, so that events can interrupt it.
   JobActivity activity = JobActivity::Idle;
   std::vector<sg4::ExecPtr> execs;
-  DiskIo io;                 // a checkpoint being written or read back
-  DiskIo async_io;           // an asynchronous checkpoint still being written
-  double async_snapshot = 0; // the progress that checkpoint holds
+  DiskIo io;       // a checkpoint being written or read back
+  DiskIo async_io; // an asynchronous checkpoint being written (it commits when done)
   std::optional<StopReason> stop;
   int nodes_to_replace = 0; // failed nodes not yet replaced by spares
   bool restart_interrupted = false;

@@ -31,4 +31,15 @@ inline Seconds daly_first_order_wall(Seconds solve, Seconds tau, Seconds delta, 
   return Seconds(solve.raw() * (1 + delta.raw() / tau.raw()) / denom);
 }
 
+/// The same first-order model with asynchronous checkpoints: training never stalls (δ ≤ τ), but a
+/// checkpoint only counts once written, δ after its snapshot. A failure x into a segment (uniform over
+/// τ) loses x if the last write had completed (x ≥ δ), else x + τ (the snapshot before it is the last one
+/// saved): on average τ/2 + δ. So
+///   T_w = T_s / (1 − (R + τ/2 + δ) / M).
+inline Seconds daly_first_order_wall_async(Seconds solve, Seconds tau, Seconds delta, Seconds restart,
+                                           Seconds mtbf) {
+  double denom = 1 - (restart.raw() + tau.raw() / 2 + delta.raw()) / mtbf.raw();
+  return Seconds(solve.raw() / denom);
+}
+
 } // namespace riftsim

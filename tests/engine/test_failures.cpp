@@ -1,0 +1,69 @@
+// Node and job failures in whole simulations, one per TEST (one process each under ctest). Expected values
+// are worked out by hand from tests/data/failures/*.yaml; the comments show the arithmetic.
+#include "config/loaders.hpp"
+#include "engine/run_result.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace riftsim;
+
+namespace {
+
+const std::string kData = RIFTSIM_TEST_DATA;
+
+RunResult run_inputs(const Inputs& in, bool with_events = true) {
+  SimOptions opt;
+  opt.with_events = with_events;
+  opt.log_level = "warn";
+  return simulate(in, opt);
+}
+
+FailureSpec& failures_of(Inputs& in, const std::string& cluster) {
+  for (auto& p : in.platform.providers)
+    for (auto& r : p.regions)
+      for (auto& c : r.clusters)
+        if (c.id == cluster) return *c.failures;
+  throw std::logic_error("no cluster " + cluster);
+}
+
+} // namespace
+
+TEST(Failures, AnAsynchronousCheckpointCountsFromTheInstantItsWriteCompletes) {
+  // The traced run (32 GPUs at 1.6e15 FLOP/s, hour-long segments, 100 GB checkpoints written in 10 s,
+  // restart 300 s + 10 s read) with asynchronous checkpoints and enough spares. The first segment's
+  // checkpoint is written from 3600 to 3610 while the second segment runs; the failure at 5000 comes
+  // after that write: only the 1400 s since its snapshot are lost (not 5000 s, as when the write counted
+  // only at the end of the next segment). Restarted at 5310 with 3600 s done: segments end at 8910,
+  // 12510, 16110, 19710 (written by 19720); the failure at 20000 loses 290 s.
+  Inputs in = load_inputs(kData + "/failures/traced.yaml");
+  in.workload.jobs.at(0).checkpoint_async = true;
+  failures_of(in, "alpha/r1/c1").spares = 10;
+  RunResult r = run_inputs(in);
+  const JobResult& j = r.jobs.at(0);
+  ASSERT_EQ(j.status, JobStatus::Finished);
+  EXPECT_EQ(j.ledger.failures, 2);
+  EXPECT_NEAR(j.ledger.failure_recompute.raw(), 1400 + 290, 1e-6);
+  EXPECT_NEAR(j.ledger.restart.raw(), 2 * (300 + 10), 1e-6);
+  EXPECT_NEAR(j.ledger.checkpoint.raw(), 0, 1e-6); // a 10 s write never stalls an hour-long segment
+  EXPECT_NEAR(j.end.raw(), 36000 + 1690 + 620, 1e-6);
+  EXPECT_NEAR(j.ledger.accounted().raw(), j.wall().raw(), 1e-6);
+  // Each checkpoint event is stamped when its write completed.
+  int at_3610 = 0;
+  for (const auto& e : r.log.events)
+    if (e.kind == EventKind::Checkpoint && std::abs(e.time - 3610) < 1e-6) at_3610++;
+  EXPECT_EQ(at_3610, 1);
+}
+
+TEST(Failures, AFailureDuringAnAsynchronousWriteLosesThatCheckpointToo) {
+  // A failure 5 s into the write of the first checkpoint (at 3605): the snapshot of 3600 is not saved,
+  // so all 3605 s of work are lost, and the restart (300 s) has no checkpoint to read back.
+  Inputs in = load_inputs(kData + "/failures/traced.yaml");
+  in.workload.jobs.at(0).checkpoint_async = true;
+  FailureSpec& f = failures_of(in, "alpha/r1/c1");
+  f.spares = 10;
+  f.trace = {{Seconds(3605), 0}};
+  RunResult r = run_inputs(in);
+  const JobResult& j = r.jobs.at(0);
+  EXPECT_NEAR(j.ledger.failure_recompute.raw(), 3605, 1e-6);
+  EXPECT_NEAR(j.end.raw(), 36000 + 3605 + 300, 1e-6);
+}
