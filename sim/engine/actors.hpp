@@ -86,7 +86,6 @@ private:
   void wait_for_restore(const CutoffEvent& event, bool with_notice,
                         std::optional<JobStoppedMsg> already_stopped, double t_event, double t_decided,
                         const std::string& reason);
-  void log_transfer_start(const TransferRecord& r);
   /// The provider gave back the job's cluster: read the checkpoint back there and resume, charging the
   /// wait since the decision.
   void resume_home_after_wait(double t_event, double t_decided, const JobStoppedMsg& stop);

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fmt/format.h>
 #include <simgrid/plugins/energy.h>
 
 namespace riftsim {
@@ -145,6 +146,21 @@ void JobRuntime::node_failed() {
 void JobRuntime::keep_data_in(const RegionRuntime& region, double from) {
   ledger.keep_data(region.spec->id, spec->dataset_size + spec->checkpoint_size, region.spec->storage_price,
                    Seconds(from));
+}
+
+void JobRuntime::transfer_started(const TransferRecord& r) {
+  log->event(r.start.raw(), EventKind::TransferStart, spec->name,
+             platform->regions.at(r.from_region).provider->name, r.from_region,
+             fmt::format("{} {} to {}", format_bytes(r.bytes), r.what, r.to_region));
+}
+
+void JobRuntime::transfer_done(const TransferRecord& r) {
+  ledger.transfers.push_back(r);
+  log->event(r.end.raw(), EventKind::TransferEnd, spec->name,
+             platform->regions.at(r.to_region).provider->name, r.to_region,
+             fmt::format("{} {} from {}", format_bytes(r.bytes), r.what, r.from_region));
+  log->span(false, spec->name, SpanKind::Transfer, r.start.raw(), r.end.raw(),
+            r.what + " " + r.from_region + " → " + r.to_region);
 }
 
 void JobRuntime::wake_runner() {

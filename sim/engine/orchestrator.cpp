@@ -54,11 +54,6 @@ std::optional<JobStoppedMsg> MigrationOrchestrator::wait_for_stop() {
   }
 }
 
-void MigrationOrchestrator::log_transfer_start(const TransferRecord& r) {
-  job_.log->event(r.start.raw(), EventKind::TransferStart, job_.spec->name, job_.current->spec->provider,
-                  r.from_region, fmt::format("{} {} to {}", format_bytes(r.bytes), r.what, r.to_region));
-}
-
 void MigrationOrchestrator::halt_before(const CutoffEvent& event, double not_before) {
   // Train on until the final checkpoint must start for it to end before the cutoff.
   Seconds write_estimate = job_.spec->checkpoint_size / job_.current->region->spec->storage_bandwidth * 1.1;
@@ -154,9 +149,9 @@ void MigrationOrchestrator::split_across(std::optional<JobStoppedMsg> already_st
                     candidate_paths(platform_, *job_.dataset_region, to, job_.response->paths),
                     job_.response->streams, platform_,
                     &platform_.bytes_out[job_.dataset_region->provider->name]);
-    log_transfer_start(dataset->record());
+    job_.transfer_started(dataset->record());
     dataset->wait();
-    job_.ledger.transfers.push_back(dataset->record());
+    job_.transfer_done(dataset->record());
     job_.keep_data_in(to, dataset->record().start.raw());
   }
   if (sg4::Engine::get_clock() < ported_at) sg4::this_actor::sleep_until(ported_at);
@@ -172,9 +167,9 @@ void MigrationOrchestrator::split_across(std::optional<JobStoppedMsg> already_st
                      candidate_paths(platform_, *job_.checkpoint_region, to, job_.response->paths),
                      job_.response->streams, platform_,
                      &platform_.bytes_out[job_.checkpoint_region->provider->name]);
-    log_transfer_start(ckpt.record());
+    job_.transfer_started(ckpt.record());
     ckpt.wait();
-    job_.ledger.transfers.push_back(ckpt.record());
+    job_.transfer_done(ckpt.record());
     job_.ledger.add_lost(LostPart::Transfer, ckpt.record().end - ckpt.record().start);
   }
   double t_copied = sg4::Engine::get_clock();
@@ -321,7 +316,7 @@ void MigrationOrchestrator::migrate(const CutoffEvent& event, bool with_notice,
                     candidate_paths(platform_, *job_.dataset_region, to, job_.response->paths),
                     job_.response->streams, platform_,
                     &platform_.bytes_out[job_.dataset_region->provider->name], d.exit_waiver);
-    log_transfer_start(dataset->record());
+    job_.transfer_started(dataset->record());
   }
 
   if (with_notice && !already_stopped) {
@@ -351,7 +346,7 @@ void MigrationOrchestrator::migrate(const CutoffEvent& event, bool with_notice,
                        candidate_paths(platform_, *job_.checkpoint_region, to, job_.response->paths),
                        job_.response->streams, platform_,
                        &platform_.bytes_out[job_.checkpoint_region->provider->name], d.exit_waiver);
-    log_transfer_start(checkpoint->record());
+    job_.transfer_started(checkpoint->record());
   }
   double dataset_done = dataset ? dataset->wait() : t_decided;
   double checkpoint_done = checkpoint ? checkpoint->wait() : stopped.time;
@@ -378,15 +373,8 @@ void MigrationOrchestrator::migrate(const CutoffEvent& event, bool with_notice,
   charge_critical_path(steps, 6, stopped.time, job_.ledger);
 
   RunLog& log = *job_.log;
-  for (auto* t : {dataset ? &*dataset : nullptr, checkpoint ? &*checkpoint : nullptr}) {
-    if (!t) continue;
-    const TransferRecord& r = t->record();
-    job_.ledger.transfers.push_back(r);
-    log.event(r.end.raw(), EventKind::TransferEnd, name, to.provider->name, r.to_region,
-              fmt::format("{} {} from {}", format_bytes(r.bytes), r.what, r.from_region));
-    log.span(false, name, SpanKind::Transfer, r.start.raw(), r.end.raw(),
-             r.what + " " + r.from_region + " → " + r.to_region);
-  }
+  for (auto* t : {dataset ? &*dataset : nullptr, checkpoint ? &*checkpoint : nullptr})
+    if (t) job_.transfer_done(t->record());
   log.event(provisioned_at, EventKind::CapacityGranted, name, d.target->provider, d.target->id,
             fmt::format("{} GPUs", job_.spec->gpus));
   log.event(ported_at, EventKind::Ported, name, d.target->provider, d.target->id);

@@ -10,12 +10,10 @@ void CheckpointReplicator::operator()() {
   auto copy = [&](const std::string& what, const RegionRuntime& from, Bytes bytes) {
     WanTransfer t(what, from, to, bytes, candidate_paths(platform_, from, to, job_.response->paths),
                   job_.response->streams, platform_, &platform_.bytes_out[from.provider->name]);
+    job_.transfer_started(t.record());
     t.wait();
     job_.keep_data_in(to, t.record().start.raw());
-    const TransferRecord& r = t.record();
-    job_.ledger.transfers.push_back(r);
-    job_.log->span(false, job_.spec->name, SpanKind::Transfer, r.start.raw(), r.end.raw(),
-                   "replica of the " + what + " to " + to.spec->id);
+    job_.transfer_done(t.record());
   };
   // The dataset is staged at the standby first.
   if (job_.spec->dataset_size.raw() > 0 && job_.dataset_region != &to)

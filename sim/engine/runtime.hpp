@@ -196,6 +196,10 @@ struct JobRuntime {
   /// the default link.
   const WanPathRuntime& path(const BuiltPlatform& p, const RegionRuntime& from,
                              const RegionRuntime& to) const;
+  /// A WAN copy of the job's data started (transfer_start event) or ended: every copy that starts is
+  /// logged when it ends (transfer_end event at its own end, a span) and booked in the ledger (egress).
+  void transfer_started(const TransferRecord& r);
+  void transfer_done(const TransferRecord& r);
   /// Its data (dataset and latest checkpoint) now also kept in `region`'s store, for storage cost.
   void keep_data_in(const RegionRuntime& region, double from);
   /// Sets `interval` for the current cluster (fixed, or the Young/Daly optimum).

@@ -101,6 +101,7 @@ double WanTransfer::wait() {
       try {
         s.comm->wait();
         s.left = 0;
+        s.done_at = s.comm->get_finish_time();
       } catch (const simgrid::NetworkFailureException&) {
         // Its link went down, and with it every stream on it: each goes on at once with what it had left.
         for (auto& other : streams_)
@@ -114,7 +115,9 @@ double WanTransfer::wait() {
       stop_using(s);
     }
   }
-  record_.end = Seconds(sg4::Engine::get_clock());
+  double end = record_.start.raw();
+  for (const auto& s : streams_) end = std::max(end, s.done_at);
+  record_.end = Seconds(end);
   done_ = true;
   return record_.end.raw();
 }

@@ -23,7 +23,8 @@ public:
   ~WanTransfer();
   WanTransfer(const WanTransfer&) = delete;
   WanTransfer& operator=(const WanTransfer&) = delete;
-  /// Blocks the calling actor until the copy is done; returns the time it ended.
+  /// Blocks the calling actor until the copy is done; returns the time its last byte arrived, which is
+  /// earlier than now when the copy ended while its waiter waited for something else.
   double wait();
   void cancel();
   const TransferRecord& record() const { return record_; }
@@ -35,6 +36,7 @@ private:
     sg4::CommPtr comm;
     WanPathRuntime* path = nullptr; // the path it is on, or null while waiting for one
     uint64_t left = 0;              // bytes still to send (as of its last start or link_down)
+    double done_at = 0;             // when its last Comm finished (not when someone waited for it)
   };
   WanPathRuntime* first_up() const;
   void start(Stream& s, WanPathRuntime* path);

@@ -2,6 +2,7 @@
 #include <filesystem>
 #include <fstream>
 #include <gtest/gtest.h>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
@@ -155,6 +156,39 @@ TEST(Cli, EveryShippedScenarioRuns) {
         EXPECT_EQ(job["status"], "finished") << f << " " << name;
     fs::remove_all(out);
   }
+}
+
+TEST(Timeline, EveryCopyThatStartsAlsoEndsInEventsCsv) {
+  // The throttle story's responses move data in every way riftsim has: a migration, a split's dataset
+  // and checkpoint copies. Every transfer_start has its transfer_end, no earlier than the start.
+  fs::path out = fresh_dir("copies");
+  ASSERT_EQ(riftsim("run " + std::string(RIFTSIM_REPO) +
+                    "/workloads/scenarios/gpt4-azure-throttle.yaml --quiet --out " + out.string())
+                .code,
+            0);
+  int responses = 0;
+  for (const auto& d : fs::directory_iterator(out)) {
+    if (!fs::exists(d.path() / "events.csv")) continue;
+    responses++;
+    std::istringstream csv(slurp(d.path() / "events.csv"));
+    std::map<std::string, std::vector<double>> starts, ends; // by "what from -> to"
+    std::string line;
+    while (std::getline(csv, line)) {
+      std::vector<std::string> f;
+      std::stringstream ls(line);
+      for (std::string cell; std::getline(ls, cell, ',');) f.push_back(cell);
+      if (f.size() < 7) continue;
+      if (f[4] == "transfer_start") starts[f[6].substr(0, f[6].find(" to "))].push_back(std::stod(f[0]));
+      if (f[4] == "transfer_end") ends[f[6].substr(0, f[6].find(" from "))].push_back(std::stod(f[0]));
+    }
+    EXPECT_EQ(starts.size(), ends.size()) << d.path();
+    for (const auto& [what, at] : starts) {
+      ASSERT_EQ(ends[what].size(), at.size()) << d.path() << ": " << what;
+      for (size_t i = 0; i < at.size(); ++i) EXPECT_LE(at[i], ends[what][i]) << what;
+    }
+  }
+  EXPECT_EQ(responses, 5);
+  fs::remove_all(out);
 }
 
 TEST(Cli, FlagshipRunsAndTellsTheStory) {

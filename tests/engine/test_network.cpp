@@ -67,7 +67,9 @@ TEST(Network, OneTransferTakesSizeOverBandwidthPlusLatency) {
   EXPECT_NEAR(took, 10.0 + 0.010, 1e-9);
 }
 
-TEST(Network, TwoConcurrentTransfersOnOneLinkEachTakeTwiceAsLong) {
+TEST(Network, ConcurrentTransfersShareTheLinkStreamByStream) {
+  // 10 GB in one stream and 10 GB in four share the 1 GB/s link as five flows of 0.2 GB/s: the four
+  // streams (2.5 GB each) end after 12.5 s, then the single stream has the link for its last 7.5 GB.
   EngineFixture f;
   double a = -1, b = -1;
   sg::spawn("t", f.platform.control, [&] {
@@ -82,7 +84,28 @@ TEST(Network, TwoConcurrentTransfersOnOneLinkEachTakeTwiceAsLong) {
   });
   f.engine->run();
   EXPECT_NEAR(a, 20.0 + 0.010, 1e-9);
-  EXPECT_NEAR(b, 20.0 + 0.010, 1e-9);
+  EXPECT_NEAR(b, 12.5 + 0.010, 1e-9);
+}
+
+TEST(Network, ACopyEndsWhenItsLastByteArrivesNotWhenItsWaiterGetsToIt) {
+  // 5 GB and 10 GB share the 1 GB/s link: the first ends after 10 s, the second after 15 s. Waiting for
+  // the second first must not stamp the first at 15 s.
+  EngineFixture f;
+  TransferRecord small, large;
+  sg::spawn("t", f.platform.control, [&] {
+    auto& path = f.platform.paths.at("alpha-beta");
+    WanTransfer t1("small", f.platform.regions.at("alpha/r1"), f.platform.regions.at("beta/r1"), Bytes(5e9),
+                   {&path}, 1, f.platform);
+    WanTransfer t2("large", f.platform.regions.at("alpha/r1"), f.platform.regions.at("beta/r1"), Bytes(10e9),
+                   {&path}, 1, f.platform);
+    EXPECT_NEAR(t2.wait(), 15.0 + 0.010, 1e-9);
+    EXPECT_NEAR(t1.wait(), 10.0 + 0.010, 1e-9);
+    small = t1.record();
+    large = t2.record();
+  });
+  f.engine->run();
+  EXPECT_NEAR(small.end.raw(), 10.0 + 0.010, 1e-9);
+  EXPECT_NEAR(large.end.raw(), 15.0 + 0.010, 1e-9);
 }
 
 /// Times one 10 GB copy alpha -> beta over `path` with `streams` streams on paths-platform.yaml.
