@@ -82,7 +82,15 @@ struct StorageLease {
 
 class JobLedger {
 public:
-  Seconds compute;    // compute whose work was kept
+  Seconds compute; // compute whose work was kept
+  // The same kept work on the home cluster's GPUs at the same widths: compute - compute_at_home is the
+  // hardware effect of running elsewhere (negative on faster GPUs).
+  Seconds compute_at_home;
+  Seconds
+      checkpoint_at_home; // the periodic checkpoint stalls, scaled likewise (their number follows compute)
+  /// Time the kept work (and its periodic checkpoints) took beyond what it would have taken on the home
+  /// cluster's hardware at the same widths; negative on faster hardware.
+  Seconds hardware_effect() const { return compute - compute_at_home + checkpoint - checkpoint_at_home; }
   Seconds checkpoint; // periodic checkpoint stalls
   // Ordinary node failures (not provider events): badput by cause.
   Seconds failure_recompute;  // work lost since the last checkpoint

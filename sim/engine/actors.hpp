@@ -24,9 +24,18 @@ private:
   void release_hosts();
   /// split: the gradient exchange of a segment of `work` FLOPs with the remote group, over the WAN.
   void exchange_gradients(double work);
-  /// The checkpoint holding `progress` is saved in `region`: `compute_seconds` of work are kept, and the
-  /// first `saved_spans` log spans are no longer at risk.
-  void commit(double progress, const RegionRuntime* region, double compute_seconds, size_t saved_spans);
+  /// Compute not yet saved in a checkpoint: its seconds, and what the same work would have taken on the
+  /// job's home cluster at the same width (the hardware effect is the difference).
+  struct UnsavedCompute {
+    double seconds = 0;
+    double at_home = 0;
+  };
+  /// The checkpoint holding `progress` is saved in `region`: the `kept` compute counts, and the first
+  /// `saved_spans` log spans are no longer at risk.
+  void commit(double progress, const RegionRuntime* region, const UnsavedCompute& kept, size_t saved_spans);
+  void keep(const UnsavedCompute& c);
+  /// A periodic checkpoint stalled training for `seconds`, before saving `pending_`.
+  void book_checkpoint_stall(double seconds);
   void start_async_checkpoint(const RegionRuntime* region, sg_size_t bytes);
   void async_checkpoint_written(double snapshot, const RegionRuntime* region, size_t saved_spans);
   /// Waits for an asynchronous checkpoint still being written (a stall), unless a failure interrupts.
@@ -41,8 +50,8 @@ private:
   DiskIo::OnDone wake_me();
 
   JobRuntime& job_;
-  double async_pending_ = 0;      // compute seconds an asynchronous checkpoint will save once written
-  double pending_ = 0;            // compute seconds whose work is not yet in a checkpoint
+  UnsavedCompute async_pending_;  // what an asynchronous checkpoint will save once written
+  UnsavedCompute pending_;        // compute whose work is not yet in a checkpoint
   size_t first_pending_span_ = 0; // log spans since the last checkpoint (relabelled if lost)
 };
 
@@ -108,7 +117,8 @@ public:
   void operator()();
 
 private:
-  void fail(int node);
+  /// A node used by a job failed; true if a spare replaced it, owed back to the pool when repaired.
+  bool fail(int node);
 
   ClusterRuntime& cluster_;
   std::vector<JobRuntime*> jobs_; // by job id

@@ -107,6 +107,10 @@ FlopsPerSecond JobRuntime::rate() const {
   return peak * (static_cast<double>(active_gpus) * spec->mfu);
 }
 
+FlopsPerSecond JobRuntime::home_rate() const {
+  return home->spec->gpu_peak * (static_cast<double>(active_gpus) * spec->mfu);
+}
+
 void JobRuntime::update_interval() {
   if (!spec->checkpoint_interval_auto) {
     interval = spec->checkpoint_interval.raw();

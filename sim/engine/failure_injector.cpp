@@ -74,17 +74,24 @@ void FailureInjector::operator()() {
     for (int n = first; n < last; ++n) {
       cluster_.failures++;
       if (cluster_.slot_job[n] < 0) continue;
-      fail(n);
-      queue.push({p.time + f.repair_time.raw(), Kind::Repaired, n});
+      if (fail(n)) queue.push({p.time + f.repair_time.raw(), Kind::Repaired, n});
     }
   }
 }
 
-void FailureInjector::fail(int node) {
+bool FailureInjector::fail(int node) {
   JobRuntime* job = jobs_.at(static_cast<size_t>(cluster_.slot_job[node]));
+  if (!job->trains_on(cluster_)) {
+    // A node of a hedge's idle standby: replaced from the spare pool without touching the training
+    // elsewhere; with no spare left, the node itself comes back to the standby when repaired.
+    if (cluster_.spares == 0) return false;
+    cluster_.spares--;
+    return true;
+  }
   log_.event(sg4::Engine::get_clock(), EventKind::NodeFailure, job->spec->name, cluster_.spec->provider,
              cluster_.spec->id, fmt::format("node {}", node));
   job->node_failed();
+  return true;
 }
 
 } // namespace riftsim

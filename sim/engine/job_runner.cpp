@@ -83,20 +83,21 @@ bool JobRunner::train() {
       lose_uncommitted(dt);
       return true;
     }
-    pending_ += dt;
-    if (job_.stop == StopReason::Halt) {
-      job_.progress += std::min(segment, job_.rate().raw() * dt);
-      return halt();
-    }
-    job_.progress += segment;
+    // A halt cuts the segment short: what was done so far is kept by the final checkpoint.
+    double done = job_.stop == StopReason::Halt ? std::min(segment, job_.rate().raw() * dt) : segment;
+    pending_.seconds += dt;
+    pending_.at_home += done / job_.home_rate().raw();
+    job_.progress += done;
+    if (job_.stop == StopReason::Halt) return halt();
     if (total - job_.progress <= eps) break;
     if (!write_checkpoint(false)) return true;
   }
   // The last segment needs no checkpoint, but one still being written must not be left behind.
   wait_for_async_checkpoint();
   job_.progress = total;
-  job_.ledger.compute += Seconds(pending_ + async_pending_);
-  pending_ = async_pending_ = 0;
+  keep(pending_);
+  keep(async_pending_);
+  pending_ = async_pending_ = {};
   return false;
 }
 
@@ -150,7 +151,7 @@ bool JobRunner::write_checkpoint(bool final) {
     // The write overlaps the next segment; only a write still running from last time stalls training.
     double t0 = now();
     wait_for_async_checkpoint();
-    job_.ledger.checkpoint += Seconds(now() - t0);
+    book_checkpoint_stall(now() - t0);
     if (job_.stop) {
       lose_uncommitted(now() - t0);
       return false;
@@ -173,12 +174,12 @@ bool JobRunner::write_checkpoint(bool final) {
     lose_uncommitted(dt);
     return false;
   }
-  commit(job_.progress, region, pending_, saved_spans);
-  pending_ = 0;
   if (final)
     job_.ledger.add_lost(LostPart::FinalCheckpoint, Seconds(dt));
   else
-    job_.ledger.checkpoint += Seconds(dt);
+    book_checkpoint_stall(dt);
+  commit(job_.progress, region, pending_, saved_spans);
+  pending_ = {};
   job_.event(EventKind::Checkpoint, final ? "final" : "", job_.saved_fraction());
   spdlog::debug("{}: {}checkpoint of {:.2f}% in {:.1f} s", job_.spec->name, final ? "final " : "",
                 100 * job_.saved_fraction(), dt);
@@ -190,7 +191,7 @@ void JobRunner::start_async_checkpoint(const RegionRuntime* region, sg_size_t by
   // worker runs the callback then), whatever the runner is doing at that moment. An abandoned write
   // (a failure or a provider event while it ran) never counts, and its callback touches nothing.
   async_pending_ = pending_;
-  pending_ = 0;
+  pending_ = {};
   job_.async_io = DiskIo::start(
       region->disk, bytes, sg4::Io::OpType::WRITE, job_.control,
       [this, snapshot = job_.progress, region, saved_spans = job_.log->spans.size()](bool counts) {
@@ -200,7 +201,7 @@ void JobRunner::start_async_checkpoint(const RegionRuntime* region, sg_size_t by
 
 void JobRunner::async_checkpoint_written(double snapshot, const RegionRuntime* region, size_t saved_spans) {
   commit(snapshot, region, async_pending_, saved_spans);
-  async_pending_ = 0;
+  async_pending_ = {};
   job_.event(EventKind::Checkpoint, "async", job_.saved_fraction());
   // The runner may be waiting for this write (the next checkpoint is due); while it computes, the end of
   // its segment wakes it anyway.
@@ -215,7 +216,20 @@ void JobRunner::wait_for_async_checkpoint() {
   job_.activity = JobActivity::Idle;
 }
 
-void JobRunner::commit(double progress, const RegionRuntime* region, double compute_seconds,
+void JobRunner::book_checkpoint_stall(double seconds) {
+  job_.ledger.checkpoint += Seconds(seconds);
+  // Periodic checkpoints come every `interval` of compute: on the home cluster's GPUs the same work
+  // would have had proportionally more (fewer) of them. That share of the stall is the hardware's too.
+  double at_home_share = pending_.seconds > 0 ? pending_.at_home / pending_.seconds : 1.0;
+  job_.ledger.checkpoint_at_home += Seconds(seconds * at_home_share);
+}
+
+void JobRunner::keep(const UnsavedCompute& c) {
+  job_.ledger.compute += Seconds(c.seconds);
+  job_.ledger.compute_at_home += Seconds(c.at_home);
+}
+
+void JobRunner::commit(double progress, const RegionRuntime* region, const UnsavedCompute& kept,
                        size_t saved_spans) {
   job_.committed = progress;
   job_.checkpoint_region = region;
@@ -223,7 +237,7 @@ void JobRunner::commit(double progress, const RegionRuntime* region, double comp
     std::unique_lock lock(*job_.wake_mutex);
     job_.replica_cv->notify_all();
   }
-  job_.ledger.compute += Seconds(compute_seconds);
+  keep(kept);
   first_pending_span_ = std::max(first_pending_span_, saved_spans);
   if (job_.progress_line->enabled())
     job_.progress_line->update(now(),
@@ -246,7 +260,7 @@ bool JobRunner::halt() {
 }
 
 void JobRunner::lose_uncommitted(double extra_wasted) {
-  double wasted = pending_ + async_pending_ + extra_wasted;
+  double wasted = pending_.seconds + async_pending_.seconds + extra_wasted;
   bool failure = job_.stop == StopReason::NodeFailed;
   if (failure)
     job_.ledger.failure_recompute += Seconds(wasted);
@@ -262,7 +276,7 @@ void JobRunner::lose_uncommitted(double extra_wasted) {
       s.kind = SpanKind::LostCompute;
   }
   first_pending_span_ = job_.log->spans.size();
-  pending_ = async_pending_ = 0;
+  pending_ = async_pending_ = {};
   job_.progress = job_.committed;
   if (failure) return; // the job keeps its hosts: a spare replaces the failed node
   spdlog::warn("{}: lost the hosts on {}; {:.2f} h of work since the last checkpoint is gone",

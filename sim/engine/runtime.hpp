@@ -140,6 +140,7 @@ struct JobRuntime {
   std::unique_ptr<ResponseStrategy> strategy;
   const ResponseSpec* response = nullptr; // its parameters (paths, streams) as the scenario gives them
   ClusterRuntime* current = nullptr;      // where it runs or last ran
+  ClusterRuntime* home = nullptr;         // where it was placed: the baseline's hardware
   BuiltPlatform* platform = nullptr;
   sg4::Host* control = nullptr; // the tenant's control host, where helper actors run
   Allocation alloc;
@@ -180,10 +181,15 @@ struct JobRuntime {
   int epoch = 0; // bumped at each resume, so stale timers of an earlier migration do nothing
 
   FlopsPerSecond rate() const;
+  /// What its active GPUs would train at on the home cluster's hardware (the baseline's), at the same
+  /// width: the hardware effect of running elsewhere is measured against it.
+  FlopsPerSecond home_rate() const;
   double saved_fraction() const { return committed / spec->work.raw(); }
   /// Records an event of this job at the current simulated time, on the cluster it is on.
   void event(EventKind kind, std::string detail = {}, double progress = -1);
   bool affected_by(const ProviderScope& scope) const;
+  /// Whether its training runs on `c` now (its main or a split's remote group; not a hedge's standby).
+  bool trains_on(const ClusterRuntime& c) const { return alloc.cluster == &c || remote.cluster == &c; }
   /// The hosts under the job went off: whatever is in flight is lost.
   void hosts_lost();
   /// Stop at the next safe point, saving progress in a final checkpoint.

@@ -51,6 +51,7 @@ RunResult simulate(const Inputs& in, const SimOptions& opt, int* argc, char** ar
     j.response = &pl.response;
     j.platform = &platform;
     j.current = &platform.cluster(pl.cluster);
+    j.home = j.current;
     j.checkpoint_region = j.current->region;
     j.dataset_region = j.current->region;
     j.id = static_cast<int>(jobs.size()) - 1;
@@ -62,7 +63,10 @@ RunResult simulate(const Inputs& in, const SimOptions& opt, int* argc, char** ar
                                    " GPUs next to the other jobs placed there");
     j.alloc = *alloc;
     j.ledger.clusters.push_back(pl.cluster);
-    if (const ClusterSpec* standby = j.strategy->standby()) {
+    // The baseline is the undisturbed run, the same for every response: no standby held, no
+    // interconnect ports, so that every response's extra cost shows against the same baseline.
+    const ClusterSpec* standby = opt.with_events ? j.strategy->standby() : nullptr;
+    if (standby) {
       // Hedge: the standby's nodes are held (and billed) from the start.
       j.standby = &platform.cluster(standby->id);
       auto held = allocate(*j.standby, j.spec->gpus, 0.0, j.id);
@@ -72,9 +76,10 @@ RunResult simulate(const Inputs& in, const SimOptions& opt, int* argc, char** ar
       j.standby_alloc = *held;
     }
     j.keep_data_in(*j.current->region, 0);
-    for (const auto& name : pl.response.paths) // interconnect ports are held for the whole run
-      if (const WanLinkSpec* l = in.platform.find_link(name); l && l->port_price.raw() > 0)
-        j.ledger.ports.push_back({name, l->port_price, Seconds(0), Seconds(0)});
+    if (opt.with_events)
+      for (const auto& name : pl.response.paths) // interconnect ports are held for the whole run
+        if (const WanLinkSpec* l = in.platform.find_link(name); l && l->port_price.raw() > 0)
+          j.ledger.ports.push_back({name, l->port_price, Seconds(0), Seconds(0)});
     j.log = &log;
     j.control = platform.control;
     j.progress_line = &progress;

@@ -105,7 +105,9 @@ ojson run_result_to_json(const RunResult& r) {
                     {"start_s", jr.start.raw()},
                     {"end_s", jr.end.raw()},
                     {"compute_s", l.compute.raw()},
+                    {"compute_at_home_s", l.compute_at_home.raw()},
                     {"checkpoint_s", l.checkpoint.raw()},
+                    {"checkpoint_at_home_s", l.checkpoint_at_home.raw()},
                     {"failure_recompute_s", l.failure_recompute.raw()},
                     {"restart_s", l.restart.raw()},
                     {"waiting_for_spares_s", l.waiting_for_spares.raw()},
@@ -149,7 +151,9 @@ RunResult run_result_from_json(const ojson& j) {
     jr.end = Seconds(jj.at("end_s"));
     JobLedger& l = jr.ledger;
     l.compute = Seconds(jj.at("compute_s"));
+    l.compute_at_home = Seconds(jj.at("compute_at_home_s"));
     l.checkpoint = Seconds(jj.at("checkpoint_s"));
+    l.checkpoint_at_home = Seconds(jj.at("checkpoint_at_home_s"));
     l.failure_recompute = Seconds(jj.at("failure_recompute_s"));
     l.restart = Seconds(jj.at("restart_s"));
     l.waiting_for_spares = Seconds(jj.at("waiting_for_spares_s"));
@@ -203,11 +207,20 @@ ojson summary_json(const ScenarioInfo& s, const RunResult& run, const RunResult&
       double failures = (l.failure_badput() - base->ledger.failure_badput()).raw();
       parts["failures"] = failures;
       measured += failures;
+      // The kept work took this much longer (shorter: negative) on other GPUs than it would have on the
+      // home cluster's at the same width: the hardware effect, apart from the disruption.
+      double hardware = l.hardware_effect().raw();
+      parts["hardware"] = hardware;
+      measured += hardware;
       parts[part_name(LostPart::Slowdown)] = lost - measured;
       j["time_lost_s"] = lost;
+      j["disruption_s"] = lost - hardware;
+      j["hardware_effect_s"] = hardware;
       j["time_lost_breakdown_s"] = parts;
     } else {
       j["time_lost_s"] = nullptr;
+      j["disruption_s"] = nullptr;
+      j["hardware_effect_s"] = nullptr;
       j["time_lost_breakdown_s"] = nullptr;
     }
     j["time_s"] = {{"compute", l.compute.raw()}, {"checkpoint", l.checkpoint.raw()}};

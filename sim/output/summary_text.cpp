@@ -45,14 +45,21 @@ std::string summary_text(const ojson& sum) {
     double lost = j.at("time_lost_s");
     out += fmt::format("job {}: finished in {} — {} without provider events: {} {}\n", name, days(wall),
                        days(base), days(std::fabs(lost)), lost >= 0 ? "lost" : "gained");
+    // Moving to other GPUs can hide a long disruption behind faster hardware: say which is which.
+    double hardware = j.at("hardware_effect_s");
+    if (std::fabs(hardware) >= 0.05)
+      out += fmt::format("  = {} of disruption (at the home cluster's speed) {} {} {} on {} hardware\n",
+                         days(j.at("disruption_s").get<double>()), hardware < 0 ? "−" : "+",
+                         days(std::fabs(hardware)), hardware < 0 ? "gained" : "lost",
+                         hardware < 0 ? "faster" : "slower");
     out += fmt::format("  ran on: {}\n", route);
     out += "  where the time went (vs. the baseline):\n";
     for (const auto& [part, v] : j.at("time_lost_breakdown_s").items()) {
       double s = v.get<double>();
       if (std::fabs(s) < 0.05) continue;
       std::string note;
-      if (part == "slowdown")
-        note = s < 0 ? "  (faster hardware after the move)" : "  (slower hardware after the move)";
+      if (part == "hardware") note = s < 0 ? "  (faster GPUs elsewhere)" : "  (slower GPUs elsewhere)";
+      if (part == "slowdown") note = "  (the rest: fewer GPUs, checkpoints)";
       out += fmt::format("    {:<18}{:>12}{}\n", part, signed_duration(s), note);
     }
     out += fmt::format("    {:<18}{:>12}\n", "total", signed_duration(lost));

@@ -61,7 +61,7 @@ TEST(Cli, RunWritesASummaryWhoseBreakdownAddsUp) {
   Outcome o = riftsim("run " + kData + "/mini-cutoff.yaml --out " + out.string() + " --quiet");
   ASSERT_EQ(o.code, 0) << o.err;
   auto s = summary(out);
-  EXPECT_EQ(s["schema_version"], 1);
+  EXPECT_EQ(s["schema_version"], 2);
   const auto& j = s["jobs"]["train"];
   EXPECT_EQ(j["status"], "finished");
   EXPECT_NEAR(j["wall_time_s"].get<double>(), 119630, 1e-6);
@@ -70,9 +70,13 @@ TEST(Cli, RunWritesASummaryWhoseBreakdownAddsUp) {
   double sum = 0;
   for (const auto& [part, v] : j["time_lost_breakdown_s"].items()) sum += v.get<double>();
   EXPECT_NEAR(sum, j["time_lost_s"].get<double>(), 1e-6);
-  // Slowdown: the remaining 5 h of work took 9000 s on beta instead of 18000 s, and 2 checkpoints instead
-  // of 4.
-  EXPECT_NEAR(j["time_lost_breakdown_s"]["slowdown"].get<double>(), -9000 - 20, 1e-6);
+  // Hardware: the remaining 5 h of work took 9000 s on beta's GPUs instead of 18000 s on alpha's, with 2
+  // checkpoints instead of 4. Nothing is left for slowdown (the job never ran on fewer GPUs). The
+  // disruption is the time lost at alpha's speed.
+  EXPECT_NEAR(j["time_lost_breakdown_s"]["hardware"].get<double>(), -9000 - 20, 1e-6);
+  EXPECT_NEAR(j["hardware_effect_s"].get<double>(), -9020, 1e-6);
+  EXPECT_NEAR(j["time_lost_breakdown_s"]["slowdown"].get<double>(), 0, 1e-6);
+  EXPECT_NEAR(j["disruption_s"].get<double>(), 119630 - 36090 + 9020, 1e-6);
   EXPECT_EQ(j["interruptions"], 1);
   EXPECT_EQ(j["clusters"], nlohmann::json({"alpha/r1/c1", "beta/r1/c2"}));
   EXPECT_NEAR(j["cost_usd"]["egress"].get<double>(), 15.0, 1e-9);
@@ -189,6 +193,34 @@ TEST(Timeline, EveryCopyThatStartsAlsoEndsInEventsCsv) {
   }
   EXPECT_EQ(responses, 5);
   fs::remove_all(out);
+}
+
+TEST(Compare, EveryResponseHasTheSameBaselineAloneOrSideBySide) {
+  // The baseline is the undisturbed run: a hedge's standby and a response's interconnect ports are the
+  // response's cost, not the baseline's, whether the hedge runs alone or next to another response.
+  fs::path both = fresh_dir("hedge-both"), alone = fresh_dir("hedge-alone");
+  ASSERT_EQ(riftsim("run " + kData + "/mini-hedge.yaml --quiet --out " + both.string()).code, 0);
+  fs::create_directories(alone);
+  std::string scenario = slurp(kData + "/mini-hedge.yaml");
+  scenario.replace(scenario.find("      - {name: migrate"),
+                   scenario.find("      - {name: hedge") - scenario.find("      - {name: migrate"), "");
+  for (const char* f : {"hedge-platform.yaml", "mini-workload.yaml"})
+    fs::copy_file(kData + "/" + f, alone / f);
+  std::ofstream(alone / "hedge-only.yaml") << scenario;
+  ASSERT_EQ(
+      riftsim("run " + (alone / "hedge-only.yaml").string() + " --quiet --out " + (alone / "out").string())
+          .code,
+      0);
+  auto side_by_side = summary(both / "hedge")["jobs"]["train"];
+  auto on_its_own = summary(alone / "out")["jobs"]["train"];
+  auto migrate = summary(both / "migrate")["jobs"]["train"];
+  EXPECT_EQ(side_by_side["baseline_cost_usd"], on_its_own["baseline_cost_usd"]);
+  EXPECT_EQ(side_by_side["baseline_cost_usd"], migrate["baseline_cost_usd"]);
+  EXPECT_EQ(side_by_side["baseline_wall_time_s"], on_its_own["baseline_wall_time_s"]);
+  // 4 nodes at $10/h for 36,090 s, and the data kept in alpha's store: no standby in the baseline.
+  EXPECT_NEAR(on_its_own["baseline_cost_usd"]["compute"].get<double>(), 4 * 10 * 36090.0 / 3600, 1e-6);
+  fs::remove_all(both);
+  fs::remove_all(alone);
 }
 
 TEST(Cli, FlagshipRunsAndTellsTheStory) {

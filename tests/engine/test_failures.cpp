@@ -67,3 +67,27 @@ TEST(Failures, AFailureDuringAnAsynchronousWriteLosesThatCheckpointToo) {
   EXPECT_NEAR(j.ledger.failure_recompute.raw(), 3605, 1e-6);
   EXPECT_NEAR(j.end.raw(), 36000 + 3605 + 300, 1e-6);
 }
+
+TEST(Failures, AFailedNodeOfAnIdleStandbyDoesNotInterruptTraining) {
+  // The hedge of mini-hedge, its standby (beta/r1/c2) with traced failures before the cutoff at 20000 s:
+  // a spare replaces the failed standby node; the job training on alpha never stops for it.
+  Inputs in = load_inputs(kData + "/mini-hedge.yaml");
+  select_response_variant(in.scenario, 1); // hedge
+  in.scenario.events.clear();
+  for (auto& p : in.platform.providers)
+    for (auto& r : p.regions)
+      for (auto& c : r.clusters)
+        if (c.id == "beta/r1/c2") {
+          FailureSpec f;
+          f.node_mtbf = Seconds(1e9);
+          f.trace = {{Seconds(5000), 0}, {Seconds(12000), 3}};
+          f.spares = 1;
+          f.repair_time = Seconds(100);
+          c.failures = f;
+        }
+  RunResult r = run_inputs(in);
+  const JobResult& j = r.jobs.at(0);
+  EXPECT_EQ(j.ledger.failures, 0);
+  EXPECT_EQ(j.ledger.interruptions, 0);
+  EXPECT_NEAR(j.wall().raw(), 36000 + 9 * 10, 1e-6); // the undisturbed run
+}
