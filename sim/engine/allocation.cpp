@@ -18,11 +18,12 @@ std::optional<Allocation> allocate(ClusterRuntime& cluster, long long gpus, doub
   a.since = since;
   long long left = gpus;
   for (size_t i = 0; i < cluster.hosts.size() && left > 0; ++i) {
-    if (cluster.host_taken[i]) continue;
+    if (cluster.host_taken[i] || !cluster.hosts[i]->is_on() || cluster.nodes_up[i] == 0) continue;
     HostShare s;
     s.host = cluster.hosts[i];
+    s.index = i;
     s.host_nodes = cluster.host_nodes[i];
-    s.gpus = std::min<long long>(left, static_cast<long long>(s.host_nodes) * c.gpus_per_node);
+    s.gpus = std::min<long long>(left, static_cast<long long>(cluster.nodes_up[i]) * c.gpus_per_node);
     s.nodes = static_cast<int>((s.gpus + c.gpus_per_node - 1) / c.gpus_per_node);
     // The host sat idle from `since` to now: take that idle energy out of the starting value so the
     // job's tenure counts it, exactly as SimGrid's energy model accrued it.
@@ -75,14 +76,12 @@ void record_tenure(const Allocation& a, double now, JobLedger& ledger, RunLog& l
 void release(Allocation& a, double now, JobLedger& ledger, RunLog& log, const std::string& job) {
   if (a.empty()) return;
   record_tenure(a, now, ledger, log, job);
-  for (const HostShare& s : a.shares)
-    for (size_t i = 0; i < a.cluster->hosts.size(); ++i)
-      if (a.cluster->hosts[i] == s.host) {
-        a.cluster->host_taken[i] = false;
-        a.cluster->hosts_in_use--;
-        for (int k = 0; k < a.cluster->host_nodes[i]; ++k)
-          a.cluster->slot_job[a.cluster->host_first_slot[i] + k] = -1;
-      }
+  for (const HostShare& s : a.shares) {
+    ClusterRuntime& c = *a.cluster;
+    c.host_taken[s.index] = false;
+    c.hosts_in_use--;
+    for (int k = 0; k < c.host_nodes[s.index]; ++k) c.slot_job[c.host_first_slot[s.index] + k] = -1;
+  }
   a = Allocation{};
 }
 

@@ -357,8 +357,7 @@ void JobRunner::give_up_one_node() {
   widest->gpus -= drop;
   widest->nodes -= 1;
   job_.active_gpus -= drop;
-  for (size_t i = 0; i < cluster.hosts.size(); ++i)
-    if (cluster.hosts[i] == widest->host) cluster.slot_job[cluster.host_first_slot[i] + widest->nodes] = -1;
+  cluster.slot_job[cluster.host_first_slot[widest->index] + widest->nodes] = -1;
   job_.update_interval();
   spdlog::info("{}: no spare node on {}; continuing on {} GPUs", job_.spec->name, cluster.spec->id,
                job_.active_gpus);

@@ -221,8 +221,7 @@ WorldView MigrationOrchestrator::world_view() const {
     long long free = c.free_gpus();
     // The job's own nodes that are still up are there for it too (it may not have released them yet).
     if (&c == job_.current)
-      for (const HostShare& s : job_.alloc.shares)
-        if (s.host->is_on()) free += s.gpus;
+      for (const HostShare& s : job_.alloc.shares) free += std::min(s.gpus, c.gpus_left(s.index, s.nodes));
     ClusterAvailability a{c.spec, free, c.cut_off, c.price_factor};
     if (c.granted_at) {
       a.granted_at = Seconds(*c.granted_at);

@@ -12,7 +12,7 @@ long long ClusterRuntime::free_gpus() const {
   if (cut_off) return 0;
   long long nodes = 0;
   for (size_t i = 0; i < hosts.size(); ++i)
-    if (!host_taken[i] && hosts[i]->is_on()) nodes += host_nodes[i];
+    if (!host_taken[i] && hosts[i]->is_on()) nodes += nodes_up[i];
   return nodes * spec->gpus_per_node;
 }
 
@@ -54,6 +54,7 @@ sg4::Host* add_group_host(sg4::NetZone* zone, const ClusterSpec& c, ClusterRunti
   rt.slot_job.insert(rt.slot_job.end(), n, -1);
   rt.hosts.push_back(h);
   rt.host_nodes.push_back(n);
+  rt.nodes_up.push_back(n);
   rt.host_taken.push_back(false);
   return h;
 }
@@ -127,12 +128,8 @@ std::pair<sg4::NetZone*, NetPoint*> build_rail_optimized(const ClusterSpec& c, s
   for (int i = 0; remaining > 0; ++i) {
     int n = std::min(remaining, c.nodes_per_host);
     remaining -= n;
-    std::string name = fmt::format("{}/{}", c.id, i);
-    sg4::Host* h = zone->create_host(name, c.node_peak().raw() * n);
-    h->set_property("wattage_per_state", wattage(c.node_power_idle.raw() * n, c.node_power_busy.raw() * n));
-    h->set_property("wattage_off", "0");
-    h->set_property("nodes", std::to_string(n));
-    h->seal();
+    sg4::Host* h = add_group_host(zone, c, rt, i, n);
+    const std::string& name = h->get_name();
     double per_rail = c.node_network.raw() * n / c.rails;
     nic.emplace_back();
     for (int r = 0; r < c.rails; ++r) {
@@ -140,11 +137,6 @@ std::pair<sg4::NetZone*, NetPoint*> build_rail_optimized(const ClusterSpec& c, s
           zone->create_split_duplex_link(fmt::format("{}/rail-{}", name, r), per_rail)->seal());
       rail_down[static_cast<size_t>(r)] += per_rail;
     }
-    rt.host_first_slot.push_back(static_cast<int>(rt.slot_job.size()));
-    rt.slot_job.insert(rt.slot_job.end(), n, -1);
-    rt.hosts.push_back(h);
-    rt.host_nodes.push_back(n);
-    rt.host_taken.push_back(false);
   }
   std::vector<sg4::Link*> rail_up;
   for (int r = 0; r < c.rails; ++r)

@@ -11,6 +11,7 @@
 #include "engine/sg_compat.hpp"
 #include "model/platform.hpp"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <set>
@@ -50,6 +51,8 @@ struct ClusterRuntime {
   const RegionRuntime* region = nullptr;
   std::vector<sg4::Host*> hosts; // each stands for host_nodes[i] nodes
   std::vector<int> host_nodes;
+  std::vector<int> nodes_up;        // of each host's nodes, those the tenant still has (a throttle takes
+                                    // nodes from the end, so a host may keep only some; none: it is off)
   std::vector<bool> host_taken;     // hosts are given to one job at a time
   std::vector<int> host_first_slot; // index of each host's first node in the cluster
   std::vector<int> slot_job;        // per node: the id of the job using it, or -1
@@ -70,6 +73,10 @@ struct ClusterRuntime {
   void notify_spare_waiters();
   bool busy() const { return hosts_in_use > 0; }
   long long free_gpus() const;
+  /// Of the GPUs a job has on host `i` (its first `nodes` nodes), those the tenant still has.
+  long long gpus_left(size_t i, int nodes) const {
+    return hosts[i]->is_on() ? static_cast<long long>(std::min(nodes, nodes_up[i])) * spec->gpus_per_node : 0;
+  }
 };
 
 struct BuiltPlatform {

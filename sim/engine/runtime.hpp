@@ -44,6 +44,7 @@ private:
 /// Part of one simulated host given to a job.
 struct HostShare {
   sg4::Host* host = nullptr;
+  size_t index = 0;   // of the host in its cluster
   int nodes = 0;      // nodes of the host the job uses
   int host_nodes = 0; // nodes the host stands for
   long long gpus = 0;

@@ -2,6 +2,7 @@
 #include "engine/wan_transfer.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <spdlog/spdlog.h>
 
 namespace riftsim {
@@ -121,6 +122,7 @@ void ProviderTimeline::restore(const RestoreEvent& e) {
   for (auto& [id, c] : platform_.clusters) {
     if (!e.scope.covers_region(c.spec->region, c.spec->provider)) continue;
     c.cut_off = false;
+    c.nodes_up = c.host_nodes;
     for (sg4::Host* h : c.hosts)
       if (!h->is_on()) h->turn_on();
   }
@@ -150,23 +152,25 @@ void ProviderTimeline::throttle(const ThrottleEvent& e) {
              fmt::format("capacity cut to {:.0f}%", 100 * e.to));
   for (auto& [id, c] : platform_.clusters) {
     if (!e.scope.covers_region(c.spec->region, c.spec->provider)) continue;
-    // Nodes are taken away from the end of the cluster, a whole simulated host at a time.
-    double keep = e.to * c.spec->nodes;
-    double on = 0;
-    for (size_t i = 0; i < c.hosts.size(); ++i)
-      if (c.hosts[i]->is_on()) on += c.host_nodes[i];
-    for (size_t i = c.hosts.size(); i-- > 0 && on > keep;)
-      if (c.hosts[i]->is_on()) {
-        c.hosts[i]->turn_off();
-        on -= c.host_nodes[i];
-      }
+    // Exactly the share, in whole nodes, whatever the grouping of nodes into simulated hosts: nodes are
+    // taken from the end of the cluster; a host left with none goes off, one left with some stays on.
+    long long keep = std::llround(e.to * c.spec->nodes);
+    long long up = 0;
+    for (size_t i = 0; i < c.hosts.size(); ++i) up += c.nodes_up[i];
+    for (size_t i = c.hosts.size(); i-- > 0 && up > keep;) {
+      int take = static_cast<int>(std::min<long long>(c.nodes_up[i], up - keep));
+      c.nodes_up[i] -= take;
+      up -= take;
+      if (c.nodes_up[i] == 0 && c.hosts[i]->is_on()) c.hosts[i]->turn_off();
+    }
   }
   // Only jobs that lost nodes respond; for them it is a cutoff of part of their capacity.
   CutoffEvent as_cutoff{e.scope, e.at, Seconds(0)};
   for (JobRuntime* j : jobs_) {
     if (j->finished || !j->affected_by(e.scope)) continue;
     bool hit = false;
-    for (const HostShare& s : j->alloc.shares) hit = hit || !s.host->is_on();
+    for (const HostShare& s : j->alloc.shares)
+      hit = hit || j->alloc.cluster->gpus_left(s.index, s.nodes) < s.gpus;
     if (!hit) continue;
     j->hosts_lost();
     j->to_orchestrator.push(CutoffMsg{as_cutoff});

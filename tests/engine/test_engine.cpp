@@ -317,6 +317,37 @@ TEST(Simulation, ShrinkingToHalfWidthDoublesTheRemainingComputeTime) {
   EXPECT_EQ(l.tenures[1].gpus, 16);
 }
 
+namespace {
+/// mini-throttle with alpha's 4 nodes grouped `per_host` to a simulated host, throttled to `to`.
+JobResult throttled(int per_host, double to) {
+  Inputs in = load_inputs(kData + "/mini-throttle.yaml");
+  for (auto& p : in.platform.providers)
+    for (auto& r : p.regions)
+      for (auto& c : r.clusters)
+        if (c.id == "alpha/r1/c1") c.nodes_per_host = per_host;
+  std::get<ThrottleEvent>(in.scenario.events.at(0).event).to = to;
+  return run_inputs(in).jobs.at(0);
+}
+} // namespace
+
+TEST(Simulation, AThrottleTo70PercentTakesExactlyThatShareOfNodesOnOneGroupedHost) {
+  // 70 % of 4 nodes is 2.8: 3 nodes are left, although all 4 are one simulated host. The job shrinks
+  // onto 24 GPUs: 5 h of 32-GPU work left at 20610 s take 24000 s, in 7 segments with 6 checkpoints.
+  JobResult j = throttled(4, 0.70);
+  ASSERT_EQ(j.ledger.tenures.size(), 2u);
+  EXPECT_EQ(j.ledger.tenures[1].gpus, 24);
+  EXPECT_NEAR(j.end.raw(), 20610 + 24000 + 60, 1e-6);
+}
+
+TEST(Simulation, AThrottleTo33PercentTakesExactlyThatShareOfNodesOnTwoGroupedHosts) {
+  // 33 % of 4 nodes is 1.32: 1 node is left, on the first of two hosts of 2 nodes. 8 GPUs: 72000 s in
+  // 20 segments with 19 checkpoints.
+  JobResult j = throttled(2, 0.33);
+  ASSERT_EQ(j.ledger.tenures.size(), 2u);
+  EXPECT_EQ(j.ledger.tenures[1].gpus, 8);
+  EXPECT_NEAR(j.end.raw(), 20610 + 72000 + 190, 1e-6);
+}
+
 TEST(Simulation, APriceRiseBillsTheRestOfTheRunAtTheNewPrice) {
   JobResult j = run_one(kData + "/mini-price.yaml");
   const JobLedger& l = j.ledger;
