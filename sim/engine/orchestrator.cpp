@@ -104,7 +104,6 @@ void MigrationOrchestrator::resume_home_after_wait(double t_event, double t_deci
   steps.push_back({std::nullopt, stop.time, stop.time, {}});        // 2 job stopped
   steps.push_back({LostPart::Restart, 0, t_resume, {1, 2}});        // 3
   charge_critical_path(steps, 3, stop.time, job_.ledger);
-  job_.log->span(false, name, SpanKind::Detection, t_event, t_decided);
   job_.log->span(false, name, SpanKind::Waiting, std::max(t_decided, stop.time), t_restored, home.spec->id);
   job_.log->span(false, name, SpanKind::Restart, t_restored, t_resume, home.spec->id);
   resume_on(home, job_.spec->gpus, t_restored);
@@ -125,7 +124,6 @@ void MigrationOrchestrator::shrink_in_place(std::optional<JobStoppedMsg> already
   steps.push_back({std::nullopt, stop->time, stop->time, {}});    // 1 job stopped
   steps.push_back({LostPart::Restart, 0, t_resume, {0, 1}});      // 2 re-shard and read the checkpoint
   charge_critical_path(steps, 2, stop->time, job_.ledger);
-  job_.log->span(false, name, SpanKind::Detection, t_event, t_decided);
   job_.log->span(false, name, SpanKind::Restart, std::max(t_decided, stop->time), t_resume, home.spec->id);
   resume_on(home, d.gpus, t_resume, true);
 }
@@ -242,6 +240,7 @@ void MigrationOrchestrator::respond(const CutoffEvent& event, bool with_notice,
   JobView view{job_.spec, job_.current->spec, Flops(job_.spec->work.raw() - job_.committed),
                job_.response->paths, job_.response->streams};
   ResponseDecision d = job_.strategy->on_capacity_loss(view, world_view());
+  job_.log->span(false, job_.spec->name, SpanKind::Detection, t_event, t_decided);
   if (d.action == ResponseDecision::Action::Strand) {
     spdlog::warn("{}: {} ({}); waiting for capacity", job_.spec->name, d.reason, job_.strategy->name());
     job_.event(EventKind::Decision, job_.strategy->name() + ": " + d.reason + "; waiting for capacity");
@@ -262,6 +261,16 @@ void MigrationOrchestrator::respond(const CutoffEvent& event, bool with_notice,
   case ResponseDecision::Action::Wait:
     return wait_for_restore(event, with_notice, already_stopped, t_event, t_decided, d.reason);
   case ResponseDecision::Action::Migrate:
+    if (d.gpus > 0 && !with_notice) {
+      // Part of the job's nodes survive (a throttle): train on them until the target is ready, then
+      // move, as a move of its own accord would (a notice that never runs out).
+      ResponseDecision meanwhile = d;
+      meanwhile.reason = "until the move to " + d.target->id + " is ready";
+      shrink_in_place(already_stopped, t_event, t_decided, meanwhile);
+      if (job_.finished || gave_up_) return;
+      CutoffEvent never{event.scope, Seconds(std::numeric_limits<double>::infinity()), Seconds(0)};
+      return migrate(never, true, std::nullopt, t_event, t_decided, d);
+    }
     return migrate(event, with_notice, already_stopped, t_event, t_decided, d);
   case ResponseDecision::Action::Strand:
     return; // handled above
@@ -307,7 +316,6 @@ void MigrationOrchestrator::migrate(const CutoffEvent& event, bool with_notice,
   spdlog::info("{}: {} to {}: {}; nodes in {}, software ported in {} more", name, job_.strategy->name(),
                d.target->id, d.reason, format_duration(d.provisioning), format_duration(d.porting));
   job_.event(EventKind::Decision, job_.strategy->name() + " to " + d.target->id + ": " + d.reason);
-  job_.log->span(false, name, SpanKind::Detection, t_event, t_decided);
 
   std::optional<WanTransfer> dataset;
   if (job_.spec->dataset_size.raw() > 0 && job_.dataset_region != &to) {

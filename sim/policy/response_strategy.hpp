@@ -62,7 +62,8 @@ struct ResponseDecision {
   const ClusterSpec* target = nullptr;
   Seconds porting;          // software porting and validation on the target, once nodes are delivered
   std::string reason;       // one line for the log, e.g. "first target with 25000 free GPUs"
-  long long gpus = 0;       // shrink, split: the GPUs to continue on where the job is
+  long long gpus = 0;       // shrink, split: the GPUs to continue on where the job is; migrate: those
+                            // left where it is (a throttle), to train on until the target is ready
   bool exit_waiver = false; // migrate: claim the provider's free-egress-on-exit program
   Seconds provisioning{};   // migrate: until the target's nodes are there
 };

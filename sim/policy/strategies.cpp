@@ -18,6 +18,13 @@ namespace {
 int nodes_for(long long gpus, const ClusterSpec& c) {
   return static_cast<int>((gpus + c.gpus_per_node - 1) / c.gpus_per_node);
 }
+
+/// The job's GPUs that its current cluster can still give it, in whole nodes (0 if it is cut off).
+long long gpus_left_here(const JobView& job, const WorldView& world) {
+  const ClusterAvailability* here = world.find(job.current->id);
+  long long left = here && !here->cut_off ? std::min(here->free_gpus, job.job->gpus) : 0;
+  return left - left % job.current->gpus_per_node;
+}
 } // namespace
 
 const ClusterAvailability* WorldView::find(const std::string& cluster_id) const {
@@ -102,13 +109,14 @@ ResponseDecision MigrateStrategy::on_capacity_loss(const JobView& job, const Wor
                                  skipped.empty() ? "" : " (skipped: " + skipped + ")")};
   d.exit_waiver = exit_waiver_;
   d.provisioning = best_estimate.provisioning;
+  // Nodes that survive where the job is (a throttle, not a cutoff) keep training until the move.
+  long long left = gpus_left_here(job, world);
+  if (left < job.job->gpus) d.gpus = left;
   return d;
 }
 
 ResponseDecision ShrinkStrategy::on_capacity_loss(const JobView& job, const WorldView& world) const {
-  const ClusterAvailability* here = world.find(job.current->id);
-  long long left = here && !here->cut_off ? std::min(here->free_gpus, job.job->gpus) : 0;
-  left -= left % job.current->gpus_per_node; // whole nodes
+  long long left = gpus_left_here(job, world);
   if (left <= 0)
     return {ResponseDecision::Action::Wait, nullptr, Seconds(0),
             "nothing left to shrink onto: wait for a restore"};
@@ -119,9 +127,7 @@ ResponseDecision ShrinkStrategy::on_capacity_loss(const JobView& job, const Worl
 }
 
 ResponseDecision SplitStrategy::on_capacity_loss(const JobView& job, const WorldView& world) const {
-  const ClusterAvailability* here = world.find(job.current->id);
-  long long left = here && !here->cut_off ? std::min(here->free_gpus, job.job->gpus) : 0;
-  left -= left % job.current->gpus_per_node; // whole nodes
+  long long left = gpus_left_here(job, world);
   long long missing = job.job->gpus - left;
   std::string skipped;
   for (const ClusterSpec* t : targets_) {

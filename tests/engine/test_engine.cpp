@@ -348,6 +348,41 @@ TEST(Simulation, AThrottleTo33PercentTakesExactlyThatShareOfNodesOnTwoGroupedHos
   EXPECT_NEAR(j.end.raw(), 20610 + 72000 + 190, 1e-6);
 }
 
+TEST(Simulation, MigratingAwayFromAThrottleTrainsOnTheSurvivorsUntilTheTargetIsReady) {
+  // mini-throttle (50 % at 20000 s), responding with migrate to beta/r1/c2 (no lead time, 1 h porting).
+  // The job stops (1950 s lost), decides at 20600, reads its checkpoint back (10 s) and trains on 16
+  // GPUs from 20610 while beta gets ready (ported at 24200). Halted 3590 s into that segment, it saves
+  // them (final checkpoint, 10 s), copies the 100 GB checkpoint (100 s + 10 ms; the dataset went at
+  // 20600), reads it back at beta (10 s) and resumes at 24320.01 with 5.76e19 - 5 h x 1.6e15 - 3590 s x
+  // 8e14 = 2.5928e19 FLOPs left: 8102.5 s on beta's 3.2e15 FLOP/s, in 3 segments with 2 checkpoints.
+  // Idling the survivors instead (stop, wait for beta, resume there at 24210) would end at 33230.
+  Inputs in = load_inputs(kData + "/mini-throttle.yaml");
+  ResponseSpec& r = in.scenario.placements[0].response;
+  r.strategy = "migrate";
+  r.targets = {"beta/r1/c2"};
+  r.porting = Seconds(3600);
+  for (auto& p : in.platform.providers)
+    for (auto& reg : p.regions)
+      for (auto& c : reg.clusters)
+        if (c.id == "beta/r1/c2") c.lead_time = Seconds(0);
+  RunResult run = run_inputs(in);
+  const JobResult& j = run.jobs.at(0);
+  ASSERT_EQ(j.status, JobStatus::Finished);
+  const JobLedger& l = j.ledger;
+  EXPECT_NEAR(l.lost(LostPart::Recompute).raw(), 1950, 1e-6);
+  EXPECT_NEAR(l.lost(LostPart::Detection).raw(), 600, 1e-6);
+  EXPECT_NEAR(l.lost(LostPart::FinalCheckpoint).raw(), 10, 1e-6);
+  EXPECT_NEAR(l.lost(LostPart::Transfer).raw(), 100.01, 1e-6);
+  EXPECT_NEAR(l.lost(LostPart::Restart).raw(), 10 + 10, 1e-6);
+  EXPECT_NEAR(l.lost(LostPart::Provisioning).raw(), 0, 1e-6); // hidden behind training on the survivors
+  EXPECT_NEAR(l.lost(LostPart::Porting).raw(), 0, 1e-6);
+  EXPECT_NEAR(j.end.raw(), 24320.01 + 8102.5 + 20, 1e-6);
+  EXPECT_NEAR(l.accounted().raw(), j.wall().raw(), 1e-6);
+  ASSERT_EQ(l.tenures.size(), 3u); // alpha at 32 GPUs, alpha at 16, beta at 32
+  EXPECT_EQ(l.tenures[1].gpus, 16);
+  EXPECT_EQ(l.clusters.back(), "beta/r1/c2");
+}
+
 TEST(Simulation, APriceRiseBillsTheRestOfTheRunAtTheNewPrice) {
   JobResult j = run_one(kData + "/mini-price.yaml");
   const JobLedger& l = j.ledger;
