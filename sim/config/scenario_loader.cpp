@@ -37,12 +37,17 @@ TimedEvent read_event(const YAML::Node& node, const std::string& file) {
         f.pos(),
         "event has no kind; write one of: cutoff, restore, throttle, price, grant, link_down, link_up");
   te.pos = f.pos(kind);
+  // Cutoffs, throttles and price changes may be announced `notice` before they happen.
+  auto read_notice = [&f](Seconds at) {
+    Seconds notice = f.unit_or("notice", parse_duration, Seconds(0));
+    if (notice.raw() < 0) f.fail("notice", "must not be negative");
+    if (notice > at)
+      f.fail("notice", "cannot be longer than the time of the event (notice before the start)");
+    return notice;
+  };
   if (kind == "cutoff") {
     auto e = scoped_event<CutoffEvent>(f, kind);
-    e.notice = f.unit_or("notice", parse_duration, Seconds(0));
-    if (e.notice.raw() < 0) f.fail("notice", "must not be negative");
-    if (e.notice > e.at)
-      f.fail("notice", "cannot be longer than the time of the event (notice before the start)");
+    e.notice = read_notice(e.at);
     te.event = e;
   } else if (kind == "restore") {
     te.event = scoped_event<RestoreEvent>(f, kind);
@@ -50,6 +55,7 @@ TimedEvent read_event(const YAML::Node& node, const std::string& file) {
     auto e = scoped_event<ThrottleEvent>(f, kind);
     e.to = f.unit("to", parse_fraction);
     f.require_range("to", e.to, 0, 1, "must be between 0 and 100%");
+    e.notice = read_notice(e.at);
     te.event = e;
   } else if (kind == "grant") {
     GrantEvent e;
@@ -72,6 +78,7 @@ TimedEvent read_event(const YAML::Node& node, const std::string& file) {
     auto e = scoped_event<PriceEvent>(f, kind);
     e.factor = f.unit("factor", parse_count);
     f.require_range("factor", e.factor, 0.01, 100, "must be between 0.01 and 100 (times the list price)");
+    e.notice = read_notice(e.at);
     te.event = e;
   }
   f.done();

@@ -72,7 +72,13 @@ private:
   void migrate(const CutoffEvent& event, bool with_notice, std::optional<JobStoppedMsg> already_stopped,
                double t_event, double t_decided, const ResponseDecision& d);
   std::optional<JobStoppedMsg> wait_for_stop(); // nullopt: the job finished instead
-  WorldView world_view() const;
+  /// What the job's strategy sees; with `announced`, as it will be once that throttle has happened.
+  WorldView world_view(const ThrottleEvent* announced = nullptr) const;
+  JobView job_view() const;
+  /// A throttle is announced that will take some of the job's nodes: decide now, and checkpoint just
+  /// before it.
+  void prepare_for_throttle(const ThrottleEvent& e);
+  Seconds checkpoint_write_estimate() const;
   /// Halts the job (final checkpoint) in time to end before the event's cutoff, not before `not_before`.
   void halt_before(const CutoffEvent& event, double not_before);
   /// Reads the latest checkpoint back from `store` (the restart's I/O); nothing if none was saved.
@@ -102,7 +108,15 @@ private:
   JobRuntime& job_;
   BuiltPlatform& platform_;
   bool events_over_ = false; // the timeline has no event left: a stranded job stays stranded
-  bool gave_up_ = false;     // the job is stranded: this actor ends
+  /// A decision taken at a throttle's notice, used when that throttle comes.
+  struct PreparedResponse {
+    ResponseDecision decision;
+    double decided_at = 0;
+    ProviderScope scope;
+    double at = 0;
+  };
+  std::optional<PreparedResponse> prepared_;
+  bool gave_up_ = false; // the job is stranded: this actor ends
   void give_up();
 };
 
@@ -147,6 +161,7 @@ public:
   void operator()();
 
 private:
+  void notice(const ProviderEvent& e);
   void cutoff(const CutoffEvent& e);
   void restore(const RestoreEvent& e);
   void throttle(const ThrottleEvent& e);

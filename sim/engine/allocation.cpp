@@ -130,7 +130,7 @@ void JobRuntime::node_failed() {
   case JobActivity::Computing:
   case JobActivity::Checkpointing:
     // Also during a halt: its final checkpoint needs every rank. The runner recovers and halts again.
-    if (!stop || stop == StopReason::Halt) stop = StopReason::NodeFailed;
+    if (!stop || stop == StopReason::Halt || stop == StopReason::Checkpoint) stop = StopReason::NodeFailed;
     io.abandon(); // the runner, woken below, cancels its Execs itself
     break;
   case JobActivity::Restarting:
@@ -186,6 +186,12 @@ void JobRuntime::hosts_lost() {
   if (activity == JobActivity::WaitingForSpares) current->notify_spare_waiters();
   wake_runner(); // it cancels its Execs itself
   io.abandon();
+}
+
+void JobRuntime::request_checkpoint() {
+  if (finished || activity != JobActivity::Computing || stop) return; // not training now: nothing to save
+  stop = StopReason::Checkpoint;
+  wake_runner(); // it cancels its Execs itself, then writes the checkpoint
 }
 
 void JobRuntime::request_halt() {

@@ -83,12 +83,15 @@ bool JobRunner::train() {
       lose_uncommitted(dt);
       return true;
     }
-    // A halt cuts the segment short: what was done so far is kept by the final checkpoint.
-    double done = job_.stop == StopReason::Halt ? std::min(segment, job_.rate().raw() * dt) : segment;
+    // A halt (or a checkpoint asked for now) cuts the segment short: what was done so far is kept by the
+    // checkpoint that follows.
+    bool cut_short = job_.stop == StopReason::Halt || job_.stop == StopReason::Checkpoint;
+    double done = cut_short ? std::min(segment, job_.rate().raw() * dt) : segment;
     pending_.seconds += dt;
     pending_.at_home += done / job_.home_rate().raw();
     job_.progress += done;
     if (job_.stop == StopReason::Halt) return halt();
+    if (job_.stop == StopReason::Checkpoint) job_.stop.reset();
     if (total - job_.progress <= eps) break;
     if (!write_checkpoint(false)) return true;
   }

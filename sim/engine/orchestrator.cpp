@@ -17,6 +17,14 @@ void MigrationOrchestrator::operator()() {
     if (std::holds_alternative<EventsOverMsg>(msg)) events_over_ = true;
     if (const auto* n = std::get_if<NoticeMsg>(&msg)) {
       if (job_.affected_by(n->event.scope)) respond(n->event, true, std::nullopt);
+    } else if (const auto* tn = std::get_if<ThrottleNoticeMsg>(&msg)) {
+      if (job_.affected_by(tn->event.scope)) prepare_for_throttle(tn->event);
+    } else if (const auto* pn = std::get_if<PriceNoticeMsg>(&msg)) {
+      // A move of its own accord starts at the notice, so that the target is ready by the new price.
+      if (job_.affected_by(pn->event.scope) && job_.strategy->moves_on_price(pn->event.factor)) {
+        CutoffEvent voluntary{pn->event.scope, Seconds(std::numeric_limits<double>::infinity()), Seconds(0)};
+        respond(voluntary, true, std::nullopt);
+      }
     } else if (const auto* c = std::get_if<CutoffMsg>(&msg)) {
       if (job_.affected_by(c->event.scope)) respond(c->event, false, std::nullopt);
     } else if (const auto* r = std::get_if<RestoreMsg>(&msg)) {
@@ -54,10 +62,51 @@ std::optional<JobStoppedMsg> MigrationOrchestrator::wait_for_stop() {
   }
 }
 
+void MigrationOrchestrator::prepare_for_throttle(const ThrottleEvent& e) {
+  const ClusterRuntime& here = *job_.current;
+  std::vector<int> after = here.nodes_up_after_throttle(e.to);
+  bool hit = false;
+  for (const HostShare& s : job_.alloc.shares) hit = hit || after[s.index] < s.nodes;
+  if (!hit) return; // the nodes it keeps are all the job uses
+  // Decide now (after the usual detection), against the capacity announced: at the throttle the
+  // response is ready, and a target's capacity is asked for from now on.
+  double t_notice = sg4::Engine::get_clock();
+  sg4::this_actor::sleep_for(job_.strategy->detection_delay().raw());
+  double t_decided = sg4::Engine::get_clock();
+  ResponseDecision d = job_.strategy->on_capacity_loss(job_view(), world_view(&e));
+  job_.log->span(false, job_.spec->name, SpanKind::Detection, t_notice, t_decided);
+  CutoffEvent deadline{e.scope, e.at, e.notice};
+  if (d.action == ResponseDecision::Action::Migrate &&
+      t_decided + (d.provisioning + d.porting + checkpoint_write_estimate()).raw() < e.at.raw())
+    // The target is ready before the throttle: move then, as before a cutoff with notice.
+    return migrate(deadline, true, std::nullopt, t_notice, t_decided, d);
+  prepared_ = PreparedResponse{d, t_decided, e.scope, e.at.raw()};
+  spdlog::info("{}: prepared for the throttle: {}", job_.spec->name, d.reason);
+  job_.event(EventKind::Decision, job_.strategy->name() + " (prepared for the throttle): " + d.reason);
+  // A checkpoint that ends just before the throttle, so that no work is lost to it.
+  double at = e.at.raw() - checkpoint_write_estimate().raw();
+  if (at <= sg4::Engine::get_clock()) return;
+  int epoch = job_.epoch;
+  JobRuntime* job = &job_;
+  sg::spawn(job_.spec->name + "-checkpoint-timer", platform_.control, [job, epoch, at] {
+    sg4::this_actor::sleep_until(at);
+    if (job->epoch == epoch) job->request_checkpoint();
+  })->daemonize();
+}
+
+Seconds MigrationOrchestrator::checkpoint_write_estimate() const {
+  // The store's bandwidth alone, with a 10 % margin for other I/O on it.
+  return job_.spec->checkpoint_size / job_.current->region->spec->storage_bandwidth * 1.1;
+}
+
+JobView MigrationOrchestrator::job_view() const {
+  return {job_.spec, job_.current->spec, Flops(job_.spec->work.raw() - job_.committed), job_.response->paths,
+          job_.response->streams};
+}
+
 void MigrationOrchestrator::halt_before(const CutoffEvent& event, double not_before) {
   // Train on until the final checkpoint must start for it to end before the cutoff.
-  Seconds write_estimate = job_.spec->checkpoint_size / job_.current->region->spec->storage_bandwidth * 1.1;
-  double halt_at = std::max(not_before, event.at.raw() - write_estimate.raw());
+  double halt_at = std::max(not_before, event.at.raw() - checkpoint_write_estimate().raw());
   if (std::isinf(halt_at)) return; // a move of its own accord: no deadline
   int epoch = job_.epoch;
   JobRuntime* job = &job_;
@@ -211,7 +260,7 @@ void MigrationOrchestrator::grow_back() {
   resume_on(home, job_.spec->gpus, t_resume, true);
 }
 
-WorldView MigrationOrchestrator::world_view() const {
+WorldView MigrationOrchestrator::world_view(const ThrottleEvent* announced) const {
   WorldView v;
   v.now = Seconds(sg4::Engine::get_clock());
   v.platform = platform_.spec;
@@ -220,6 +269,17 @@ WorldView MigrationOrchestrator::world_view() const {
     // The job's own nodes that are still up are there for it too (it may not have released them yet).
     if (&c == job_.current)
       for (const HostShare& s : job_.alloc.shares) free += std::min(s.gpus, c.gpus_left(s.index, s.nodes));
+    if (announced && announced->scope.covers_region(c.spec->region, c.spec->provider)) {
+      // What will be left once the announced throttle has taken its share.
+      std::vector<int> after = c.nodes_up_after_throttle(announced->to);
+      long long gpn = c.spec->gpus_per_node;
+      free = 0;
+      for (size_t i = 0; i < c.hosts.size(); ++i)
+        if (!c.host_taken[i] && c.hosts[i]->is_on()) free += after[i] * gpn;
+      if (&c == job_.current)
+        for (const HostShare& s : job_.alloc.shares)
+          free += std::min<long long>(s.gpus, std::min(s.nodes, after[s.index]) * gpn);
+    }
     ClusterAvailability a{c.spec, free, c.cut_off, c.price_factor};
     if (c.granted_at) {
       a.granted_at = Seconds(*c.granted_at);
@@ -235,12 +295,21 @@ WorldView MigrationOrchestrator::world_view() const {
 void MigrationOrchestrator::respond(const CutoffEvent& event, bool with_notice,
                                     std::optional<JobStoppedMsg> already_stopped) {
   double t_event = sg4::Engine::get_clock();
-  sg4::this_actor::sleep_for(job_.strategy->detection_delay().raw());
-  double t_decided = sg4::Engine::get_clock();
-  JobView view{job_.spec, job_.current->spec, Flops(job_.spec->work.raw() - job_.committed),
-               job_.response->paths, job_.response->streams};
-  ResponseDecision d = job_.strategy->on_capacity_loss(view, world_view());
-  job_.log->span(false, job_.spec->name, SpanKind::Detection, t_event, t_decided);
+  double t_decided = t_event;
+  JobView view = job_view();
+  ResponseDecision d;
+  if (prepared_ && prepared_->at == event.at.raw() && prepared_->scope == event.scope) {
+    // Decided at the notice: no detection now, and what the decision started (a target's
+    // provisioning) runs since then.
+    d = prepared_->decision;
+    t_decided = prepared_->decided_at;
+  } else {
+    sg4::this_actor::sleep_for(job_.strategy->detection_delay().raw());
+    t_decided = sg4::Engine::get_clock();
+    d = job_.strategy->on_capacity_loss(view, world_view());
+    job_.log->span(false, job_.spec->name, SpanKind::Detection, t_event, t_decided);
+  }
+  prepared_.reset();
   if (d.action == ResponseDecision::Action::Strand) {
     spdlog::warn("{}: {} ({}); waiting for capacity", job_.spec->name, d.reason, job_.strategy->name());
     job_.event(EventKind::Decision, job_.strategy->name() + ": " + d.reason + "; waiting for capacity");
@@ -330,8 +399,7 @@ void MigrationOrchestrator::migrate(const CutoffEvent& event, bool with_notice,
     // Keep training on the old provider until the move is ready or the final checkpoint must start
     // so that it ends before the cutoff, whichever comes first.
     halt_before(event, t_decided);
-    Seconds write_estimate = job_.spec->checkpoint_size / job_.current->region->spec->storage_bandwidth * 1.1;
-    double halt_at = std::max(t_decided, event.at.raw() - write_estimate.raw());
+    double halt_at = std::max(t_decided, event.at.raw() - checkpoint_write_estimate().raw());
     if (dataset) dataset->wait();
     double ready = std::max(ported_at, sg4::Engine::get_clock());
     if (ready < halt_at) {

@@ -16,6 +16,19 @@ long long ClusterRuntime::free_gpus() const {
   return nodes * spec->gpus_per_node;
 }
 
+std::vector<int> ClusterRuntime::nodes_up_after_throttle(double to) const {
+  std::vector<int> up = nodes_up;
+  long long keep = std::llround(to * spec->nodes);
+  long long total = 0;
+  for (int n : up) total += n;
+  for (size_t i = up.size(); i-- > 0 && total > keep;) {
+    int take = static_cast<int>(std::min<long long>(up[i], total - keep));
+    up[i] -= take;
+    total -= take;
+  }
+  return up;
+}
+
 std::vector<std::string> BuiltPlatform::links_down() const {
   std::vector<std::string> down;
   for (const auto& [name, p] : paths)

@@ -73,6 +73,9 @@ struct ClusterRuntime {
   void notify_spare_waiters();
   bool busy() const { return hosts_in_use > 0; }
   long long free_gpus() const;
+  /// Each host's nodes left to the tenant once a throttle to `to` of the cluster's nodes takes
+  /// round(to x nodes) whole nodes away from the end of the cluster.
+  std::vector<int> nodes_up_after_throttle(double to) const;
   /// Of the GPUs a job has on host `i` (its first `nodes` nodes), those the tenant still has.
   long long gpus_left(size_t i, int nodes) const {
     return hosts[i]->is_on() ? static_cast<long long>(std::min(nodes, nodes_up[i])) * spec->gpus_per_node : 0;

@@ -70,11 +70,18 @@ void split_tenure(Allocation& alloc, double now, JobLedger& ledger, RunLog& log,
 /// What holding `alloc`'s nodes from `from` to `to` costs at the cluster's current price.
 Usd held_cost(const Allocation& alloc, double from, double to);
 
-enum class StopReason { HostsLost, Halt, NodeFailed };
+// Checkpoint: cut the segment short for a checkpoint now, then go on (a notice of a squeeze).
+enum class StopReason { HostsLost, Halt, NodeFailed, Checkpoint };
 enum class JobActivity { Idle, Computing, Checkpointing, Restarting, WaitingForSpares };
 
 struct NoticeMsg {
   CutoffEvent event;
+};
+struct ThrottleNoticeMsg {
+  ThrottleEvent event;
+};
+struct PriceNoticeMsg {
+  PriceEvent event;
 };
 struct CutoffMsg {
   CutoffEvent event;
@@ -94,8 +101,8 @@ struct JobStoppedMsg {
   double time;
 };
 struct JobFinishedMsg {};
-using OrchestratorMsg = std::variant<NoticeMsg, CutoffMsg, RestoreMsg, PriceMsg, GrantMsg, EventsOverMsg,
-                                     JobStoppedMsg, JobFinishedMsg>;
+using OrchestratorMsg = std::variant<NoticeMsg, ThrottleNoticeMsg, PriceNoticeMsg, CutoffMsg, RestoreMsg,
+                                     PriceMsg, GrantMsg, EventsOverMsg, JobStoppedMsg, JobFinishedMsg>;
 
 struct ResumeMsg {};
 struct AbortMsg {};
@@ -195,6 +202,8 @@ struct JobRuntime {
   void hosts_lost();
   /// Stop at the next safe point, saving progress in a final checkpoint.
   void request_halt();
+  /// Write a checkpoint now (cutting the segment short) and go on training.
+  void request_checkpoint();
   /// One of the job's nodes failed (failure injector): stop, or restart the restart.
   void node_failed();
   void wake_runner(); // it may be waiting on `wake` for a checkpoint write or a restart

@@ -25,8 +25,10 @@ std::vector<Action> plan(const std::vector<TimedEvent>& events) {
     } else if (const auto* r = std::get_if<RestoreEvent>(&te.event)) {
       actions.push_back({Action::Kind::Restore, r->at.raw(), &te});
     } else if (const auto* t = std::get_if<ThrottleEvent>(&te.event)) {
+      if (t->notice.raw() > 0) actions.push_back({Action::Kind::Notice, (t->at - t->notice).raw(), &te});
       actions.push_back({Action::Kind::Throttle, t->at.raw(), &te});
     } else if (const auto* p = std::get_if<PriceEvent>(&te.event)) {
+      if (p->notice.raw() > 0) actions.push_back({Action::Kind::Notice, (p->at - p->notice).raw(), &te});
       actions.push_back({Action::Kind::Price, p->at.raw(), &te});
     } else if (const auto* g = std::get_if<GrantEvent>(&te.event)) {
       actions.push_back({Action::Kind::Grant, g->at.raw(), &te});
@@ -45,14 +47,9 @@ void ProviderTimeline::operator()() {
   for (const auto& a : plan(events_)) {
     sg4::this_actor::sleep_until(a.time);
     switch (a.kind) {
-    case Action::Kind::Notice: {
-      const auto& e = std::get<CutoffEvent>(a.event->event);
-      spdlog::warn("{} gives notice: compute cut off in {}", e.scope.str(), format_duration(e.notice));
-      log_.event(a.time, EventKind::Notice, "", e.scope.provider, e.scope.region,
-                 "cutoff in " + format_duration(e.notice));
-      for (JobRuntime* j : jobs_) j->to_orchestrator.push(NoticeMsg{e});
+    case Action::Kind::Notice:
+      notice(a.event->event);
       break;
-    }
     case Action::Kind::Cutoff:
       cutoff(std::get<CutoffEvent>(a.event->event));
       break;
@@ -76,6 +73,22 @@ void ProviderTimeline::operator()() {
   // Jobs stranded for want of capacity stop hoping.
   for (JobRuntime* j : jobs_)
     if (!j->finished) j->to_orchestrator.push(EventsOverMsg{});
+}
+
+void ProviderTimeline::notice(const ProviderEvent& event) {
+  auto tell = [&](const ProviderScope& scope, Seconds in, const std::string& what, auto msg) {
+    spdlog::warn("{} gives notice: {} in {}", scope.str(), what, format_duration(in));
+    log_.event(sg4::Engine::get_clock(), EventKind::Notice, "", scope.provider, scope.region,
+               what + " in " + format_duration(in));
+    for (JobRuntime* j : jobs_)
+      if (!j->finished) j->to_orchestrator.push(msg);
+  };
+  if (const auto* c = std::get_if<CutoffEvent>(&event))
+    tell(c->scope, c->notice, "cutoff", NoticeMsg{*c});
+  else if (const auto* t = std::get_if<ThrottleEvent>(&event))
+    tell(t->scope, t->notice, fmt::format("throttle to {:.0f}%", 100 * t->to), ThrottleNoticeMsg{*t});
+  else if (const auto* p = std::get_if<PriceEvent>(&event))
+    tell(p->scope, p->notice, fmt::format("price at {:.2f}x the list price", p->factor), PriceNoticeMsg{*p});
 }
 
 void ProviderTimeline::grant(const GrantEvent& e) {
@@ -154,15 +167,9 @@ void ProviderTimeline::throttle(const ThrottleEvent& e) {
     if (!e.scope.covers_region(c.spec->region, c.spec->provider)) continue;
     // Exactly the share, in whole nodes, whatever the grouping of nodes into simulated hosts: nodes are
     // taken from the end of the cluster; a host left with none goes off, one left with some stays on.
-    long long keep = std::llround(e.to * c.spec->nodes);
-    long long up = 0;
-    for (size_t i = 0; i < c.hosts.size(); ++i) up += c.nodes_up[i];
-    for (size_t i = c.hosts.size(); i-- > 0 && up > keep;) {
-      int take = static_cast<int>(std::min<long long>(c.nodes_up[i], up - keep));
-      c.nodes_up[i] -= take;
-      up -= take;
+    c.nodes_up = c.nodes_up_after_throttle(e.to);
+    for (size_t i = 0; i < c.hosts.size(); ++i)
       if (c.nodes_up[i] == 0 && c.hosts[i]->is_on()) c.hosts[i]->turn_off();
-    }
   }
   // Only jobs that lost nodes respond; for them it is a cutoff of part of their capacity.
   CutoffEvent as_cutoff{e.scope, e.at, Seconds(0)};

@@ -21,6 +21,7 @@ struct ProviderScope {
     return region_provider == provider && (region.empty() || region == region_id);
   }
   std::string str() const { return region.empty() ? provider : region; }
+  bool operator==(const ProviderScope&) const = default;
 };
 
 /// The provider stops supplying compute to the tenant at `at`; `notice` before that, the tenant is told.
@@ -42,6 +43,7 @@ struct ThrottleEvent {
   ProviderScope scope;
   Seconds at;
   double to = 1.0;
+  Seconds notice; // how long before, the tenant is told (0: no notice)
 };
 
 /// The provider changes its price for the scope: node-hours from `at` on cost `factor` times the list price.
@@ -49,6 +51,7 @@ struct PriceEvent {
   ProviderScope scope;
   Seconds at;
   double factor = 1.0;
+  Seconds notice; // how long before, the tenant is told (0: no notice)
 };
 
 /// Another provider grants the tenant capacity on `cluster` at `at`: its nodes arrive from then on as

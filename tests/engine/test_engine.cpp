@@ -199,7 +199,7 @@ TEST(Simulation, APriceAboveTheLimitMovesTheJobWhileItTrainsOn) {
   // alpha triples its price at 20000 s; the response moves above 2x. beta/r1/c2 without its lead time:
   // nodes at the decision (20600), ported at 24200, while the job trains on at alpha.
   Inputs in = load_inputs(kData + "/mini-cutoff.yaml");
-  in.scenario.events = {{PriceEvent{{"alpha", ""}, Seconds(20000), 3.0}, {}}};
+  in.scenario.events = {{PriceEvent{{"alpha", ""}, Seconds(20000), 3.0, Seconds(0)}, {}}};
   in.scenario.placements[0].response.price_limit = 2.0;
   in.scenario.placements[0].response.targets = {"beta/r1/c2"};
   for (auto& p : in.platform.providers)
@@ -381,6 +381,80 @@ TEST(Simulation, MigratingAwayFromAThrottleTrainsOnTheSurvivorsUntilTheTargetIsR
   ASSERT_EQ(l.tenures.size(), 3u); // alpha at 32 GPUs, alpha at 16, beta at 32
   EXPECT_EQ(l.tenures[1].gpus, 16);
   EXPECT_EQ(l.clusters.back(), "beta/r1/c2");
+}
+
+namespace {
+/// mini-throttle (alpha to 50 % at 20000 s) announced 2 h before (at 12800 s).
+Inputs throttle_with_notice() {
+  Inputs in = load_inputs(kData + "/mini-throttle.yaml");
+  std::get<ThrottleEvent>(in.scenario.events.at(0).event).notice = Seconds(7200);
+  return in;
+}
+
+/// Makes beta/r1/c2 deliver at once, and the job's response migrate there with 1 h of porting.
+void migrate_to_beta_at_once(Inputs& in) {
+  ResponseSpec& r = in.scenario.placements[0].response;
+  r.strategy = "migrate";
+  r.targets = {"beta/r1/c2"};
+  r.porting = Seconds(3600);
+  for (auto& p : in.platform.providers)
+    for (auto& reg : p.regions)
+      for (auto& c : reg.clusters)
+        if (c.id == "beta/r1/c2") c.lead_time = Seconds(0);
+}
+} // namespace
+
+TEST(Simulation, AThrottleWithNoticeIsMetWithACheckpointJustBeforeIt) {
+  // Told at 12800 s, shrink decides at 13400 (600 s detection) and checkpoints so that the write ends
+  // before the throttle: the 6th segment (from 18050) is cut at 20000 - 11 = 19989 (1939 s done) and
+  // saved by 19999. The throttle at 20000 loses 1 s of work; no detection then. Read back (10 s) and on
+  // 16 GPUs from 20010 with 36000 - 19939 = 16061 s of 32-GPU work left: 32122 s, 9 segments, 8
+  // checkpoints. (Without the notice: 1950 s lost, 600 s detection, done at 56700.)
+  RunResult r = run_inputs(throttle_with_notice());
+  const JobResult& j = r.jobs.at(0);
+  ASSERT_EQ(j.status, JobStatus::Finished);
+  const JobLedger& l = j.ledger;
+  EXPECT_NEAR(l.lost(LostPart::Recompute).raw(), 1, 1e-6);
+  EXPECT_NEAR(l.lost(LostPart::Detection).raw(), 0, 1e-6);
+  EXPECT_NEAR(l.lost(LostPart::Restart).raw(), 10, 1e-6);
+  EXPECT_NEAR(j.end.raw(), 20010 + 32122 + 80, 1e-6);
+  EXPECT_NEAR(l.accounted().raw(), j.wall().raw(), 1e-6);
+}
+
+TEST(Simulation, AThrottleWithNoticeLetsAMoveBeReadyBeforeIt) {
+  // Told at 12800 s, migrate decides at 13400; beta is there at once and ported by 17000, before the
+  // throttle: the job trains at full width until then, halts 2560 s into its 5th segment (from 14440),
+  // saves it (10 s), copies the checkpoint (100.01 s; the dataset went at 13400) and reads it back (10 s):
+  // on beta from 17120.01 with 36000 - 16960 = 19040 alpha-seconds of work left, 9520 s there in 3
+  // segments with 2 checkpoints. The throttle at 20000 finds it gone.
+  Inputs in = throttle_with_notice();
+  migrate_to_beta_at_once(in);
+  RunResult r = run_inputs(in);
+  const JobResult& j = r.jobs.at(0);
+  ASSERT_EQ(j.status, JobStatus::Finished);
+  const JobLedger& l = j.ledger;
+  EXPECT_NEAR(l.lost(LostPart::Recompute).raw(), 0, 1e-6);
+  EXPECT_NEAR(l.lost(LostPart::FinalCheckpoint).raw(), 10, 1e-6);
+  EXPECT_NEAR(l.lost(LostPart::Transfer).raw(), 100.01, 1e-6);
+  EXPECT_NEAR(j.end.raw(), 17120.01 + 9520 + 20, 1e-6);
+  EXPECT_EQ(l.interruptions, 1);
+  EXPECT_EQ(l.clusters.back(), "beta/r1/c2");
+}
+
+TEST(Simulation, APriceRiseWithNoticeStartsAMoveOfItsOwnAccordAtTheNotice) {
+  // As the throttle above, but the event is alpha tripling its price at 20000 s, announced at 12800, and
+  // the response moves above twice the list price: the same move, done at 17120.01 + 9520 + 20, and
+  // alpha billed at its list price only (the job left before the new price).
+  Inputs in = throttle_with_notice();
+  migrate_to_beta_at_once(in);
+  in.scenario.events = {{PriceEvent{{"alpha", ""}, Seconds(20000), 3.0, Seconds(7200)}, {}}};
+  in.scenario.placements[0].response.price_limit = 2.0;
+  RunResult r = run_inputs(in);
+  const JobResult& j = r.jobs.at(0);
+  ASSERT_EQ(j.status, JobStatus::Finished);
+  EXPECT_NEAR(j.end.raw(), 17120.01 + 9520 + 20, 1e-6);
+  EXPECT_NEAR(j.ledger.tenures.at(0).cost().raw(), 4 * 10 * 17010.0 / 3600, 1e-6);
+  EXPECT_EQ(j.ledger.tenures.at(0).cluster, "alpha/r1/c1");
 }
 
 TEST(Simulation, APriceRiseBillsTheRestOfTheRunAtTheNewPrice) {
