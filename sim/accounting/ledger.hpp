@@ -97,6 +97,7 @@ public:
   Seconds restart;            // detection + restart overhead + reading the checkpoint back
   Seconds waiting_for_spares; // no healthy spare node to replace a failed one
   int failures = 0;           // node failures that hit the job
+  int job_failures = 0;       // failures of the whole job (software, collective library, storage)
   int interruptions = 0;
   std::vector<Tenure> tenures;
   std::vector<TransferRecord> transfers;

@@ -48,6 +48,8 @@ const char* event_name(EventKind k) {
     return "node_failure";
   case EventKind::Restarted:
     return "restarted";
+  case EventKind::JobFailure:
+    return "job_failure";
   }
   return "?";
 }

@@ -29,6 +29,7 @@ enum class EventKind {
   Stranded,        // a job had nowhere to go
   NodeFailure,     // a node under the job failed (ordinary failure, not a provider event)
   Restarted,       // the job restarted after a node failure
+  JobFailure,      // the whole job failed (software, collective library, storage), not a node
 };
 const char* event_name(EventKind k);
 

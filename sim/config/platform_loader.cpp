@@ -55,6 +55,17 @@ FailureSpec read_failures(const YAML::Node& node, const std::string& file, const
     f.require_positive("failures_per_1000_node_days", rate);
     s.node_mtbf = Seconds(1000.0 / rate * kSecondsPerDay);
   }
+  // Job-level failures (software, collective library, storage): as a rate or a mean time between them.
+  bool job_by_mtbf = f.has("job_mtbf"), job_by_rate = f.has("job_failures_per_day");
+  if (job_by_mtbf && job_by_rate) f.fail("job_mtbf", "and 'job_failures_per_day' say the same: give one");
+  if (job_by_mtbf) {
+    s.job_mtbf = f.unit("job_mtbf", parse_duration);
+    f.require_positive("job_mtbf", s.job_mtbf->raw());
+  } else if (job_by_rate) {
+    double rate = f.unit("job_failures_per_day", parse_count);
+    f.require_range("job_failures_per_day", rate, 1e-6, 1e4, "must be between 0.000001 and 10,000");
+    s.job_mtbf = Seconds(kSecondsPerDay / rate);
+  }
   std::string dist = f.string_or("distribution", "exponential");
   if (dist == "weibull") {
     s.distribution = FailureSpec::Distribution::Weibull;

@@ -140,6 +140,20 @@ private:
   RunLog& log_;
 };
 
+/// Fails a whole job now and then, whatever its size (software bugs, collective-library hangs, storage
+/// faults), at the job-level rate of the cluster it trains on: it restarts from its last checkpoint, no
+/// node is replaced.
+class JobFailureInjector {
+public:
+  JobFailureInjector(JobRuntime& job, std::uint64_t seed, RunLog& log) : job_(job), seed_(seed), log_(log) {}
+  void operator()();
+
+private:
+  JobRuntime& job_;
+  std::uint64_t seed_;
+  RunLog& log_;
+};
+
 /// Hedge: copies each new checkpoint (and, first, the dataset) to the warm standby's store, one at a
 /// time; a checkpoint written while a copy runs waits for the next round (the replication lag).
 class CheckpointReplicator {

@@ -118,7 +118,10 @@ void JobRuntime::update_interval() {
   // Loading checked that every cluster the job can run on has a failure model.
   const ClusterSpec& c = *current->spec;
   double nodes = std::ceil(static_cast<double>(active_gpus) / c.gpus_per_node);
-  Seconds mtbf = c.failures->node_mtbf / nodes;
+  // Node failures scale with the job's nodes; job-level failures come on top, whatever its size.
+  double rate = nodes / c.failures->node_mtbf.raw();
+  if (c.failures->job_mtbf) rate += 1 / c.failures->job_mtbf->raw();
+  Seconds mtbf(1 / rate);
   Seconds delta = spec->checkpoint_size / current->region->spec->storage_bandwidth;
   interval = daly_interval(delta, mtbf).raw();
 }
@@ -126,6 +129,25 @@ void JobRuntime::update_interval() {
 void JobRuntime::node_failed() {
   nodes_to_replace++;
   ledger.failures++;
+  interrupt_for_failure();
+}
+
+void JobRuntime::job_failed() {
+  ledger.job_failures++;
+  interrupt_for_failure();
+}
+
+void JobRuntime::wait_for_resume() {
+  std::unique_lock lock(*wake_mutex);
+  resumed_cv->wait(lock);
+}
+
+void JobRuntime::notify_resumed() {
+  std::unique_lock lock(*wake_mutex);
+  resumed_cv->notify_all();
+}
+
+void JobRuntime::interrupt_for_failure() {
   switch (activity) {
   case JobActivity::Computing:
   case JobActivity::Checkpointing:

@@ -24,9 +24,10 @@ struct Pending {
 void FailureInjector::operator()() {
   const FailureSpec& f = *cluster_.spec->failures;
   Random rng(stream_seed(seed_, cluster_.spec->id));
+  const double event_mtbf = f.event_mtbf().raw();
   auto draw = [&] {
-    return f.distribution == FailureSpec::Distribution::Weibull ? rng.weibull(f.shape, f.node_mtbf.raw())
-                                                                : rng.exponential(f.node_mtbf.raw());
+    return f.distribution == FailureSpec::Distribution::Weibull ? rng.weibull(f.shape, event_mtbf)
+                                                                : rng.exponential(event_mtbf);
   };
   std::priority_queue<Pending, std::vector<Pending>, std::greater<>> queue;
   if (!f.trace.empty()) {
@@ -92,6 +93,25 @@ bool FailureInjector::fail(int node) {
              cluster_.spec->id, fmt::format("node {}", node));
   job->node_failed();
   return true;
+}
+
+void JobFailureInjector::operator()() {
+  // Unit exponential draws from the job's own stream, scaled by the job-level MTBF of the cluster it is
+  // on when each is drawn: the same draws in a run and its baseline (common random numbers).
+  Random rng(stream_seed(seed_, "job:" + job_.spec->name));
+  while (!job_.finished) {
+    double unit = rng.exponential(1.0);
+    const FailureSpec* f = job_.current->spec->failures ? &*job_.current->spec->failures : nullptr;
+    if (!f || !f->job_mtbf) {
+      job_.wait_for_resume(); // nothing fails jobs here: look again where it next trains
+      continue;
+    }
+    sg4::this_actor::sleep_for(unit * f->job_mtbf->raw());
+    if (job_.finished || !job_.trains_on(*job_.current) || job_.current->cut_off) continue;
+    log_.event(sg4::Engine::get_clock(), EventKind::JobFailure, job_.spec->name, job_.current->spec->provider,
+               job_.current->spec->id);
+    job_.job_failed();
+  }
 }
 
 } // namespace riftsim

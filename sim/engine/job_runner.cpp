@@ -39,6 +39,7 @@ void JobRunner::operator()() {
         std::unique_lock lock(*job_.wake_mutex);
         job_.replica_cv->notify_all();
       }
+      job_.notify_resumed(); // helpers waiting for the job to train again see it finished
       job_.event(EventKind::Finish, "", 1.0);
       spdlog::info("{}: training finished on {}", job_.spec->name, job_.current->spec->id);
       job_.to_orchestrator.push(JobFinishedMsg{});
@@ -60,6 +61,7 @@ void JobRunner::operator()() {
     job_.nodes_to_replace = 0; // fresh nodes at the new place
     job_.halt_requested = false;
     job_.update_interval();
+    job_.notify_resumed();
     job_.event(EventKind::Resume, "", job_.saved_fraction());
     spdlog::info("{}: resuming on {} from {:.1f}% done", job_.spec->name, job_.current->spec->id,
                  100.0 * job_.saved_fraction());

@@ -162,6 +162,7 @@ struct JobRuntime {
   Allocation standby_alloc;
   double replicated = 0;
   sg4::ConditionVariablePtr replica_cv = sg4::ConditionVariable::create(); // with wake_mutex
+  sg4::ConditionVariablePtr resumed_cv = sg4::ConditionVariable::create(); // with wake_mutex
   double progress = 0;                                                     // FLOPs done
   double committed = 0; // FLOPs saved in the latest checkpoint
   JobLedger ledger;
@@ -206,7 +207,13 @@ struct JobRuntime {
   void request_checkpoint();
   /// One of the job's nodes failed (failure injector): stop, or restart the restart.
   void node_failed();
+  /// The whole job failed (a job-level failure): as a node failure, with no node to replace.
+  void job_failed();
+  /// Blocks the calling actor until the job resumes somewhere or finishes.
+  void wait_for_resume();
+  void notify_resumed();
   void wake_runner(); // it may be waiting on `wake` for a checkpoint write or a restart
+  void interrupt_for_failure();
   bool stop_by_provider() const { return stop == StopReason::HostsLost; }
   /// The path the job's copies between two regions take: the first of its `paths` joining them, else
   /// the default link.

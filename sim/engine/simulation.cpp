@@ -92,6 +92,13 @@ RunResult simulate(const Inputs& in, const SimOptions& opt, int* argc, char** ar
       sg::spawn(j->spec->name + "-replicator", platform.control, CheckpointReplicator(*j, platform))
           ->daemonize();
   }
+  bool job_failures = false;
+  for (const auto& [id, c] : platform.clusters)
+    job_failures = job_failures || (c.spec->failures && c.spec->failures->job_mtbf);
+  if (in.scenario.failures && job_failures)
+    for (JobRuntime* j : job_ptrs)
+      sg::spawn(j->spec->name + "-job-failures", platform.control, JobFailureInjector(*j, opt.seed, log))
+          ->daemonize();
   for (auto& [id, c] : platform.clusters)
     if (c.spec->failures && in.scenario.failures)
       sg::spawn("failures-" + id, platform.control, FailureInjector(c, job_ptrs, opt.seed, log))->daemonize();

@@ -22,10 +22,16 @@ struct TracedFailure {
 /// Random (or replayed) node failures of a cluster, and how failed nodes are replaced.
 struct FailureSpec {
   enum class Distribution { Exponential, Weibull };
-  Seconds node_mtbf; // mean time between failures of one node
+  Seconds node_mtbf; // mean time between failures of one node, counting correlated failures
+  // Failures of a whole job whatever its size (software bugs, collective-library hangs, storage): the
+  // mean time between them for one job on the cluster; none if not given.
+  std::optional<Seconds> job_mtbf;
   Distribution distribution = Distribution::Exponential;
-  double shape = 1.0;               // Weibull shape k (k < 1: infant mortality)
-  double correlated_fraction = 0;   // share of failure events that take down a whole group
+  double shape = 1.0;             // Weibull shape k (k < 1: infant mortality)
+  double correlated_fraction = 0; // share of failure events that take down a whole group
+  /// Mean time between failure events drawn for each node: node_mtbf is what a node sees in all, its
+  /// own events and a share of its group's, so events are 1 + f(k − 1) times rarer.
+  Seconds event_mtbf() const { return node_mtbf * (1 + correlated_fraction * (correlated_nodes - 1)); }
   int correlated_nodes = 1;         // nodes in such a group (a rack, a switch)
   std::vector<TracedFailure> trace; // if not empty: replayed instead of drawn
   int spares = 0;                   // healthy spare nodes a failed node is replaced with

@@ -4,22 +4,29 @@
 #include "core/units.hpp"
 
 #include <fmt/format.h>
+#include <map>
+#include <set>
 
 namespace riftsim {
 namespace {
 
-// metric name in replications.json, and where it is in a job of summary.json
-const std::vector<std::pair<const char*, std::vector<const char*>>> kMetrics = {
-    {"wall_time_s", {"wall_time_s"}},    {"time_lost_s", {"time_lost_s"}}, {"goodput", {"goodput"}},
-    {"cost_usd", {"cost_usd", "total"}}, {"energy_kwh", {"energy_kwh"}},   {"failures", {"failures"}}};
-
-const ojson* find(const ojson& job, const std::vector<const char*>& path) {
-  const ojson* n = &job;
-  for (const char* k : path) {
-    if (!n->is_object() || !n->contains(k)) return nullptr;
-    n = &(*n)[k];
+/// Every numeric field of a job's summary, by its dotted path ("cost_usd.compute"); lists (tenures,
+/// transfers, ...) are per-run details and are left out. Null fields (a stranded job's time lost) are
+/// absent.
+void numeric_fields(const ojson& node, const std::string& prefix, std::map<std::string, double>& out) {
+  if (node.is_number()) {
+    out[prefix] = node.get<double>();
+  } else if (node.is_object()) {
+    for (const auto& [key, value] : node.items())
+      numeric_fields(value, prefix.empty() ? key : prefix + "." + key, out);
   }
-  return n->is_number() ? n : nullptr;
+}
+
+ojson describe_json(const std::vector<double>& values, int missing) {
+  Stats st = describe(values);
+  return {{"n", st.n},       {"mean", st.mean},         {"stddev", st.stddev},       {"median", st.median},
+          {"p95", st.p95},   {"ci95_low", st.ci95_low}, {"ci95_high", st.ci95_high}, {"missing", missing},
+          {"values", values}};
 }
 
 } // namespace
@@ -27,26 +34,29 @@ const ojson* find(const ojson& job, const std::vector<const char*>& path) {
 ojson replications_json(const std::vector<ojson>& summaries, const std::vector<std::uint64_t>& seeds) {
   ojson jobs = ojson::object();
   for (const auto& [name, first] : summaries.at(0).at("jobs").items()) {
+    // The union of the fields over the seeds: a field null in some (stranded) is missing there.
+    std::vector<std::map<std::string, double>> per_seed(summaries.size());
+    std::set<std::string> fields;
+    for (size_t i = 0; i < summaries.size(); ++i) {
+      numeric_fields(summaries[i].at("jobs").at(name), "", per_seed[i]);
+      for (const auto& [field, v] : per_seed[i]) fields.insert(field);
+    }
     ojson metrics = ojson::object();
-    for (const auto& [metric, path] : kMetrics) {
+    for (const auto& field : fields) {
       std::vector<double> values;
-      int stranded = 0;
-      for (const auto& s : summaries) {
-        const ojson* v = find(s.at("jobs").at(name), path);
-        if (v)
-          values.push_back(v->get<double>());
+      int missing = 0;
+      for (const auto& seed : per_seed) {
+        auto it = seed.find(field);
+        if (it != seed.end())
+          values.push_back(it->second);
         else
-          ++stranded;
+          ++missing;
       }
-      Stats st = describe(values);
-      metrics[metric] = {
-          {"n", st.n},       {"mean", st.mean},         {"stddev", st.stddev},       {"median", st.median},
-          {"p95", st.p95},   {"ci95_low", st.ci95_low}, {"ci95_high", st.ci95_high}, {"missing", stranded},
-          {"values", values}};
+      metrics[field] = describe_json(values, missing);
     }
     jobs[name] = metrics;
   }
-  return {{"schema_version", 1},
+  return {{"schema_version", kReplicationsSchemaVersion},
           {"scenario", summaries.at(0).at("scenario").at("name")},
           {"replications", summaries.size()},
           {"seeds", seeds},
@@ -54,19 +64,28 @@ ojson replications_json(const std::vector<ojson>& summaries, const std::vector<s
 }
 
 std::string replications_text(const ojson& r) {
+  // The headline metrics; replications.json has every field.
+  static const std::vector<std::pair<const char*, const char*>> kShown = {
+      {"wall_time_s", "wall time"},      {"time_lost_s", "time lost"},  {"disruption_s", "disruption"},
+      {"hardware_effect_s", "hardware"}, {"goodput", "goodput"},        {"cost_usd.total", "cost"},
+      {"energy_kwh", "energy (kWh)"},    {"failures", "node failures"}, {"job_failures", "job failures"},
+      {"interruptions", "interruptions"}};
   std::string out = fmt::format("\n{} replications (seeds {}..{}): mean [95% CI], median, p95\n",
                                 r.at("replications").get<int>(), r.at("seeds").front().get<std::uint64_t>(),
                                 r.at("seeds").back().get<std::uint64_t>());
   for (const auto& [name, metrics] : r.at("jobs").items()) {
     out += fmt::format("  job {}\n", name);
-    for (const auto& [metric, s] : metrics.items()) {
+    for (const auto& [metric, label] : kShown) {
+      if (!metrics.contains(metric)) continue;
+      const ojson& s = metrics.at(metric);
       if (s.at("n").get<int>() == 0) continue;
-      auto show = [&](double v) {
-        if (metric.ends_with("_s")) return format_duration(Seconds(v));
-        if (metric == "cost_usd") return format_usd(Usd(v));
+      std::string m = metric;
+      auto show = [&m](double v) {
+        if (m.ends_with("_s")) return format_duration(Seconds(v));
+        if (m.starts_with("cost_usd")) return format_usd(Usd(v));
         return fmt::format("{:.4g}", v);
       };
-      out += fmt::format("    {:<12} {:>10} [{}, {}]  median {}  p95 {}\n", metric, show(s.at("mean")),
+      out += fmt::format("    {:<14} {:>10} [{}, {}]  median {}  p95 {}\n", label, show(s.at("mean")),
                          show(s.at("ci95_low")), show(s.at("ci95_high")), show(s.at("median")),
                          show(s.at("p95")));
     }

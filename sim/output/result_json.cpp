@@ -112,6 +112,7 @@ ojson run_result_to_json(const RunResult& r) {
                     {"restart_s", l.restart.raw()},
                     {"waiting_for_spares_s", l.waiting_for_spares.raw()},
                     {"failures", l.failures},
+                    {"job_failures", l.job_failures},
                     {"lost_s", lost},
                     {"interruptions", l.interruptions},
                     {"clusters", l.clusters},
@@ -158,6 +159,7 @@ RunResult run_result_from_json(const ojson& j) {
     l.restart = Seconds(jj.at("restart_s"));
     l.waiting_for_spares = Seconds(jj.at("waiting_for_spares_s"));
     l.failures = jj.at("failures");
+    l.job_failures = jj.at("job_failures");
     for (LostPart p : kLostParts) l.add_lost(p, Seconds(jj.at("lost_s").at(part_name(p))));
     l.interruptions = jj.at("interruptions");
     l.clusters = jj.at("clusters").get<std::vector<std::string>>();
@@ -231,6 +233,7 @@ ojson summary_json(const ScenarioInfo& s, const RunResult& run, const RunResult&
                      {"restart", l.restart.raw()},
                      {"waiting_for_spares", l.waiting_for_spares.raw()}};
     j["failures"] = l.failures;
+    j["job_failures"] = l.job_failures;
     j["interruptions"] = l.interruptions;
     j["gpu_hours"] = l.gpu_hours();
     j["cost_usd"] = cost_json(l);

@@ -22,27 +22,34 @@ constexpr double kTs = 720000, kDelta = 60, kRestart = 60, kMtbf = 36000;
 struct Point {
   double tau, mean, half_width;
   double failures, failures_half_width;
+  double job_failures, job_failures_half_width;
 };
 
-Point simulate_interval(const fs::path& dir, double tau, int gpus = 512, bool async = false) {
+Point simulate_interval(const fs::path& dir, double tau, int gpus = 512, bool async = false,
+                        const std::string& platform = "platform.yaml") {
   std::string name = "tau" + std::to_string(static_cast<int>(tau)) + "-gpus" + std::to_string(gpus) +
-                     (async ? "-async" : "");
+                     (async ? "-async" : "") + "-" + fs::path(platform).stem().string();
   std::ofstream(dir / (name + "-workload.yaml"))
       << "jobs:\n  j:\n    flops: 1.8432e22\n    gpus: " << gpus
       << "\n    mfu: 0.5\n    checkpoint_interval: " << tau << "s\n    checkpoint_size: 600GB\n"
       << "    checkpoint_mode: " << (async ? "async" : "sync") << "\n";
   std::ofstream(dir / (name + ".yaml"))
-      << "platform: " << RIFTSIM_TEST_DATA << "/daly/platform.yaml\nworkload: " << name
+      << "platform: " << RIFTSIM_TEST_DATA << "/daly/" << platform << "\nworkload: " << name
       << "-workload.yaml\njobs:\n  j:\n    cluster: alpha/r1/c\n";
   std::string cmd = std::string(RIFTSIM_BIN) + " run " + (dir / (name + ".yaml")).string() +
                     " --quiet --replications 16 --out " + (dir / name).string() + " >/dev/null 2>&1";
   EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
   std::ifstream in(dir / name / "replications.json");
   auto job = nlohmann::json::parse(in)["jobs"]["j"];
-  auto wall = job["wall_time_s"], failures = job["failures"];
-  return {tau, wall["mean"].get<double>(), wall["ci95_high"].get<double>() - wall["mean"].get<double>(),
+  auto half = [](const nlohmann::json& m) { return m["ci95_high"].get<double>() - m["mean"].get<double>(); };
+  auto wall = job["wall_time_s"], failures = job["failures"], job_failures = job["job_failures"];
+  return {tau,
+          wall["mean"].get<double>(),
+          half(wall),
           failures["mean"].get<double>(),
-          failures["ci95_high"].get<double>() - failures["mean"].get<double>()};
+          half(failures),
+          job_failures["mean"].get<double>(),
+          half(job_failures)};
 }
 
 } // namespace
@@ -102,5 +109,31 @@ TEST(Validation, FailuresHittingAJobScaleWithItsNodesAndTime) {
     double expected = p.mean * nodes / (640 * 3600.0); // node-time of the job x failures per node-second
     EXPECT_NEAR(p.failures, expected, p.failures_half_width) << gpus << " GPUs";
   }
+  fs::remove_all(dir);
+}
+
+TEST(Validation, JobLevelFailuresComeAtTheirOwnRateWhateverTheJobsSize) {
+  // A job MTBF of 10 h, node failures negligible: a 64-node and an 8-node job both see one job failure
+  // per 10 h of wall time (node failures alone would give the small one 8 times fewer).
+  fs::path dir = fs::temp_directory_path() / ("riftsim-job-failures-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  for (int gpus : {512, 64}) {
+    Point p = simulate_interval(dir, 3000, gpus, false, "job-failures-platform.yaml");
+    EXPECT_NEAR(p.job_failures, p.mean / 36000, p.job_failures_half_width) << gpus << " GPUs";
+    EXPECT_GT(p.job_failures, 5) << gpus << " GPUs";
+    EXPECT_NEAR(p.failures, 0, 0.5) << gpus << " GPUs";
+  }
+  fs::remove_all(dir);
+}
+
+TEST(Validation, CorrelatedFailuresKeepTheStatedRateOfEachNode) {
+  // 640 h per node in all, half the events taking a whole group of 8: the job's 64 nodes still see
+  // 64 / 640 h = one node failure per 10 h of wall time, as without correlation (more at once, rarer).
+  fs::path dir = fs::temp_directory_path() / ("riftsim-correlated-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  Point p = simulate_interval(dir, 3000, 512, false, "correlated-platform.yaml");
+  EXPECT_NEAR(p.failures, p.mean / 36000, p.failures_half_width);
   fs::remove_all(dir);
 }
