@@ -304,6 +304,12 @@ PlatformSpec parse_platform(const std::string& text, const std::string& file) {
         l.port_price = f.unit("port_price", parse_usd_per_hour);
         if (l.port_price.raw() < 0) f.fail("port_price", "must not be negative");
       }
+      // Data out over a dedicated interconnect is billed at the provider's own rate for that service
+      // (AWS Direct Connect's data transfer out, Azure ExpressRoute metered outbound, GCP Interconnect
+      // egress), not at the internet tiers: an interconnect must say it.
+      if (l.kind == WanLinkSpec::Kind::Interconnect && !f.has("egress"))
+        f.fail("kind", "interconnect needs its own 'egress' price per GB (its data transfer out rate, e.g. "
+                       "$0.02/GB for AWS Direct Connect): it is not billed at the internet tiers");
       if (f.has("egress")) {
         l.egress = f.unit("egress", parse_usd_per_gb);
         if (l.egress->raw() < 0) f.fail("egress", "must not be negative");

@@ -65,7 +65,9 @@ constexpr Usd operator*(UsdPerGB p, Bytes b) {
 }
 
 constexpr double kSecondsPerDay = 86400.0;
-constexpr double kSecondsPerBillingMonth = 730 * 3600.0; // providers bill storage on 730-hour months
+// A billing month as providers count it for monthly charges (storage GB-months, egress tiers): 730 hours
+// (365 days x 24 h / 12).
+constexpr double kSecondsPerBillingMonth = 730 * 3600.0;
 constexpr Usd storage_cost(UsdPerGBMonth p, Bytes b, Seconds held) {
   return Usd(p.raw() * b.raw() / 1e9 * held.raw() / kSecondsPerBillingMonth);
 }

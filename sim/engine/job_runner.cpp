@@ -405,12 +405,12 @@ void JobRunner::exchange_gradients(double work) {
     wait_quietly(c); // a host going off ends it; the runner sees that next
   } else {
     WanTransfer out("gradients", here, there, bytes, candidate_paths(p, here, there, job_.response->paths),
-                    job_.response->streams, p, &p.bytes_out[here.provider->name]);
+                    job_.response->streams, p, &p.egress_this_month(here.provider->name));
     out.wait();
     job_.ledger.sync_egress += out.record().egress;
-    if (there.provider != here.provider)
-      job_.ledger.sync_egress += there.provider->egress_cost(p.bytes_out[there.provider->name], bytes);
-    p.bytes_out[there.provider->name] += bytes;
+    Bytes& back = p.egress_this_month(there.provider->name);
+    if (there.provider != here.provider) job_.ledger.sync_egress += there.provider->egress_cost(back, bytes);
+    back += bytes;
   }
   job_.ledger.add_lost(LostPart::GradientSync, Seconds(now() - t0));
   job_.ledger.sync_bytes += bytes * 2;

@@ -195,7 +195,7 @@ void MigrationOrchestrator::split_across(std::optional<JobStoppedMsg> already_st
     dataset.emplace("dataset", *job_.dataset_region, to, job_.spec->dataset_size,
                     candidate_paths(platform_, *job_.dataset_region, to, job_.response->paths),
                     job_.response->streams, platform_,
-                    &platform_.bytes_out[job_.dataset_region->provider->name]);
+                    &platform_.egress_this_month(job_.dataset_region->provider->name));
     job_.transfer_started(dataset->record());
     dataset->wait();
     job_.transfer_done(dataset->record());
@@ -213,7 +213,7 @@ void MigrationOrchestrator::split_across(std::optional<JobStoppedMsg> already_st
     WanTransfer ckpt("checkpoint", *job_.checkpoint_region, to, job_.spec->checkpoint_size,
                      candidate_paths(platform_, *job_.checkpoint_region, to, job_.response->paths),
                      job_.response->streams, platform_,
-                     &platform_.bytes_out[job_.checkpoint_region->provider->name]);
+                     &platform_.egress_this_month(job_.checkpoint_region->provider->name));
     job_.transfer_started(ckpt.record());
     ckpt.wait();
     job_.transfer_done(ckpt.record());
@@ -391,7 +391,7 @@ void MigrationOrchestrator::migrate(const CutoffEvent& event, bool with_notice,
     dataset.emplace("dataset", *job_.dataset_region, to, job_.spec->dataset_size,
                     candidate_paths(platform_, *job_.dataset_region, to, job_.response->paths),
                     job_.response->streams, platform_,
-                    &platform_.bytes_out[job_.dataset_region->provider->name], d.exit_waiver);
+                    &platform_.egress_this_month(job_.dataset_region->provider->name), d.exit_waiver);
     job_.transfer_started(dataset->record());
   }
 
@@ -420,7 +420,7 @@ void MigrationOrchestrator::migrate(const CutoffEvent& event, bool with_notice,
     checkpoint.emplace("checkpoint", *job_.checkpoint_region, to, job_.spec->checkpoint_size,
                        candidate_paths(platform_, *job_.checkpoint_region, to, job_.response->paths),
                        job_.response->streams, platform_,
-                       &platform_.bytes_out[job_.checkpoint_region->provider->name], d.exit_waiver);
+                       &platform_.egress_this_month(job_.checkpoint_region->provider->name), d.exit_waiver);
     job_.transfer_started(checkpoint->record());
   }
   double dataset_done = dataset ? dataset->wait() : t_decided;

@@ -29,6 +29,11 @@ std::vector<int> ClusterRuntime::nodes_up_after_throttle(double to) const {
   return up;
 }
 
+Bytes& BuiltPlatform::egress_this_month(const std::string& provider) {
+  auto month = static_cast<long>(sg4::Engine::get_clock() / kSecondsPerBillingMonth);
+  return bytes_out[{provider, month}];
+}
+
 std::vector<std::string> BuiltPlatform::links_down() const {
   std::vector<std::string> down;
   for (const auto& [name, p] : paths)

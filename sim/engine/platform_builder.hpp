@@ -91,7 +91,10 @@ struct BuiltPlatform {
   sg4::ConditionVariablePtr paths_changed;        // a link came back up
   std::vector<std::string> links_down() const;
   sg4::Host* control = nullptr;
-  std::map<std::string, Bytes> bytes_out; // per provider: the tenant's bytes sent out so far (egress tiers)
+  /// The tenant's bytes sent out of `provider` over the internet so far in the current billing month,
+  /// for the egress tiers, which start over every month (months of 730 h from the start of the run).
+  Bytes& egress_this_month(const std::string& provider);
+  std::map<std::pair<std::string, long>, Bytes> bytes_out; // by provider and billing month
   ClusterRuntime& cluster(const std::string& id) { return clusters.at(id); }
 };
 

@@ -9,7 +9,7 @@ void CheckpointReplicator::operator()() {
   const RegionRuntime& to = *job_.standby->region;
   auto copy = [&](const std::string& what, const RegionRuntime& from, Bytes bytes) {
     WanTransfer t(what, from, to, bytes, candidate_paths(platform_, from, to, job_.response->paths),
-                  job_.response->streams, platform_, &platform_.bytes_out[from.provider->name]);
+                  job_.response->streams, platform_, &platform_.egress_this_month(from.provider->name));
     job_.transfer_started(t.record());
     t.wait();
     job_.keep_data_in(to, t.record().start.raw());

@@ -362,3 +362,34 @@ TEST(Network, AFatTreeClusterRoutesThroughItsSwitches) {
   EXPECT_EQ(out[out.size() - 2], "alpha-beta");
   EXPECT_EQ(out.back(), "beta/r1/storage-net");
 }
+
+TEST(Network, EgressTiersStartOverEveryBillingMonth) {
+  // alpha with its first 100 GB a month free, then $0.10/GB: 100 GB out now is free, 100 GB more the
+  // same month cost $10, and 100 GB in the next month (730 h later) are free again.
+  PlatformSpec spec = load_platform(std::string(RIFTSIM_TEST_DATA) + "/mini-platform.yaml");
+  for (auto& p : spec.providers)
+    if (p.name == "alpha") p.tiers = {{Bytes(100e9), UsdPerGB(0)}, {Bytes(0), UsdPerGB(0.10)}};
+  int argc = 1;
+  char arg0[] = "test";
+  char* argv[] = {arg0, nullptr};
+  sg4::Engine engine(&argc, argv);
+  configure_network_model();
+  sg_host_energy_plugin_init();
+  BuiltPlatform platform = build_platform(spec);
+  std::vector<double> egress;
+  sg::spawn("t", platform.control, [&] {
+    for (double at : {0.0, 1000.0, 730 * 3600.0 + 1}) {
+      sg4::this_actor::sleep_until(at);
+      WanTransfer t("checkpoint", platform.regions.at("alpha/r1"), platform.regions.at("beta/r1"),
+                    Bytes(100e9), {&platform.paths.at("alpha-beta")}, 1, platform,
+                    &platform.egress_this_month("alpha"));
+      t.wait();
+      egress.push_back(t.record().egress.raw());
+    }
+  });
+  engine.run();
+  ASSERT_EQ(egress.size(), 3u);
+  EXPECT_NEAR(egress[0], 0, 1e-9);
+  EXPECT_NEAR(egress[1], 10, 1e-9);
+  EXPECT_NEAR(egress[2], 0, 1e-9);
+}

@@ -290,6 +290,12 @@ TEST(PlatformLoader, LinksOfEachKindAndTheirChecks) {
   text.replace(text.find("per_flow: 1Gbps"), 15, "port_price: $1/h");
   auto e = expect_input_error([&] { parse_platform(text, "p.yaml"); });
   EXPECT_NE(e.message().find("is for links of kind interconnect"), std::string::npos) << e.what();
+  // An interconnect says what data out over it costs: it is not billed at the internet tiers.
+  std::string no_egress = read_file_for_test(kData + "/paths-platform.yaml");
+  no_egress.replace(no_egress.find("    egress: $0.02/GB\n"), 21, "");
+  auto e2 = expect_input_error([&] { parse_platform(no_egress, "p.yaml"); });
+  EXPECT_NE(e2.message().find("needs its own 'egress' price"), std::string::npos) << e2.what();
+  EXPECT_EQ(e2.pos().line, 56); // at its `kind: interconnect`
 }
 
 TEST(PlatformLoader, EgressTiersGiveThePublishedBills) {
