@@ -92,6 +92,28 @@ void split_tenure(Allocation& a, double now, JobLedger& ledger, RunLog& log, con
   a.since = now;
 }
 
+void book_ramp(const ClusterRuntime& cluster, const std::vector<CapacitySpec::Held>& held, JobLedger& ledger,
+               RunLog& log, const std::string& job) {
+  const ClusterSpec& c = *cluster.spec;
+  for (const auto& h : held) {
+    Tenure t;
+    t.cluster = c.id;
+    t.provider = c.provider;
+    t.gpus = static_cast<long long>(h.nodes) * c.gpus_per_node;
+    t.nodes = h.nodes;
+    t.node_price = c.node_price * cluster.price_factor;
+    t.start = h.from;
+    t.end = h.to;
+    t.energy = c.node_power_idle * (h.to - h.from) * static_cast<double>(h.nodes);
+    t.pue = cluster.region->spec->pue;
+    t.carbon_g_per_kwh = cluster.region->spec->carbon_g_per_kwh;
+    ledger.tenures.push_back(t);
+    ledger.idle_cost += t.cost();
+    log.span(true, c.provider, SpanKind::Tenure, h.from.raw(), h.to.raw(),
+             fmt::format("{} on {} (delivered, waiting for the rest)", job, c.id));
+  }
+}
+
 Usd held_cost(const Allocation& a, double from, double to) {
   if (a.empty() || to <= from) return Usd(0);
   double nodes = 0;

@@ -232,6 +232,7 @@ void MigrationOrchestrator::split_across(std::optional<JobStoppedMsg> already_st
   }
   job_.remote = *remote;
   charge_idle(job_.remote, provisioned_at, t_resume);
+  book_ramp(target, d.ramp, job_.ledger, *job_.log, name);
   const JobSpec& j = *job_.spec;
   // Each site sends its gradients (params x bytes each) every sync_every steps of 6·params·batch FLOPs.
   job_.sync_bytes_per_flop =
@@ -458,8 +459,10 @@ void MigrationOrchestrator::migrate(const CutoffEvent& event, bool with_notice,
   log.span(false, name, SpanKind::Restart, restart_from, t_resume, d.target->id);
   job_.checkpoint_region = &to;
   job_.dataset_region = &to;
-  if (resume_on(target, job_.spec->gpus, provisioned_at, true))
+  if (resume_on(target, job_.spec->gpus, provisioned_at, true)) {
     job_.ledger.clusters.push_back(target.spec->id);
+    book_ramp(target, d.ramp, job_.ledger, *job_.log, name);
+  }
 }
 
 void MigrationOrchestrator::switch_to_standby(std::optional<JobStoppedMsg> already_stopped, double t_event,

@@ -69,6 +69,10 @@ void release(Allocation& alloc, double now, JobLedger& ledger, RunLog& log, cons
 void split_tenure(Allocation& alloc, double now, JobLedger& ledger, RunLog& log, const std::string& job);
 /// What holding `alloc`'s nodes from `from` to `to` costs at the cluster's current price.
 Usd held_cost(const Allocation& alloc, double from, double to);
+/// Books nodes held idle on `cluster` while its capacity ramped up to what the job asked for: a
+/// tenure per step (node-hours at the current price, idle power), all of it idle cost.
+void book_ramp(const ClusterRuntime& cluster, const std::vector<CapacitySpec::Held>& held, JobLedger& ledger,
+               RunLog& log, const std::string& job);
 
 // Checkpoint: cut the segment short for a checkpoint now, then go on (a notice of a squeeze).
 enum class StopReason { HostsLost, Halt, NodeFailed, Checkpoint };

@@ -39,6 +39,24 @@ Seconds CapacitySpec::time_for(int nodes, Seconds lead) const {
   return lead + ramp_every * std::ceil(static_cast<double>(nodes - initial) / ramp_nodes);
 }
 
+std::vector<CapacitySpec::Held> CapacitySpec::held_between(int need, Seconds lead, Seconds from,
+                                                           Seconds to) const {
+  std::vector<Held> out;
+  bool ramps = ramp_nodes > 0 && ramp_every.raw() > 0;
+  Seconds t = lead;
+  int nodes = std::min(need, ramps ? std::min(initial, quota) : quota);
+  while (t < to) {
+    bool more = ramps && nodes < std::min(quota, need);
+    Seconds next = more ? t + ramp_every : to;
+    Seconds a = std::max(t, from), b = std::min(next, to);
+    if (b > a && nodes > 0) out.push_back({a, b, nodes});
+    if (!more) break;
+    t = next;
+    nodes = std::min({nodes + ramp_nodes, quota, need});
+  }
+  return out;
+}
+
 const ProviderSpec* PlatformSpec::find_provider(const std::string& name) const {
   for (const auto& p : providers)
     if (p.name == name) return &p;

@@ -51,6 +51,15 @@ struct CapacitySpec {
   Seconds full_after(Seconds lead_time) const;
   /// How long after asking `nodes` nodes are there (lead time included); infinite above the quota.
   Seconds time_for(int nodes, Seconds lead_time) const;
+  /// Nodes held at once from `from` to `to`, times measured from the start of the schedule.
+  struct Held {
+    Seconds from;
+    Seconds to;
+    int nodes = 0;
+  };
+  /// The nodes delivered between `from` and `to` (from the schedule's start), up to `need`: what a
+  /// tenant who takes every node as it arrives holds, in steps.
+  std::vector<Held> held_between(int need, Seconds lead_time, Seconds from, Seconds to) const;
 };
 
 struct ClusterSpec {

@@ -27,6 +27,9 @@ struct ClusterAvailability {
   /// Until `nodes` nodes would be there if asked at `now`: the sooner of the cluster's own lead time
   /// and ramp, and the grant's; infinite if neither quota holds them.
   Seconds ready_in(int nodes, Seconds now) const;
+  /// The nodes a tenant asking for `nodes` at `now` holds before all are there (absolute times), from
+  /// the schedule that ready_in chooses: taken as they arrive, and billed from then on.
+  std::vector<CapacitySpec::Held> held_before_ready(int nodes, Seconds now) const;
 };
 
 struct WorldView {
@@ -66,6 +69,8 @@ struct ResponseDecision {
                             // left where it is (a throttle), to train on until the target is ready
   bool exit_waiver = false; // migrate: claim the provider's free-egress-on-exit program
   Seconds provisioning{};   // migrate: until the target's nodes are there
+  // migrate, split: the target's nodes delivered before all are there, taken (and billed) as they arrive
+  std::vector<CapacitySpec::Held> ramp{};
 };
 
 class ResponseStrategy {

@@ -14,6 +14,26 @@ Seconds ClusterAvailability::ready_in(int nodes, Seconds now) const {
   return std::min(own, std::max(Seconds(0), granted));
 }
 
+std::vector<CapacitySpec::Held> ClusterAvailability::held_before_ready(int nodes, Seconds now) const {
+  Seconds ready = ready_in(nodes, now);
+  if (std::isinf(ready.raw())) return {};
+  Seconds own = cluster->capacity.time_for(nodes, cluster->lead_time);
+  // The schedule starts at the request (own), or at the grant, which may lie in the past.
+  Seconds start = now;
+  std::vector<CapacitySpec::Held> held;
+  if (!granted_at || own <= ready) {
+    held = cluster->capacity.held_between(nodes, cluster->lead_time, Seconds(0), ready);
+  } else {
+    start = *granted_at;
+    held = grant_capacity.held_between(nodes, grant_lead, now - start, now - start + ready);
+  }
+  for (auto& h : held) {
+    h.from += start;
+    h.to += start;
+  }
+  return held;
+}
+
 namespace {
 int nodes_for(long long gpus, const ClusterSpec& c) {
   return static_cast<int>((gpus + c.gpus_per_node - 1) / c.gpus_per_node);
@@ -109,6 +129,7 @@ ResponseDecision MigrateStrategy::on_capacity_loss(const JobView& job, const Wor
                                  skipped.empty() ? "" : " (skipped: " + skipped + ")")};
   d.exit_waiver = exit_waiver_;
   d.provisioning = best_estimate.provisioning;
+  d.ramp = world.find(best->id)->held_before_ready(nodes_for(job.job->gpus, *best), world.now);
   // Nodes that survive where the job is (a throttle, not a cutoff) keep training until the move.
   long long left = gpus_left_here(job, world);
   if (left < job.job->gpus) d.gpus = left;
@@ -145,6 +166,7 @@ ResponseDecision SplitStrategy::on_capacity_loss(const JobView& job, const World
       ResponseDecision d{ResponseDecision::Action::Migrate, t, porting_,
                          "nothing left here to split from: move the whole job to " + t->id};
       d.provisioning = e.provisioning;
+      d.ramp = a->held_before_ready(nodes_for(need, *t), world.now);
       return d;
     }
     ResponseDecision d{
@@ -152,6 +174,7 @@ ResponseDecision SplitStrategy::on_capacity_loss(const JobView& job, const World
         fmt::format("continue on {} GPUs here, add {} on {} once its nodes are there", left, need, t->id)};
     d.gpus = left;
     d.provisioning = e.provisioning;
+    d.ramp = a->held_before_ready(nodes_for(need, *t), world.now);
     return d;
   }
   std::string why =

@@ -136,6 +136,18 @@ TEST(Simulation, ProvisioningWaitsForTheRampToDeliverEveryNode) {
   const JobResult& j = r.jobs.at(0);
   EXPECT_NEAR(j.ledger.lost(LostPart::Provisioning).raw(), 3 * kSecondsPerDay, 1e-6);
   EXPECT_NEAR(j.end.raw(), 20600 + 3 * 86400 + 3600 + 10 + 9000 + 20, 1e-6);
+  // The nodes delivered early are the tenant's from their delivery: 2 nodes for a day, then 3 for a
+  // day, at beta's $20 per node-hour, idle; then the 4 nodes idle through porting and the restart.
+  double ramp = 2 * 20 * 24.0 + 3 * 20 * 24.0;
+  EXPECT_NEAR(j.ledger.idle_cost.raw(), ramp + 4 * 20 * 3610.0 / 3600, 1e-6);
+  double beta_cost = 0, beta_gpu_hours = 0;
+  for (const auto& t : j.ledger.tenures)
+    if (t.cluster == "beta/r1/c2") {
+      beta_cost += t.cost().raw();
+      beta_gpu_hours += t.gpu_hours();
+    }
+  EXPECT_NEAR(beta_cost, ramp + 4 * 20 * (j.end.raw() - (20600 + 3 * 86400)) / 3600, 1e-6);
+  EXPECT_NEAR(beta_gpu_hours, 16 * 24 + 24 * 24 + 32 * (j.end.raw() - (20600 + 3 * 86400)) / 3600, 1e-6);
 }
 
 TEST(Simulation, WithItsInterconnectDownAJobsCopiesTakeTheInternetAtItsPerFlowCap) {

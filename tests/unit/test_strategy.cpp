@@ -125,3 +125,39 @@ TEST(SplitStrategy, AddsAGroupForTheMissingGPUsOrShrinksOrMovesOrStrands) {
   EXPECT_EQ(d.target, f.c2);
   EXPECT_DOUBLE_EQ(d.provisioning.raw(), 86400); // c2's lead time
 }
+
+TEST(Capacity, NodesDeliveredBeforeAllAreThereAreHeldInSteps) {
+  // 4 nodes asked for: 2 after a 1-day lead time, then 1 more a day, up to the quota of 5.
+  CapacitySpec c{5, 2, 1, Seconds(86400)};
+  auto held = c.held_between(4, Seconds(86400), Seconds(0), c.time_for(4, Seconds(86400)));
+  ASSERT_EQ(held.size(), 2u);
+  EXPECT_DOUBLE_EQ(held[0].from.raw(), 86400);
+  EXPECT_DOUBLE_EQ(held[0].to.raw(), 2 * 86400);
+  EXPECT_EQ(held[0].nodes, 2);
+  EXPECT_DOUBLE_EQ(held[1].to.raw(), 3 * 86400);
+  EXPECT_EQ(held[1].nodes, 3);
+  // All at once (no ramp): nothing is held before they are all there.
+  EXPECT_TRUE(
+      CapacitySpec({4, 4, 0, Seconds(0)}).held_between(4, Seconds(100), Seconds(0), Seconds(100)).empty());
+}
+
+TEST(Capacity, AGrantInThePastDeliversOnItsOwnScheduleFromTheRequestOn) {
+  // Granted at t = 0 with a 1-day lead, 1 node then 1 a day; asked for 3 nodes at t = 1.5 days: 1 node
+  // is there already (held from the request), the 2nd comes at 2 days, all 3 at 3 days.
+  Fixture f;
+  ClusterSpec c2 = *f.c2;
+  c2.capacity.quota = 0; // nothing but the grant
+  ClusterAvailability a{&c2, 32, false};
+  a.granted_at = Seconds(0);
+  a.grant_lead = Seconds(86400);
+  a.grant_capacity = {4, 1, 1, Seconds(86400)};
+  auto held = a.held_before_ready(3, Seconds(1.5 * 86400));
+  EXPECT_DOUBLE_EQ(a.ready_in(3, Seconds(1.5 * 86400)).raw(), 1.5 * 86400);
+  ASSERT_EQ(held.size(), 2u);
+  EXPECT_DOUBLE_EQ(held[0].from.raw(), 1.5 * 86400);
+  EXPECT_DOUBLE_EQ(held[0].to.raw(), 2 * 86400);
+  EXPECT_EQ(held[0].nodes, 1);
+  EXPECT_DOUBLE_EQ(held[1].from.raw(), 2 * 86400);
+  EXPECT_DOUBLE_EQ(held[1].to.raw(), 3 * 86400);
+  EXPECT_EQ(held[1].nodes, 2);
+}
