@@ -44,6 +44,8 @@ const char* event_name(EventKind k) {
     return "finish";
   case EventKind::Stranded:
     return "stranded";
+  case EventKind::NoProgress:
+    return "no_progress";
   case EventKind::NodeFailure:
     return "node_failure";
   case EventKind::Restarted:

@@ -27,6 +27,7 @@ enum class EventKind {
   Resume,          // a job resumed training
   Finish,          // a job finished training
   Stranded,        // a job had nowhere to go
+  NoProgress,      // a job was given up: failures came faster than it could save a checkpoint
   NodeFailure,     // a node under the job failed (ordinary failure, not a provider event)
   Restarted,       // the job restarted after a node failure
   JobFailure,      // the whole job failed (software, collective library, storage), not a node

@@ -46,27 +46,22 @@ void check_inputs(const Inputs& in) {
         if (!plat.find_link(name))
           throw InputError(alt.pos,
                            "path '" + name + "' of job '" + pl.job + "' is not a link in " + plat.file);
-    for (const auto& alt : pl.alternatives)
-      for (const auto& t : alt.targets) {
+    // Every response listed is checked, not only the first: each is simulated in its own run.
+    for (const auto& alt : pl.alternatives) {
+      std::vector<std::string> elsewhere = alt.targets;
+      if (!alt.standby.empty()) elsewhere.push_back(alt.standby);
+      for (const auto& t : elsewhere) {
         const ClusterSpec* tc = plat.find_cluster(t);
+        if (!tc)
+          throw InputError(alt.pos, "cluster '" + t + "' of job '" + pl.job + "' is not in the platform");
         if (tc->region != c->region && !plat.link_between(c->region, tc->region))
-          throw InputError(alt.pos, "target '" + t + "' of job '" + pl.job + "' has no network link from " +
+          throw InputError(alt.pos, "cluster '" + t + "' of job '" + pl.job + "' has no network link from " +
                                         c->region + " (add one under 'links' in " + plat.file + ")");
+        if (job->checkpoint_interval_auto && (!tc->failures || !in.scenario.failures))
+          throw InputError(alt.pos, "job '" + pl.job +
+                                        "' has checkpoint_interval: auto, which needs a failure model on '" +
+                                        t + "', where its response '" + alt.name + "' may take it");
       }
-    for (const auto& t : pl.response.targets) {
-      const ClusterSpec* tc = plat.find_cluster(t);
-      if (tc && job->checkpoint_interval_auto && !tc->failures)
-        throw InputError(pl.response.pos, "job '" + pl.job +
-                                              "' has checkpoint_interval: auto, which needs a failure "
-                                              "model on its target '" +
-                                              t + "'");
-      if (!tc)
-        throw InputError(pl.response.pos,
-                         "target '" + t + "' of job '" + pl.job + "' is not a cluster in the platform");
-      if (tc->region != c->region && !plat.link_between(c->region, tc->region))
-        throw InputError(pl.response.pos, "target '" + t + "' of job '" + pl.job +
-                                              "' has no network link from " + c->region +
-                                              " (add one under 'links' in " + plat.file + ")");
     }
   }
   for (const auto& job : in.workload.jobs) {

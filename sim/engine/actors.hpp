@@ -49,6 +49,13 @@ private:
   void wait_for(const DiskIo& io);
   DiskIo::OnDone wake_me();
 
+  /// Finished, stranded or given up: releases what the job holds and tells its helpers.
+  void end_job(JobStatus status, const std::string& detail);
+  void give_up_without_progress();
+  /// A job that fails this many times in a row without saving a checkpoint makes no progress: it
+  /// would simulate forever (a viable job is done with such a streak with probability ~0).
+  static constexpr int kMaxFailuresWithoutCheckpoint = 10'000;
+
   JobRuntime& job_;
   UnsavedCompute async_pending_;  // what an asynchronous checkpoint will save once written
   UnsavedCompute pending_;        // compute whose work is not yet in a checkpoint

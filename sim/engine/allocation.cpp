@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
+#include <limits>
 #include <simgrid/plugins/energy.h>
+#include <stdexcept>
 
 namespace riftsim {
 
@@ -138,14 +140,20 @@ void JobRuntime::update_interval() {
     return;
   }
   // Loading checked that every cluster the job can run on has a failure model.
+  if (!current->spec->failures)
+    throw std::logic_error("checkpoint_interval: auto on a cluster without failures");
+  Seconds delta = spec->checkpoint_size / current->region->spec->storage_bandwidth;
+  interval = daly_interval(delta, mtbf()).raw();
+}
+
+Seconds JobRuntime::mtbf() const {
   const ClusterSpec& c = *current->spec;
+  if (!c.failures) return Seconds(std::numeric_limits<double>::infinity());
   double nodes = std::ceil(static_cast<double>(active_gpus) / c.gpus_per_node);
   // Node failures scale with the job's nodes; job-level failures come on top, whatever its size.
   double rate = nodes / c.failures->node_mtbf.raw();
   if (c.failures->job_mtbf) rate += 1 / c.failures->job_mtbf->raw();
-  Seconds mtbf(1 / rate);
-  Seconds delta = spec->checkpoint_size / current->region->spec->storage_bandwidth;
-  interval = daly_interval(delta, mtbf).raw();
+  return Seconds(1 / rate);
 }
 
 void JobRuntime::node_failed() {
@@ -170,6 +178,7 @@ void JobRuntime::notify_resumed() {
 }
 
 void JobRuntime::interrupt_for_failure() {
+  failures_since_checkpoint++;
   switch (activity) {
   case JobActivity::Computing:
   case JobActivity::Checkpointing:

@@ -1,5 +1,6 @@
 #include "engine/actors.hpp"
 #include "engine/wan_transfer.hpp"
+#include "engine/watchdog.hpp"
 
 #include <algorithm>
 #include <spdlog/spdlog.h>
@@ -29,34 +30,22 @@ void JobRunner::operator()() {
   while (true) {
     job_.stop.reset(); // a halt asked for while recovering from a failure stays asked for
     if (!train()) {
-      job_.finished = true;
-      job_.end = now();
-      release_hosts();
-      // A standby never used stood idle all along.
-      job_.ledger.idle_cost += held_cost(job_.standby_alloc, job_.standby_alloc.since, job_.end);
-      release(job_.standby_alloc, job_.end, job_.ledger, *job_.log, job_.spec->name + " (standby)");
-      if (job_.standby) {
-        std::unique_lock lock(*job_.wake_mutex);
-        job_.replica_cv->notify_all();
-      }
-      job_.notify_resumed(); // helpers waiting for the job to train again see it finished
       job_.event(EventKind::Finish, "", 1.0);
       spdlog::info("{}: training finished on {}", job_.spec->name, job_.current->spec->id);
-      job_.to_orchestrator.push(JobFinishedMsg{});
-      return;
+      return end_job(JobStatus::Finished, "");
     }
     job_.ledger.interruptions++;
-    if (job_.stop == StopReason::NodeFailed && recover_from_failure()) continue;
+    if (job_.stop == StopReason::NodeFailed) {
+      if (recover_from_failure()) continue;
+      if (job_.failures_since_checkpoint > kMaxFailuresWithoutCheckpoint) return give_up_without_progress();
+    }
     // The provider took the hosts (or asked us to move): the orchestrator decides what comes next.
     job_.to_orchestrator.push(JobStoppedMsg{*job_.stop, now()});
     RunnerMsg msg = job_.to_runner.pop();
     if (std::holds_alternative<AbortMsg>(msg)) {
-      job_.finished = true;
-      job_.status = JobStatus::Stranded;
-      job_.end = now();
       job_.event(EventKind::Stranded, "no target can take the job", job_.saved_fraction());
       spdlog::warn("{}: stranded, nowhere to run", job_.spec->name);
-      return;
+      return end_job(JobStatus::Stranded, "capacity was lost and no target could take the job");
     }
     job_.nodes_to_replace = 0; // fresh nodes at the new place
     job_.halt_requested = false;
@@ -68,11 +57,42 @@ void JobRunner::operator()() {
   }
 }
 
+void JobRunner::end_job(JobStatus status, const std::string& detail) {
+  job_.finished = true;
+  job_.status = status;
+  job_.status_detail = detail;
+  job_.end = now();
+  release_hosts();
+  // A standby never used stood idle all along.
+  job_.ledger.idle_cost += held_cost(job_.standby_alloc, job_.standby_alloc.since, job_.end);
+  release(job_.standby_alloc, job_.end, job_.ledger, *job_.log, job_.spec->name + " (standby)");
+  if (job_.standby) {
+    std::unique_lock lock(*job_.wake_mutex);
+    job_.replica_cv->notify_all();
+  }
+  job_.notify_resumed(); // helpers waiting for the job to train again see it finished
+  job_.to_orchestrator.push(JobFinishedMsg{});
+}
+
+void JobRunner::give_up_without_progress() {
+  const ClusterSpec& c = *job_.current->spec;
+  Seconds read = job_.spec->checkpoint_size / job_.current->region->spec->storage_bandwidth;
+  std::string why = fmt::format(
+      "{} failures in a row without a checkpoint saved: on {} its mean time between failures ({}) is "
+      "shorter than a restart ({} with the checkpoint read) and a checkpoint interval ({}) together",
+      job_.failures_since_checkpoint, c.id, format_duration(job_.mtbf()),
+      format_duration(job_.spec->restart_overhead + read), format_duration(Seconds(job_.interval)));
+  spdlog::error("{}: makes no progress: {}", job_.spec->name, why);
+  job_.event(EventKind::NoProgress, why, job_.saved_fraction());
+  end_job(JobStatus::NoProgress, why);
+}
+
 bool JobRunner::train() {
   const double total = job_.spec->work.raw();
   // Relative tolerance: the last segment must not be a sliver left over by rounding.
   const double eps = total * 1e-12;
   while (total - job_.progress > eps) {
+    watchdog().tick("a job's training loop");
     if (job_.halt_requested) return halt();
     double segment = std::min(total - job_.progress, job_.rate().raw() * job_.interval);
     double t0 = now();
@@ -237,6 +257,7 @@ void JobRunner::keep(const UnsavedCompute& c) {
 void JobRunner::commit(double progress, const RegionRuntime* region, const UnsavedCompute& kept,
                        size_t saved_spans) {
   job_.committed = progress;
+  job_.failures_since_checkpoint = 0;
   job_.checkpoint_region = region;
   if (job_.standby) { // a new checkpoint for the replicator to copy
     std::unique_lock lock(*job_.wake_mutex);
@@ -294,6 +315,8 @@ bool JobRunner::recover_from_failure() {
   ClusterRuntime& cluster = *job_.current;
   job_.stop.reset(); // the failure is being handled; a provider event from now on sets it again
   while (true) {
+    watchdog().tick("a job's restart after a failure");
+    if (job_.failures_since_checkpoint > kMaxFailuresWithoutCheckpoint) return false;
     double t0 = now();
     if (!replace_failed_nodes()) return false;
     job_.ledger.waiting_for_spares += Seconds(now() - t0);

@@ -1,6 +1,7 @@
 #include "core/units.hpp"
 #include "engine/actors.hpp"
 #include "engine/wan_transfer.hpp"
+#include "engine/watchdog.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -12,6 +13,7 @@ namespace riftsim {
 
 void MigrationOrchestrator::operator()() {
   while (true) {
+    watchdog().tick("an orchestrator's message loop");
     OrchestratorMsg msg = job_.to_orchestrator.pop();
     if (std::holds_alternative<JobFinishedMsg>(msg)) return;
     if (std::holds_alternative<EventsOverMsg>(msg)) events_over_ = true;

@@ -2,10 +2,10 @@
 // Simulation-time state shared by the actors of one run. SimGrid actors are cooperative threads of one
 // process, so plain shared objects are safe; Inbox gives them blocking, zero-time message passing.
 #include "accounting/ledger.hpp"
+#include "accounting/run_result.hpp"
 #include "engine/disk_io.hpp"
 #include "engine/platform_builder.hpp"
 #include "engine/progress.hpp"
-#include "engine/run_result.hpp"
 #include "model/scenario.hpp"
 #include "model/workload.hpp"
 #include "policy/response_strategy.hpp"
@@ -173,6 +173,8 @@ struct JobRuntime {
   RunLog* log = nullptr;                 // shared by every actor of the run
   ProgressLine* progress_line = nullptr; // shared too
   JobStatus status = JobStatus::Finished;
+  std::string status_detail;
+  int failures_since_checkpoint = 0; // node and job failures since the last checkpoint was saved
   double start = 0;
   double end = 0;
   bool finished = false;
@@ -231,6 +233,9 @@ struct JobRuntime {
   void keep_data_in(const RegionRuntime& region, double from);
   /// Sets `interval` for the current cluster (fixed, or the Young/Daly optimum).
   void update_interval();
+  /// Its mean time between failures on the current cluster (node failures of its nodes and job-level
+  /// failures); infinite without a failure model.
+  Seconds mtbf() const;
 };
 
 } // namespace riftsim

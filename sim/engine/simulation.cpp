@@ -1,6 +1,7 @@
 #include "config/loaders.hpp"
 #include "engine/actors.hpp"
 #include "engine/sim_log.hpp"
+#include "engine/watchdog.hpp"
 
 #include <algorithm>
 #include <deque>
@@ -8,16 +9,6 @@
 #include <spdlog/spdlog.h>
 
 namespace riftsim {
-
-const char* status_name(JobStatus s) {
-  return s == JobStatus::Finished ? "finished" : "stranded";
-}
-
-const JobResult* RunResult::find(const std::string& job) const {
-  for (const auto& j : jobs)
-    if (j.name == job) return &j;
-  return nullptr;
-}
 
 RunResult simulate(const Inputs& in, const SimOptions& opt, int* argc, char** argv) {
   int local_argc = 1;
@@ -109,6 +100,7 @@ RunResult simulate(const Inputs& in, const SimOptions& opt, int* argc, char** ar
 
   engine.run();
   progress.finish();
+  if (!watchdog().reason().empty()) throw SimulationStuck(watchdog().reason());
 
   RunResult r;
   r.scenario = in.scenario.name;
@@ -135,6 +127,7 @@ RunResult simulate(const Inputs& in, const SimOptions& opt, int* argc, char** ar
     JobResult jr;
     jr.name = j->spec->name;
     jr.status = j->status;
+    jr.status_detail = j->status_detail;
     jr.start = Seconds(j->start);
     jr.end = Seconds(j->end);
     jr.ledger = j->ledger;

@@ -1,5 +1,7 @@
 #include "engine/wan_transfer.hpp"
 
+#include "engine/watchdog.hpp"
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -89,6 +91,7 @@ double WanTransfer::wait() {
   if (done_) return record_.end.raw();
   for (auto& s : streams_) {
     while (s.left > 0) {
+      watchdog().tick("a WAN copy");
       if (!s.comm) {
         WanPathRuntime* p = first_up();
         if (!p) { // every path is down: wait for a link_up (taking the lock may yield: test again)

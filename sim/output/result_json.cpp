@@ -102,6 +102,7 @@ ojson run_result_to_json(const RunResult& r) {
     for (const auto& st : l.storage) storage.push_back(storage_json(st));
     jobs.push_back({{"name", jr.name},
                     {"status", status_name(jr.status)},
+                    {"status_detail", jr.status_detail},
                     {"start_s", jr.start.raw()},
                     {"end_s", jr.end.raw()},
                     {"compute_s", l.compute.raw()},
@@ -147,7 +148,8 @@ RunResult run_result_from_json(const ojson& j) {
   for (const auto& jj : j.at("jobs")) {
     JobResult jr;
     jr.name = jj.at("name");
-    jr.status = jj.at("status") == "finished" ? JobStatus::Finished : JobStatus::Stranded;
+    jr.status = status_from_name(jj.at("status").get<std::string>()).value();
+    jr.status_detail = jj.at("status_detail");
     jr.start = Seconds(jj.at("start_s"));
     jr.end = Seconds(jj.at("end_s"));
     JobLedger& l = jr.ledger;
@@ -189,6 +191,7 @@ ojson summary_json(const ScenarioInfo& s, const RunResult& run, const RunResult&
     ojson j;
     j["name"] = jr.name;
     j["status"] = status_name(jr.status);
+    j["status_detail"] = jr.status_detail.empty() ? ojson(nullptr) : ojson(jr.status_detail);
     j["start_s"] = jr.start.raw();
     j["end_s"] = jr.end.raw();
     j["wall_time_s"] = finished ? ojson(jr.wall().raw()) : ojson(nullptr);

@@ -1,7 +1,7 @@
 #pragma once
 // JSON forms of results. run_result_* is the private exchange format between a `riftsim simulate`
 // child and its parent; summary_json is the public, documented output (docs/outputs.md).
-#include "engine/run_result.hpp"
+#include "accounting/run_result.hpp"
 
 #include <nlohmann/json.hpp>
 #include <string>

@@ -2,6 +2,7 @@
 
 #include "core/units.hpp"
 
+#include <cctype>
 #include <cmath>
 #include <fmt/format.h>
 
@@ -32,8 +33,11 @@ std::string summary_text(const ojson& sum) {
     std::string route;
     for (const auto& c : j.at("clusters")) route += (route.empty() ? "" : " → ") + c.get<std::string>();
     if (j.at("status") != "finished") {
-      out += fmt::format("job {}: STRANDED after {} — no target could take it\n  ran on: {}\n", name,
-                         days(j.at("end_s").get<double>() - j.at("start_s").get<double>()), route);
+      std::string status = j.at("status");
+      for (auto& ch : status) ch = ch == '_' ? ' ' : static_cast<char>(std::toupper(ch));
+      out += fmt::format("job {}: {} after {} — {}\n  ran on: {}\n", name, status,
+                         days(j.at("end_s").get<double>() - j.at("start_s").get<double>()),
+                         j.at("status_detail").get<std::string>(), route);
       continue;
     }
     double wall = j.at("wall_time_s");

@@ -1,7 +1,9 @@
 // Whole simulations on SimGrid, one per TEST (and so one per process under ctest). Expected values are
 // computed by hand from tests/data/mini-*.yaml; the comments show the arithmetic.
+#include "accounting/run_result.hpp"
 #include "config/loaders.hpp"
-#include "engine/run_result.hpp"
+#include "engine/platform_builder.hpp"
+#include "engine/watchdog.hpp"
 
 #include <cmath>
 #include <gtest/gtest.h>
@@ -486,4 +488,29 @@ TEST(Simulation, AFatTreeFabricGivesTheSameRunAsAStar) {
   // Jobs exchange no traffic inside a cluster yet, so the fabric does not change their time.
   JobResult j = run_one(kData + "/mini-fat-tree.yaml");
   EXPECT_NEAR(j.end.raw(), 119630, 1e-6);
+}
+
+TEST(Watchdog, ALoopThatNeverLetsTheClockMoveStopsTheSimulation) {
+  // An actor going round without waiting would hold the clock at one instant for ever; the watchdog
+  // ends every actor, so that the engine returns, and says where.
+  PlatformSpec spec = load_platform(kData + "/mini-platform.yaml");
+  int argc = 1;
+  char arg0[] = "test";
+  char* argv[] = {arg0, nullptr};
+  sg4::Engine engine(&argc, argv);
+  BuiltPlatform platform = build_platform(spec);
+  bool other_finished = false;
+  sg::spawn("spinner", platform.control, [] {
+    sg4::this_actor::sleep_for(5);
+    while (true) watchdog().tick("a test's spinning loop");
+  });
+  sg::spawn("other", platform.control, [&] {
+    sg4::this_actor::sleep_for(100);
+    other_finished = true;
+  });
+  engine.run();
+  EXPECT_FALSE(other_finished);
+  EXPECT_DOUBLE_EQ(sg4::Engine::get_clock(), 5);
+  EXPECT_NE(watchdog().reason().find("a test's spinning loop"), std::string::npos) << watchdog().reason();
+  EXPECT_NE(watchdog().reason().find("t = 5.000 s"), std::string::npos) << watchdog().reason();
 }

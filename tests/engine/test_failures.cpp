@@ -1,7 +1,7 @@
 // Node and job failures in whole simulations, one per TEST (one process each under ctest). Expected values
 // are worked out by hand from tests/data/failures/*.yaml; the comments show the arithmetic.
+#include "accounting/run_result.hpp"
 #include "config/loaders.hpp"
-#include "engine/run_result.hpp"
 
 #include <gtest/gtest.h>
 
@@ -90,4 +90,23 @@ TEST(Failures, AFailedNodeOfAnIdleStandbyDoesNotInterruptTraining) {
   EXPECT_EQ(j.ledger.failures, 0);
   EXPECT_EQ(j.ledger.interruptions, 0);
   EXPECT_NEAR(j.wall().raw(), 36000 + 9 * 10, 1e-6); // the undisturbed run
+}
+
+TEST(Failures, AJobThatFailsFasterThanItCanRestartIsGivenUpAsMakingNoProgress) {
+  // The traced run's job with a job-level failure every 60 s on average and a 300 s restart: a restart
+  // almost never completes. After 10,000 failures in a row without a checkpoint it is given up, with
+  // a reason, instead of simulating for ever.
+  Inputs in = load_inputs(kData + "/failures/traced.yaml");
+  FailureSpec& f = failures_of(in, "alpha/r1/c1");
+  f.trace.clear();
+  f.node_mtbf = Seconds(1e12);
+  f.job_mtbf = Seconds(60);
+  RunResult r = run_inputs(in);
+  const JobResult& j = r.jobs.at(0);
+  EXPECT_EQ(j.status, JobStatus::NoProgress);
+  EXPECT_GT(j.ledger.job_failures, 10'000);
+  EXPECT_NE(j.status_detail.find("mean time between failures (60.0 s)"), std::string::npos)
+      << j.status_detail;
+  EXPECT_NE(j.status_detail.find("restart (5.2 min"), std::string::npos)
+      << j.status_detail; // 300 s + 10 s read
 }

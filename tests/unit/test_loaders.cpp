@@ -312,3 +312,20 @@ TEST(PlatformLoader, EgressTiersGiveThePublishedBills) {
   PlatformSpec q = parse_platform(kCluster, "p.yaml");
   EXPECT_NEAR(q.find_provider("p")->egress_cost(Bytes(1e12), Bytes(1e9)).raw(), 0.1, 1e-12);
 }
+
+TEST(ScenarioLoader, EveryListedResponseIsCheckedNotOnlyTheFirst) {
+  // checkpoint_interval: auto needs a failure model wherever the job may run. Listed second, a response
+  // migrating to beta/r1/c2 (no failure model) used to pass the checks and then spin in the run.
+  Inputs in = load_inputs(kData + "/failures/random-compare.yaml");
+  in.workload.jobs.at(0).checkpoint_interval_auto = true;
+  in.scenario.placements.at(0).alternatives.at(0).strategy = "wait"; // the first is fine
+  in.scenario.placements.at(0).alternatives.at(0).targets.clear();
+  ResponseSpec move = in.scenario.placements.at(0).alternatives.at(1);
+  move.name = "move";
+  move.strategy = "migrate";
+  move.targets = {"beta/r1/c2"};
+  in.scenario.placements.at(0).alternatives.push_back(move);
+  auto e = expect_input_error([&] { check_inputs(in); });
+  EXPECT_NE(e.message().find("needs a failure model on 'beta/r1/c2'"), std::string::npos) << e.what();
+  EXPECT_NE(e.message().find("response 'move'"), std::string::npos) << e.what();
+}

@@ -5,13 +5,17 @@
 #include "accounting/run_log.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace riftsim {
 
-enum class JobStatus { Finished, Stranded };
+// Stranded: capacity lost and nowhere to go. NoProgress: failures came faster than the job could save a
+// checkpoint (its MTBF below a restart plus a checkpoint interval), so it was given up.
+enum class JobStatus { Finished, Stranded, NoProgress };
 const char* status_name(JobStatus s);
+std::optional<JobStatus> status_from_name(const std::string& name);
 
 struct JobResult {
   std::string name;
@@ -19,6 +23,7 @@ struct JobResult {
   Seconds start;
   Seconds end;
   JobLedger ledger;
+  std::string status_detail; // why it did not finish, in one sentence (empty when it finished)
   Seconds wall() const { return end - start; }
 };
 
