@@ -302,7 +302,7 @@ TEST(PlatformLoader, EgressTiersGiveThePublishedBills) {
   PlatformSpec p = load_platform(kData + "/../../platforms/clouds.yaml");
   const ProviderSpec& aws = *p.find_provider("aws");
   const ProviderSpec& gcp = *p.find_provider("gcp");
-  // shared/reference/public-figures.md §4a, derived bills: a 6.48 TB checkpoint and a 44 TB corpus.
+  // Bills derived from the public tiers (docs/sources.md): a 6.48 TB checkpoint and a 44 TB corpus.
   EXPECT_NEAR(aws.egress_cost(Bytes(0), Bytes(6.48e12)).raw(), 574.2, 0.1); // table: $574
   EXPECT_NEAR(aws.egress_cost(Bytes(0), Bytes(44e12)).raw(), 3781, 1);      // table: $3,782
   EXPECT_NEAR(gcp.egress_cost(Bytes(0), Bytes(6.48e12)).raw(), 722.8, 0.1); // table: $723
