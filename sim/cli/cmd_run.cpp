@@ -10,6 +10,7 @@
 #include "output/summary_text.hpp"
 #include "output/timeline_files.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fmt/format.h>
@@ -214,7 +215,21 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& sg_flags) {
   return code;
 }
 
-int cmd_compare(const std::vector<std::string>& dirs) {
+int cmd_compare(const std::vector<std::string>& given) {
+  // A directory of a run with several responses holds one result directory per response: expand it.
+  std::vector<std::string> dirs;
+  for (const auto& d : given) {
+    std::vector<std::string> inside;
+    if (!fs::exists(fs::path(d) / "summary.json") && fs::is_directory(d)) {
+      for (const auto& e : fs::directory_iterator(d))
+        if (fs::exists(e.path() / "summary.json")) inside.push_back(e.path().string());
+      std::sort(inside.begin(), inside.end());
+    }
+    if (inside.empty())
+      dirs.push_back(d);
+    else
+      dirs.insert(dirs.end(), inside.begin(), inside.end());
+  }
   std::vector<std::pair<std::string, ojson>> runs;
   for (const auto& d : dirs) {
     fs::path f = fs::path(d) / "summary.json";

@@ -228,6 +228,28 @@ std::string format_duration(Seconds s) {
   return fmt::format("{:.1f} s", v);
 }
 
+DurationUnit duration_unit_for(Seconds largest) {
+  double a = std::fabs(largest.raw());
+  if (a >= 2 * kSecondsPerDay) return DurationUnit::Days;
+  if (a >= 2 * kSecondsPerHour) return DurationUnit::Hours;
+  if (a >= 120) return DurationUnit::Minutes;
+  return DurationUnit::Seconds;
+}
+
+std::string format_duration_in(Seconds s, DurationUnit unit) {
+  switch (unit) {
+  case DurationUnit::Days:
+    return fmt::format("{:.1f} d", s.raw() / kSecondsPerDay);
+  case DurationUnit::Hours:
+    return fmt::format("{:.1f} h", s.raw() / kSecondsPerHour);
+  case DurationUnit::Minutes:
+    return fmt::format("{:.1f} min", s.raw() / 60);
+  case DurationUnit::Seconds:
+    break;
+  }
+  return fmt::format("{:.1f} s", s.raw());
+}
+
 std::string format_bytes(Bytes b) {
   double v = b.raw();
   const char* units[] = {"B", "kB", "MB", "GB", "TB", "PB", "EB"};

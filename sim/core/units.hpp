@@ -95,9 +95,14 @@ double parse_fraction(std::string_view text);                // 0.34 or 34%
 double parse_count(std::string_view text); // 25000, 1.8e12, 1.8T (plain number with SI suffix)
 
 // Human-readable rendering for tables and logs.
-std::string format_duration(Seconds s);                       // "93.8 d", "4.2 h", "12 min", "35 s"
-std::string format_bytes(Bytes b);                            // "28.8 TB"
-std::string format_bandwidth(BytesPerSecond r);               // "100 Gbps"
+std::string format_duration(Seconds s);         // "93.8 d", "4.2 h", "12 min", "35 s"
+std::string format_bytes(Bytes b);              // "28.8 TB"
+std::string format_bandwidth(BytesPerSecond r); // "100 Gbps"
+/// A unit for a column of durations, chosen once from its largest magnitude (as format_duration does for
+/// one value), so that every value of the column is written in it.
+enum class DurationUnit { Seconds, Minutes, Hours, Days };
+DurationUnit duration_unit_for(Seconds largest);
+std::string format_duration_in(Seconds s, DurationUnit unit); // (7200 s, Days) -> "0.1 d"
 std::string format_usd(Usd u);                                // "$512.3M"
 std::string format_si(double value, const std::string& unit); // (41.9e9, "Wh") -> "41.9 GWh"
 std::string format_count(double value);                       // 61.7e6 -> "61.7M"

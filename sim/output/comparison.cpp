@@ -1,10 +1,12 @@
 #include "output/comparison.hpp"
 
 #include "core/units.hpp"
+#include "output/text_table.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
+#include <functional>
 
 namespace riftsim {
 
@@ -18,47 +20,79 @@ ojson comparison_json(const std::vector<std::pair<std::string, ojson>>& runs) {
                       {"wall_time_s", j.at("wall_time_s")},
                       {"baseline_wall_time_s", j.at("baseline_wall_time_s")},
                       {"time_lost_s", j.at("time_lost_s")},
+                      {"disruption_s", j.at("disruption_s")},
+                      {"hardware_effect_s", j.at("hardware_effect_s")},
                       {"time_lost_breakdown_s", j.at("time_lost_breakdown_s")},
                       {"cost_usd", j.at("cost_usd")},
                       {"energy_kwh", j.at("energy_kwh")},
                       {"clusters", j.at("clusters")}});
-  return {{"schema_version", 1}, {"rows", rows}};
+  return {{"schema_version", 2}, {"rows", rows}};
 }
 
 std::string comparison_text(const ojson& c) {
-  // Parts that are non-zero in at least one row get a column.
+  const ojson& rows = c.at("rows");
+  // A column of durations: every value in the unit its largest value calls for.
+  auto duration_column = [&](const std::function<const ojson*(const ojson&)>& get) {
+    double largest = 0;
+    for (const auto& row : rows)
+      if (const ojson* v = get(row); v && v->is_number())
+        largest = std::max(largest, std::fabs(v->get<double>()));
+    DurationUnit unit = duration_unit_for(Seconds(largest));
+    std::vector<std::string> cells;
+    for (const auto& row : rows) {
+      const ojson* v = get(row);
+      cells.push_back(v && v->is_number() ? format_duration_in(Seconds(v->get<double>()), unit) : "—");
+    }
+    return cells;
+  };
+  auto field = [](const char* key) {
+    return [key](const ojson& row) -> const ojson* { return row.contains(key) ? &row.at(key) : nullptr; };
+  };
+  // Parts that are not negligible in at least one row get a column.
   std::vector<std::string> parts;
-  for (const auto& row : c.at("rows"))
+  for (const auto& row : rows)
     if (row.at("time_lost_breakdown_s").is_object())
       for (const auto& [part, v] : row.at("time_lost_breakdown_s").items())
         if (std::fabs(v.get<double>()) >= 1 && std::find(parts.begin(), parts.end(), part) == parts.end())
           parts.push_back(part);
-  std::string out = fmt::format("\n{:<28} {:>9} {:>9}", "run · job", "wall", "lost");
-  for (const auto& p : parts) out += fmt::format(" {:>10}", p.substr(0, 10));
-  out += fmt::format(" {:>9} {:>9} {:>9} {:>9}\n", "compute", "egress", "total $", "energy");
-  for (const auto& row : c.at("rows")) {
+
+  std::vector<std::string> headers = {"run · job", "wall", "lost", "disruption"};
+  std::vector<std::vector<std::string>> columns;
+  std::vector<std::string> labels;
+  for (const auto& row : rows) {
     std::string label = row.at("run").get<std::string>() + " · " + row.at("job").get<std::string>();
-    auto days = [](const ojson& v) {
-      if (v.is_null()) return std::string("—");
-      double s = v.get<double>();
-      if (std::fabs(s) < 0.05) return std::string("0");
-      std::string text = s < 0 ? "-" : "";
-      text += format_duration(Seconds(std::fabs(s)));
-      return text;
-    };
-    out += fmt::format("{:<28} {:>9} {:>9}", label.substr(0, 28),
-                       row.at("status") == "finished" ? days(row.at("wall_time_s")) : std::string("stranded"),
-                       days(row.at("time_lost_s")));
-    for (const auto& p : parts) {
-      const ojson& b = row.at("time_lost_breakdown_s");
-      out += fmt::format(" {:>10}", b.is_object() && b.contains(p) ? days(b.at(p)) : std::string("—"));
-    }
-    const ojson& cost = row.at("cost_usd");
-    out += fmt::format(" {:>9} {:>9} {:>9} {:>9}\n", format_usd(Usd(cost.at("compute"))),
-                       format_usd(Usd(cost.at("egress"))), format_usd(Usd(cost.at("total"))),
-                       format_si(row.at("energy_kwh").get<double>() * 1000, "Wh"));
+    if (row.at("status") != "finished") label += " (" + row.at("status").get<std::string>() + ")";
+    labels.push_back(label);
   }
-  return out;
+  columns.push_back(labels);
+  columns.push_back(duration_column(field("wall_time_s")));
+  columns.push_back(duration_column(field("time_lost_s")));
+  columns.push_back(duration_column(field("disruption_s")));
+  for (const auto& p : parts) {
+    headers.push_back(p);
+    columns.push_back(duration_column([&p](const ojson& row) -> const ojson* {
+      const ojson& b = row.at("time_lost_breakdown_s");
+      return b.is_object() && b.contains(p) ? &b.at(p) : nullptr;
+    }));
+  }
+  for (const char* h : {"compute $", "egress $", "total $", "energy"}) headers.push_back(h);
+  std::vector<std::string> compute, egress, total, energy;
+  for (const auto& row : rows) {
+    const ojson& cost = row.at("cost_usd");
+    compute.push_back(format_usd(Usd(cost.at("compute"))));
+    egress.push_back(format_usd(Usd(cost.at("egress"))));
+    total.push_back(format_usd(Usd(cost.at("total"))));
+    energy.push_back(format_si(row.at("energy_kwh").get<double>() * 1000, "Wh"));
+  }
+  for (auto* col : {&compute, &egress, &total, &energy}) columns.push_back(*col);
+
+  TextTable table(headers);
+  for (size_t r = 0; r < rows.size(); ++r) {
+    std::vector<std::string> cells;
+    for (const auto& col : columns) cells.push_back(col[r]);
+    table.add_row(cells);
+  }
+  return "\n" + table.render();
 }
 
 } // namespace riftsim

@@ -534,6 +534,14 @@ TEST(Compare, SeveralResponsesRunSideBySide) {
   EXPECT_EQ(c.code, 0) << c.err;
   EXPECT_NE(c.out.find("wait · train"), std::string::npos) << c.out;
   EXPECT_NE(c.out.find("waiting"), std::string::npos) << c.out;
+  // Whole column headers, one unit per column (the wait column: days for the 29,400 s wait, and the
+  // migrate row's zero written in days too, not a bare 0).
+  EXPECT_NE(c.out.find("provisioning"), std::string::npos) << c.out;
+  EXPECT_EQ(c.out.find(" 0 "), std::string::npos) << c.out;
+  // The run's directory itself, with one directory per response, compares them all.
+  Outcome whole = riftsim("compare " + out.string());
+  EXPECT_EQ(whole.code, 0) << whole.err;
+  EXPECT_EQ(whole.out, c.out);
   EXPECT_EQ(riftsim("compare /nonexistent").code, 2);
   fs::remove_all(out);
 }
