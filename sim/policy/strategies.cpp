@@ -72,7 +72,9 @@ MoveEstimate estimate_move(const JobView& job, const ClusterSpec& target, const 
         e.cost += p.find_provider(job.current->provider)->egress_cost(Bytes(0), bytes);
     }
   }
-  Seconds compute = job.remaining / (target.gpu_peak * (static_cast<double>(j.gpus) * j.mfu));
+  static const TrainingSpeed kMfuOnly;
+  const TrainingSpeed& speed = world.speed ? *world.speed : kMfuOnly;
+  Seconds compute = job.remaining / speed.step(j, target, j.gpus).rate;
   const ClusterAvailability* a = world.find(target.id);
   e.provisioning = a ? a->ready_in(nodes_for(j.gpus, target), world.now) : target.lead_time;
   Seconds ready = std::max(e.provisioning + porting, e.transfer);
