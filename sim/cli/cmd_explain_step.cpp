@@ -61,8 +61,9 @@ int explain_step(const Inputs& in, const std::string& job_name, const std::strin
   ModelShape m = job_shape(*job);
   out << fmt::format("{} on {}: {} GPUs, {} nodes of {} × {} ({}), {} per node, {} scale-up per GPU\n",
                      job->name, cluster->id, job->gpus, plan.nodes, cluster->gpus_per_node,
-                     cluster->accelerator, format_si(cluster->gpu_peak.raw(), "FLOPS"),
-                     format_bandwidth(cluster->node_network), format_bandwidth(cluster->scale_up_bandwidth));
+                     cluster->accelerator.empty() ? cluster->instance : cluster->accelerator,
+                     format_si(cluster->gpu_peak.raw(), "FLOPS"), format_bandwidth(cluster->node_network),
+                     format_si(cluster->scale_up_bandwidth.raw(), "B/s"));
   out << fmt::format("fabric: {}, oversubscription {:g}\n", topology_name(cluster->topology),
                      cluster->oversubscription);
   out << fmt::format(
@@ -83,8 +84,12 @@ int explain_step(const Inputs& in, const std::string& job_name, const std::strin
   out << "collectives, one occurrence each, simulated on the fabric:\n";
   for (const PhasePlan& p : plan.phases) {
     double per_mb = p.per_microbatch, per_step = p.per_step_reduce + p.per_step_gather;
-    out << fmt::format("  {:<20}{:>12.6f} s  {} flows of up to {}, × {:g} per {}\n", phase_name(p.phase),
-                       costs.at(p.phase), p.flows.size(), format_bytes(Bytes(p.max_flow_bytes())),
+    std::string simulated =
+        p.window > 0 ? fmt::format(" (the first {} nodes simulated: {} flows)", p.window, p.flows.size())
+                     : "";
+    out << fmt::format("  {:<20}{:>12.6f} s  {} flows of up to {}{}{}, × {:g} per {}\n", phase_name(p.phase),
+                       costs.at(p.phase), p.job_flows, format_bytes(Bytes(p.max_flow_bytes())),
+                       p.rounds > 1 ? fmt::format(" in {} rounds", p.rounds) : "", simulated,
                        per_mb > 0 ? per_mb : per_step, per_mb > 0 ? "micro-batch" : "step");
   }
   return kExitOk;

@@ -37,22 +37,63 @@ struct Ranks {
 /// separate rails of the same nodes run side by side).
 class FlowSet {
 public:
-  void add(int src, int dst, double bytes, bool sum = true) {
+  void add(int src, int dst, double bytes, bool sum = true, int round = 0) {
     if (src == dst || bytes <= 0) return;
-    double& b = flows_[{src, dst}];
+    double& b = flows_[{round, src, dst}];
     b = sum ? b + bytes : std::max(b, bytes);
   }
   std::vector<Flow> take() const {
     std::vector<Flow> out;
     out.reserve(flows_.size());
-    for (const auto& [k, b] : flows_) out.push_back({k.first, k.second, b});
+    for (const auto& [k, b] : flows_) out.push_back({std::get<1>(k), std::get<2>(k), b, std::get<0>(k)});
     return out;
   }
   bool empty() const { return flows_.empty(); }
 
 private:
-  std::map<std::pair<int, int>, double> flows_;
+  std::map<std::tuple<int, int, int>, double> flows_;
 };
+
+/// A phase's traffic often repeats every q nodes: each block of q nodes sends only inside itself, the
+/// same flows shifted from block to block (a ring per stage, an expert group of consecutive replicas). With
+/// q a multiple of the fabric's leaf, the fabric repeats with it, so the first block sees what every block
+/// sees and is the only one simulated; a last, partial block must send a subset of the first's flows.
+void fold_to_window(PhasePlan& p, int nodes, int leaf) {
+  p.job_flows = p.flows.size();
+  if (p.in_node || p.flows.empty()) return;
+  int span = 0;
+  for (const Flow& f : p.flows) span = std::max(span, std::abs(f.dst - f.src));
+  for (int q = leaf * ((span + leaf) / leaf); q <= nodes / 2; q += leaf) {
+    bool closed = true;
+    for (const Flow& f : p.flows)
+      if (f.src / q != f.dst / q) {
+        closed = false;
+        break;
+      }
+    if (!closed) continue;
+    std::map<std::tuple<int, int, int>, double> first;
+    std::vector<size_t> per_block(static_cast<size_t>((nodes + q - 1) / q), 0);
+    for (const Flow& f : p.flows) {
+      per_block[static_cast<size_t>(f.src / q)]++;
+      if (f.src < q) first[{f.src, f.dst, f.round}] = f.bytes;
+    }
+    bool periodic = true;
+    for (size_t b = 0; b + 1 < per_block.size() || (b + 1 == per_block.size() && nodes % q == 0); ++b)
+      periodic = periodic && per_block[b] == first.size();
+    for (const Flow& f : p.flows) {
+      if (!periodic) break;
+      auto it = first.find({f.src % q, f.dst % q, f.round});
+      periodic = it != first.end() && it->second == f.bytes;
+    }
+    if (!periodic) continue;
+    std::vector<Flow> window;
+    for (const Flow& f : p.flows)
+      if (f.src < q) window.push_back(f);
+    p.flows = std::move(window);
+    p.window = q;
+    return;
+  }
+}
 
 /// A ring all-reduce (or reduce-scatter + all-gather) of `grad` bytes per GPU among `members` (ranks in
 /// ring order), for every group `groups` lists. Hierarchical: a ring over the group's nodes, each node
@@ -208,19 +249,22 @@ StepPlan plan_step(const JobSpec& job, const Layout& full, const ClusterSpec& c,
       plan.phases.push_back(std::move(p));
     }
   }
-  if (m.moe() && E > 1) { // every member of an expert group sends each other member its share of tokens
+  if (m.moe() && E > 1) {
+    // Every member of an expert group sends each other member its share of the tokens, in E − 1 rounds of
+    // a pairwise exchange (round j: member i to member i + j), the usual all-to-all schedule.
     const double dispatch = (b * s / T) * m.experts_per_token * h * 2 / E;
     FlowSet f;
     for (int k = 0; k < P; ++k)
       for (int tp = 0; tp < T; ++tp)
         for (int g = 0; g < D / E; ++g)
           for (int i = 0; i < E; ++i)
-            for (int j = 0; j < E; ++j)
-              if (i != j) f.add(r.node(tp, k, g * E + i), r.node(tp, k, g * E + j), dispatch);
+            for (int j = 1; j < E; ++j)
+              f.add(r.node(tp, k, g * E + i), r.node(tp, k, g * E + (i + j) % E), dispatch, true, j - 1);
     if (!f.empty()) {
       PhasePlan p;
       p.phase = Phase::ExpertAllToAll;
       p.flows = f.take();
+      p.rounds = E - 1;
       p.per_microbatch = (full_recompute ? 6.0 : 4.0) * plan.stage_layers; // dispatch + combine per pass
       plan.phases.push_back(std::move(p));
     }
@@ -248,7 +292,21 @@ StepPlan plan_step(const JobSpec& job, const Layout& full, const ClusterSpec& c,
     RingPlan experts = plan_rings(edp_groups, r, l.gradient_bytes * expert_params / (T * E), l.dp_algorithm);
     add_reduction(plan, Phase::ExpertDataReduce, experts.fabric, experts.fabric_steps, false, sharded);
   }
+  const int leaf = step_fabric_leaf(c, plan.nodes);
+  for (PhasePlan& p : plan.phases) fold_to_window(p, plan.nodes, leaf);
   return plan;
+}
+
+int step_fabric_nodes(const ClusterSpec& c, int job_nodes) {
+  return std::max(c.nodes, job_nodes);
+}
+
+int step_fabric_leaf(const ClusterSpec& c, int job_nodes) {
+  if (c.topology != ClusterSpec::Topology::FatTree) return 1;
+  ClusterSpec one_per_node = c;
+  one_per_node.nodes = step_fabric_nodes(c, job_nodes);
+  one_per_node.nodes_per_host = 1;
+  return static_cast<int>(fat_tree_shape(one_per_node).down);
 }
 
 StepBreakdown compose_step(const StepPlan& plan, const PhaseCosts& costs) {
@@ -325,6 +383,7 @@ std::vector<StepKey> steps_needed(const PlatformSpec& platform, const WorkloadSp
     }
     for (const ClusterSpec* c : clusters)
       for (double f : fractions) {
+        if (job->gpus * f > static_cast<double>(c->total_gpus())) continue; // it cannot run there
         long long nodes = static_cast<long long>(std::floor(job->gpus * f / c->gpus_per_node + 1e-9));
         int dp = static_cast<int>(nodes * c->gpus_per_node / full.model_parallel());
         if (dp >= 1) keys.insert({job->name, c->id, dp});

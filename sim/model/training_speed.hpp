@@ -35,17 +35,21 @@ enum class Phase {
 };
 const char* phase_name(Phase p);
 
-/// Bytes from one node (or, inside a node, one GPU) to another.
+/// Bytes from one node (or, inside a node, one GPU) to another, in one round of a phase.
 struct Flow {
   int src = 0;
   int dst = 0;
   double bytes = 0;
+  int round = 0;
 };
 
 struct PhasePlan {
   Phase phase = Phase::DataReduce;
-  bool in_node = false;       // between the GPUs of one node (else between nodes, over the fabric)
-  std::vector<Flow> flows;    // concurrent
+  bool in_node = false;    // between the GPUs of one node (else between nodes, over the fabric)
+  std::vector<Flow> flows; // those of a round start together; rounds follow one another
+  int rounds = 1;
+  int window = 0;             // nodes 0 .. window-1 stand for every block of as many (0: all simulated)
+  size_t job_flows = 0;       // flows of the whole job in the phase (more than `flows` with a window)
   double per_microbatch = 0;  // occurrences per micro-batch and stage (exposed: nothing overlaps them)
   double per_step_reduce = 0; // occurrences per step that the backward pass may hide (gradient reduction)
   double per_step_gather = 0; // occurrences per step that nothing hides (sharded optimizer: parameter gather)
@@ -69,6 +73,11 @@ struct StepPlan {
 /// data-parallel width sharing the global batch (more than this site's when the job is split).
 StepPlan plan_step(const JobSpec& job, const Layout& full, const ClusterSpec& cluster, long long gpus,
                    long long total_replicas = 0);
+
+/// Nodes of the step platform's fabric (the cluster's, or the job's if more) and its leaf size: the
+/// nodes behind one leaf switch of a fat-tree, 1 for a non-blocking star (engine/step_simulation.cpp).
+int step_fabric_nodes(const ClusterSpec& cluster, int job_nodes);
+int step_fabric_leaf(const ClusterSpec& cluster, int job_nodes);
 
 /// Seconds one occurrence of each phase took on the fabric.
 using PhaseCosts = std::map<Phase, double>;

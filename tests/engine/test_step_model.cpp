@@ -166,6 +166,10 @@ struct MegatronRow {
   double published;
 };
 
+void PrintTo(const MegatronRow& row, std::ostream* os) {
+  *os << row.job << " (published " << row.published << " TFLOP/s per GPU)";
+}
+
 class MegatronTable : public ::testing::TestWithParam<MegatronRow> {};
 
 TEST_P(MegatronTable, ReproducesThePublishedThroughputWithinFifteenPercent) {
