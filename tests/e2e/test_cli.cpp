@@ -641,8 +641,9 @@ TEST(Step, ExplainStepPrintsWhereAStepsTimeGoesOnTheFabric) {
 
 TEST(Step, EachTenureReportsTheStepItTrainedAt) {
   fs::path out = fresh_dir("step-throttle");
-  Outcome o = riftsim("run " + kData + "/step/step-throttle.yaml --quiet --out " + out.string());
+  Outcome o = riftsim("run " + kData + "/step/step-throttle.yaml --quiet --plot --out " + out.string());
   ASSERT_EQ(o.code, 0) << o.err;
+  EXPECT_GT(fs::file_size(out / "step.png"), 1000u); // the figure of each tenure's step, part by part
   nlohmann::json tenures = summary(out)["jobs"]["dense"]["tenures"];
   ASSERT_EQ(tenures.size(), 2u);
   EXPECT_EQ(tenures[0]["step"]["layout"]["data"], 16);
