@@ -449,8 +449,16 @@ StepBreakdown TrainingSpeed::site_step(const JobSpec& job, const ClusterSpec& c,
     scale = static_cast<double>(gpus) / full.model_parallel();
     planned = full.model_parallel();
   }
-  StepPlan plan = plan_step(job, full, c, planned, replicas);
-  StepBreakdown b = compose_step(plan, costs_for(job, full, c, plan));
+  // A step depends on the width only through its whole replicas: widths that differ by less than a
+  // replica (a node given up at a time) share one plan.
+  long long whole = planned / full.model_parallel() * full.model_parallel();
+  auto key = std::make_tuple(job.name, c.id, whole, replicas);
+  auto cached = cache_.find(key);
+  if (cached == cache_.end()) {
+    StepPlan plan = plan_step(job, full, c, whole, replicas);
+    cached = cache_.emplace(key, compose_step(plan, costs_for(job, full, c, plan))).first;
+  }
+  StepBreakdown b = cached->second;
   b.rate = b.rate * scale;
   return b;
 }

@@ -159,6 +159,38 @@ TEST(StepModel, ASplitMixtureOfExpertsExchangesEveryParametersGradientBothWays) 
   EXPECT_NEAR(per_flop * 6 * 131072, 2.0 * 2386558976.0 / 775946240.0, 1e-9);
 }
 
+TEST(StepModel, AJobGivingUpANodeForWantOfSparesTrainsAtTheNarrowerStepNobodySimulated) {
+  // One traced node failure at 500 s, no spare: the job goes on with 15 replicas of one node each. Only
+  // the 16-replica step was simulated; the 15-replica one takes its phases, the ring step scaled by its
+  // bytes (16/15), and 5 micro-batches per replica instead of 4.
+  Inputs in = step_inputs();
+  in.scenario.events.clear();
+  in.scenario.failures = true;
+  in.workload.jobs[0].on_no_spare = JobSpec::NoSpare::Shrink;
+  FailureSpec f;
+  f.node_mtbf = Seconds(1e12);
+  f.trace = {{Seconds(500), 3}};
+  f.repair_time = Seconds(kSecondsPerDay);
+  in.platform.providers[0].regions[0].clusters[0].failures = f;
+  SimOptions opt;
+  opt.log_level = "warn";
+  opt.speed = derive_training_speed(in, 2);
+  ASSERT_EQ(opt.speed->table().costs.size(), 1u);
+  const JobSpec& j = in.workload.jobs.at(0);
+  const ClusterSpec& fast = *in.platform.find_cluster("alpha/r1/fast");
+  StepBreakdown narrower = opt.speed->step(j, fast, 120);
+  StepBreakdown full = opt.speed->step(j, fast, 128);
+  EXPECT_EQ(narrower.microbatches, 5);
+  EXPECT_NEAR(narrower.exposed_dp.raw(), full.exposed_dp.raw() / 30 * 28 * 16 / 15, 1e-12);
+  RunResult r = simulate(in, opt);
+  const JobResult& jr = r.jobs.at(0);
+  ASSERT_EQ(jr.status, JobStatus::Finished);
+  EXPECT_EQ(jr.ledger.failures, 1);
+  ASSERT_EQ(jr.ledger.tenures.size(), 1u);
+  EXPECT_EQ(jr.ledger.tenures[0].step->dp, 15);
+  EXPECT_EQ(jr.ledger.tenures[0].step->step.raw(), narrower.step.raw());
+}
+
 // The Megatron-LM weak-scaling table (Narayanan et al., SC21, arXiv 2104.04473, Table 1): achieved
 // teraFLOP/s per GPU, counted as the paper counts them (its Eq. 3, with activation recomputation).
 struct MegatronRow {
