@@ -31,11 +31,8 @@ std::vector<sg4::Host*> build_star(sg4::NetZone* parent, const std::string& name
 }
 
 /// The cluster's two-level fat-tree with one host per node, shaped as the campaign's (model.cpp).
-std::vector<sg4::Host*> build_fat_tree(sg4::NetZone* parent, const ClusterSpec& c, int nodes) {
-  ClusterSpec one_per_node = c;
-  one_per_node.nodes = nodes;
-  one_per_node.nodes_per_host = 1;
-  FatTreeShape shape = fat_tree_shape(one_per_node);
+std::vector<sg4::Host*> build_fat_tree(sg4::NetZone* parent, const ClusterSpec& c, int job_nodes) {
+  FatTreeShape shape = step_fabric_shape(c, job_nodes); // the leaf the plan folded its phases on
   std::vector<sg4::Host*> out;
   auto make_host = [&out](sg4::NetZone* zone, const std::vector<unsigned long>&, unsigned long id) {
     sg4::Host* h = zone->create_host(fmt::format("node/{}", id), 1e9)->seal();
@@ -49,15 +46,18 @@ std::vector<sg4::Host*> build_fat_tree(sg4::NetZone* parent, const ClusterSpec& 
   return out;
 }
 
-double run_flows(const std::vector<sg4::Host*>& hosts, const std::vector<Flow>& flows) {
+/// Runs a phase: the flows of each round started together, the rounds one after the other.
+double run_phase(const std::vector<sg4::Host*>& hosts, const PhasePlan& p) {
   double t0 = sg4::Engine::get_clock();
-  std::vector<sg4::CommPtr> comms;
-  comms.reserve(flows.size());
-  for (const Flow& f : flows)
-    comms.push_back(sg4::Comm::sendto_async(hosts.at(static_cast<size_t>(f.src)),
-                                            hosts.at(static_cast<size_t>(f.dst)),
-                                            static_cast<uint64_t>(std::max(1.0, std::ceil(f.bytes)))));
-  sg4::Comm::wait_all(comms);
+  for (int round = 0; round < p.rounds; ++round) {
+    std::vector<sg4::CommPtr> comms;
+    for (const Flow& f : p.flows)
+      if (f.round == round)
+        comms.push_back(sg4::Comm::sendto_async(hosts.at(static_cast<size_t>(f.src)),
+                                                hosts.at(static_cast<size_t>(f.dst)),
+                                                static_cast<uint64_t>(std::max(1.0, std::ceil(f.bytes)))));
+    sg4::Comm::wait_all(comms);
+  }
   return sg4::Engine::get_clock() - t0;
 }
 
@@ -76,16 +76,15 @@ PhaseCosts simulate_step_phases(const ClusterSpec& c, const StepPlan& plan) {
   // Rail-optimized fabrics carry rail-aligned collectives (each GPU talks to the same rail on other nodes)
   // on separate non-blocking rail planes: a star of node NICs at the nodes' aggregate bandwidth is the
   // same. The spine, and its oversubscription, carry none of them (docs/model-training.md).
-  int nodes = std::max(c.nodes, plan.nodes);
-  std::vector<sg4::Host*> node_hosts =
-      c.topology == ClusterSpec::Topology::FatTree
-          ? build_fat_tree(world, c, nodes)
-          : build_star(world, "node", nodes, c.node_network.raw(), kFabricLinkLatency);
+  std::vector<sg4::Host*> node_hosts = c.topology == ClusterSpec::Topology::FatTree
+                                           ? build_fat_tree(world, c, plan.nodes)
+                                           : build_star(world, "node", step_fabric_nodes(c, plan.nodes),
+                                                        c.node_network.raw(), kFabricLinkLatency);
   world->seal();
 
   PhaseCosts costs;
   sg::spawn("step", gpus.front(), [&] {
-    for (const PhasePlan& p : plan.phases) costs[p.phase] = run_flows(p.in_node ? gpus : node_hosts, p.flows);
+    for (const PhasePlan& p : plan.phases) costs[p.phase] = run_phase(p.in_node ? gpus : node_hosts, p);
   });
   engine.run();
   return costs;

@@ -301,12 +301,16 @@ int step_fabric_nodes(const ClusterSpec& c, int job_nodes) {
   return std::max(c.nodes, job_nodes);
 }
 
-int step_fabric_leaf(const ClusterSpec& c, int job_nodes) {
-  if (c.topology != ClusterSpec::Topology::FatTree) return 1;
+FatTreeShape step_fabric_shape(const ClusterSpec& c, int job_nodes) {
   ClusterSpec one_per_node = c;
   one_per_node.nodes = step_fabric_nodes(c, job_nodes);
   one_per_node.nodes_per_host = 1;
-  return static_cast<int>(fat_tree_shape(one_per_node).down);
+  return fat_tree_shape(one_per_node);
+}
+
+int step_fabric_leaf(const ClusterSpec& c, int job_nodes) {
+  if (c.topology != ClusterSpec::Topology::FatTree) return 1;
+  return static_cast<int>(step_fabric_shape(c, job_nodes).down);
 }
 
 StepBreakdown compose_step(const StepPlan& plan, const PhaseCosts& costs) {

@@ -75,9 +75,11 @@ struct StepPlan {
 StepPlan plan_step(const JobSpec& job, const Layout& full, const ClusterSpec& cluster, long long gpus,
                    long long total_replicas = 0);
 
-/// Nodes of the step platform's fabric (the cluster's, or the job's if more) and its leaf size: the
-/// nodes behind one leaf switch of a fat-tree, 1 for a non-blocking star (engine/step_simulation.cpp).
+/// Nodes of the step platform's fabric (the cluster's, or the job's if more), the shape of its fat-tree
+/// (one host per node, shaped as the campaign's) and its leaf size: the nodes behind one leaf switch of a
+/// fat-tree, 1 for a non-blocking star (engine/step_simulation.cpp).
 int step_fabric_nodes(const ClusterSpec& cluster, int job_nodes);
+FatTreeShape step_fabric_shape(const ClusterSpec& cluster, int job_nodes);
 int step_fabric_leaf(const ClusterSpec& cluster, int job_nodes);
 
 /// Seconds one occurrence of each phase took on the fabric.
