@@ -5,8 +5,8 @@
 #include "accounting/run_log.hpp"
 
 #include <cstdint>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 

@@ -2,9 +2,9 @@
 // clusters' fabrics against their closed forms, the platform changing a job's speed by margins worked out
 // by hand, the campaign running at the derived rate, and the Megatron-LM weak-scaling table.
 // Each TEST is its own process; a TEST that needs several engines derives its steps in forked children.
+#include "accounting/run_result.hpp"
 #include "cli/step_table.hpp"
 #include "config/loaders.hpp"
-#include "engine/run_result.hpp"
 #include "engine/step_simulation.hpp"
 
 #include <cmath>
