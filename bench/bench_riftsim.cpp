@@ -65,6 +65,23 @@ void BM_FatTree25kPlatform(benchmark::State& state) {
 }
 BENCHMARK(BM_FatTree25kPlatform)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
 
+/// Target: deriving one step of a 16,384-GPU layout (Llama-3-405B-like, tp 8 × pp 16 × dp 128 on 2,048
+/// H100 nodes of a fat-tree) under 0.5 s: the whole command, its forked child simulating the collectives
+/// on the fabric with one host per node, and the composition (issue: step model).
+void BM_DeriveStep16k(benchmark::State& state) {
+  run_or_skip(state, "run " + kRepo + "/bench/data/step-16k.yaml --explain-step llama3 p/r/h100");
+}
+BENCHMARK(BM_DeriveStep16k)->Unit(benchmark::kMillisecond)->Iterations(5)->UseRealTime();
+
+/// The flagship cutoff with the speed derived from the platform: the steps of the GPT-4-class MoE layout on
+/// Azure and GCP (24,960 GPUs each), then the run and its baseline.
+void BM_FlagshipLayoutRun(benchmark::State& state) {
+  run_or_skip(state,
+              "run " + kRepo +
+                  "/workloads/scenarios/gpt4-azure-cutoff-layout.yaml --quiet --out /tmp/riftsim-bench-l");
+}
+BENCHMARK(BM_FlagshipLayoutRun)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
+
 /// Loading and checking the three flagship files, in process.
 void BM_LoadFlagshipInputs(benchmark::State& state) {
   for (auto _ : state) {

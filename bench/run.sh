@@ -13,6 +13,8 @@ targets_ms = {  # name -> maximum real time per iteration
     "BM_FlagshipWithFailures/": 1000.0,
     "BM_FlagshipWithFailures100Replications/": 15000.0,
     "BM_FatTree25kPlatform/": 1000.0,
+    "BM_DeriveStep16k/": 500.0,
+    "BM_FlagshipLayoutRun/": 3000.0,
 }
 data = json.load(open(sys.argv[1]))
 failed = False

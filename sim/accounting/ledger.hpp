@@ -32,6 +32,18 @@ inline constexpr std::array kLostParts = {
 static_assert(static_cast<size_t>(LostPart::Slowdown) + 1 == kLostParts.size());
 const char* part_name(LostPart p);
 
+/// The training step a job ran at during a tenure (docs/model-training.md). Not derived: the job gave
+/// its `mfu`, and only that is known.
+struct TenureStep {
+  bool derived = false;
+  std::string layout; // "tp 8 × pp 16 × dp 192 (ep 16), micro-batch 1"
+  int tp = 0, pp = 0, dp = 0, ep = 0, microbatch = 0;
+  long long microbatches = 0; // per pipeline per step
+  Seconds step;
+  Seconds compute, exposed_tp, exposed_ep, pp_p2p, pp_bubble, exposed_dp;
+  double mfu = 0;
+};
+
 /// Nodes held by the job on one cluster, from delivery (or start) to release.
 struct Tenure {
   std::string cluster; // cluster id
@@ -41,9 +53,10 @@ struct Tenure {
   UsdPerHour node_price;
   Seconds start;
   Seconds end;
-  Joules energy;               // IT energy of the job's nodes, from SimGrid's host energy plugin
-  double pue = 1.0;            // of the region: facility energy = IT energy x PUE
-  double carbon_g_per_kwh = 0; // of the region's grid
+  Joules energy;                    // IT energy of the job's nodes, from SimGrid's host energy plugin
+  double pue = 1.0;                 // of the region: facility energy = IT energy x PUE
+  double carbon_g_per_kwh = 0;      // of the region's grid
+  std::optional<TenureStep> step{}; // the step trained at (the last one, if the width changed during it)
   Usd cost() const { return node_price * (end - start) * nodes; }
   double gpu_hours() const { return static_cast<double>(gpus) * (end - start).raw() / kSecondsPerHour; }
 };

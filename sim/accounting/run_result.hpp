@@ -5,6 +5,7 @@
 #include "accounting/run_log.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,6 +45,9 @@ struct SimOptions {
   std::string log_level = "info";
   bool progress = false; // a progress line on stderr (only for runs longer than ~2 s)
   bool timeline = true;  // record events and spans (RunResult::log); false leaves it empty
+  // Step times of jobs that derive their speed from the platform, derived beforehand in other processes
+  // (cli/step_table.hpp); null when every job gives its `mfu`.
+  std::shared_ptr<const class TrainingSpeed> speed;
 };
 
 struct Inputs;

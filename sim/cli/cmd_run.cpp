@@ -1,6 +1,7 @@
 #include "accounting/run_result.hpp"
 #include "cli/commands.hpp"
 #include "cli/launcher.hpp"
+#include "cli/step_table.hpp"
 #include "config/loaders.hpp"
 #include "core/units.hpp"
 #include "output/checks.hpp"
@@ -51,9 +52,13 @@ int cmd_simulate(const SimulateArgs& a, std::vector<std::string> sg_flags) {
   return simulate_to_file(load_inputs(a.scenario), a, std::move(sg_flags));
 }
 
-int simulate_to_file(Inputs in, const SimulateArgs& a, std::vector<std::string> sg_flags) {
+int simulate_to_file(Inputs in, const SimulateArgs& a, std::vector<std::string> sg_flags,
+                     std::shared_ptr<const TrainingSpeed> speed) {
   if (a.variant >= response_variants(in.scenario))
     throw InputError({a.scenario, 1, 1}, "the scenario has no response variant " + std::to_string(a.variant));
+  // Before this process's engine exists: steps are derived in children of their own.
+  if (!speed)
+    speed = derive_training_speed(in, static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
   select_response_variant(in.scenario, a.variant);
   SimOptions opt;
   opt.with_events = !a.no_events;
@@ -61,6 +66,7 @@ int simulate_to_file(Inputs in, const SimulateArgs& a, std::vector<std::string> 
   opt.log_level = a.log_level;
   opt.progress = a.progress;
   opt.timeline = !a.no_timeline;
+  opt.speed = std::move(speed);
   std::vector<char*> argv;
   std::string arg0 = "riftsim";
   argv.push_back(arg0.data());
@@ -105,6 +111,12 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& sg_flags) {
   Inputs in = load_inputs(a.scenario); // bad input stops here, before anything is written
   if (a.replications < 1 || a.replications > 100000)
     throw InputError({"--replications", 1, 1}, "must be between 1 and 100000");
+  int parallel = a.jobs > 0 ? a.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (!a.explain_step.empty())
+    return explain_step(in, a.explain_step.at(0), a.explain_step.at(1), parallel, std::cout);
+  // Jobs without `mfu` train at the speed of their layout on the fabric: every step the scenario may need
+  // is simulated once here, in children, and every simulation below reads it (docs/model-training.md).
+  std::shared_ptr<const TrainingSpeed> speed = derive_training_speed(in, parallel);
   const size_t variants = response_variants(in.scenario);
   fs::path out = a.out.empty() ? fs::path("results") / in.scenario.name : fs::path(a.out);
   ScratchDir work;
@@ -135,10 +147,9 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& sg_flags) {
       sim.progress = events && progress;
       // Only the first seed's timeline is written out (events.csv, trace.json); baselines' never.
       sim.no_timeline = !events || i > 0;
-      children.push_back([&in, sim, &sg_flags] { return simulate_to_file(in, sim, sg_flags); });
+      children.push_back([&in, sim, &sg_flags, speed] { return simulate_to_file(in, sim, sg_flags, speed); });
     }
   }
-  int parallel = a.jobs > 0 ? a.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   bool show_count = !a.quiet && n > 1 && ::isatty(STDERR_FILENO);
   auto codes = run_children(children, parallel, [&](size_t done) {
     if (show_count) std::fprintf(stderr, "\r\033[Kriftsim: %zu/%zu simulations done", done, children.size());

@@ -2,8 +2,11 @@
 // The riftsim commands. Each returns the process exit code (see exit codes below) and throws
 // InputError for bad input, which main() turns into one located message and exit code 2.
 #include "config/loaders.hpp"
+#include "model/training_speed.hpp"
 
 #include <cstdint>
+#include <iosfwd>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -21,8 +24,9 @@ struct RunArgs {
   std::string log_level = "info";
   bool quiet = false;
   bool plot = false;
-  int replications = 1; // seeds seed, seed+1, ...
-  int jobs = 0;         // simulations at once; 0 = one per core
+  int replications = 1;                  // seeds seed, seed+1, ...
+  int jobs = 0;                          // simulations at once; 0 = one per core
+  std::vector<std::string> explain_step; // JOB CLUSTER: print that step's breakdown instead of running
 };
 
 struct SimulateArgs {
@@ -46,8 +50,13 @@ struct CheckArgs {
 /// SimGrid's own flags (--cfg=..., --log=...) are passed through to the engine as they are.
 int cmd_run(const RunArgs& a, const std::vector<std::string>& sg_flags);
 int cmd_simulate(const SimulateArgs& a, std::vector<std::string> sg_flags);
-/// The simulation of `simulate`, on inputs already loaded (a forked child of `run` gets them this way).
-int simulate_to_file(Inputs in, const SimulateArgs& a, std::vector<std::string> sg_flags);
+/// The simulation of `simulate`, on inputs already loaded (a forked child of `run` gets them this way),
+/// with the step times derived beforehand (null: derived here, in children of this process).
+int simulate_to_file(Inputs in, const SimulateArgs& a, std::vector<std::string> sg_flags,
+                     std::shared_ptr<const TrainingSpeed> speed = nullptr);
+/// `run --explain-step JOB CLUSTER`: the step of `job` on `cluster` at its full width, part by part.
+int explain_step(const Inputs& in, const std::string& job, const std::string& cluster, int parallel,
+                 std::ostream& out);
 int cmd_validate(const std::vector<std::string>& files);
 int cmd_check(const CheckArgs& a);
 int cmd_compare(const std::vector<std::string>& result_dirs);

@@ -47,6 +47,12 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--replications", run.replications,
                       "run N seeds (seed, seed+1, ...) and write their statistics to replications.json");
   run_cmd->add_option("--jobs", run.jobs, "simulations at once (default: one per core)");
+  run_cmd
+      ->add_option("--explain-step", run.explain_step,
+                   "print the training step of JOB on CLUSTER (its layout, compute, communications, bubble, "
+                   "derived MFU) instead of running")
+      ->expected(2)
+      ->type_name("JOB CLUSTER");
 
   SimulateArgs sim;
   auto* sim_cmd = app.add_subcommand("simulate", "run one simulation and write its raw result (used by run)");

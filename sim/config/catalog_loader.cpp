@@ -35,6 +35,11 @@ CatalogSpec load_catalog(const std::string& acc_path, const std::string& inst_pa
                      a.memory_bandwidth = f.unit("memory_bandwidth", parse_bandwidth);
                      a.max_power = f.unit("max_power", parse_power);
                      f.require_positive("max_power", a.max_power.raw());
+                     if (f.has("matmul_efficiency")) {
+                       a.matmul_efficiency = f.unit("matmul_efficiency", parse_fraction);
+                       f.require_range("matmul_efficiency", a.matmul_efficiency, 0.01, 1,
+                                       "must be in (0, 1], e.g. 0.869 or 86.9%");
+                     }
                      f.done();
                      cat.accelerators.push_back(a);
                    });
@@ -59,6 +64,10 @@ CatalogSpec load_catalog(const std::string& acc_path, const std::string& inst_pa
                    i.accelerators = static_cast<int>(count);
                    i.network = f.unit("network", parse_bandwidth);
                    f.require_positive("network", i.network.raw());
+                   if (f.has("scale_up_bandwidth")) {
+                     i.scale_up = f.unit("scale_up_bandwidth", parse_bandwidth);
+                     f.require_positive("scale_up_bandwidth", i.scale_up.raw());
+                   }
                    i.power_idle = f.unit("power_idle", parse_power);
                    i.power_busy = f.unit("power_busy", parse_power);
                    if (i.power_idle > i.power_busy) f.fail("power_idle", "must not exceed power_busy");

@@ -6,6 +6,29 @@
 
 namespace riftsim {
 
+namespace {
+
+/// A job without `mfu` trains at the speed of its layout: the layout must fit every cluster it may run on
+/// (tensor parallelism inside a node) and each must give the step model's numbers.
+void check_layout(const JobSpec& job, const ClusterSpec& home, const PlacementSpec& pl,
+                  const PlatformSpec& plat) {
+  Layout full = job_layout(job, home); // throws at the job when the default rule finds none
+  auto check = [&](const ClusterSpec& c, const SourcePos& where) {
+    if (auto problem = layout_problem(job, full, c))
+      throw InputError(job.parallelism.given && c.gpus_per_node % full.tp != 0 ? job.parallelism.tensor_pos
+                                                                               : where,
+                       *problem);
+  };
+  check(home, pl.pos);
+  for (const auto& alt : pl.alternatives) {
+    for (const auto& t : alt.targets)
+      if (const ClusterSpec* tc = plat.find_cluster(t)) check(*tc, alt.pos);
+    if (const ClusterSpec* sc = plat.find_cluster(alt.standby)) check(*sc, alt.pos);
+  }
+}
+
+} // namespace
+
 Inputs load_inputs(const std::string& scenario_path) {
   Inputs in;
   in.scenario = load_scenario(scenario_path);
@@ -37,7 +60,7 @@ void check_inputs(const Inputs& in) {
     // Building each strategy checks its name and its targets (the one registry is policy's make_strategy).
     for (const auto& alt : pl.alternatives) make_strategy(alt, plat);
     for (const auto& alt : pl.alternatives)
-      if (alt.strategy == "split" && (job->params <= 0 || job->batch_tokens <= 0))
+      if (alt.strategy == "split" && (job->params <= 0 || job_global_batch(*job) <= 0))
         throw InputError(alt.pos,
                          "strategy split needs job '" + pl.job +
                              "' to give 'params' and 'batch_tokens' (the gradient exchanged per step)");
@@ -63,6 +86,7 @@ void check_inputs(const Inputs& in) {
                                         t + "', where its response '" + alt.name + "' may take it");
       }
     }
+    if (job->derives_speed()) check_layout(*job, *c, pl, plat);
   }
   for (const auto& job : in.workload.jobs) {
     bool placed = false;

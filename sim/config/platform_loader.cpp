@@ -125,6 +125,20 @@ ClusterSpec read_cluster(const std::string& name, const YAML::Node& node, const 
                   "must be between 1 GFLOPS and 100 PFLOPS per accelerator");
   c.node_network = given("node_network") ? f.unit("node_network", parse_bandwidth) : inst->network;
   f.require_positive("node_network", c.node_network.raw());
+  // The step model's numbers: optional, a job that derives its speed needs them where it runs.
+  c.scale_up_bandwidth =
+      f.unit_or("scale_up_bandwidth", parse_bandwidth, inst ? inst->scale_up : BytesPerSecond(0));
+  c.memory_bandwidth = f.unit_or("memory_bandwidth", parse_bandwidth,
+                                 inst ? inst->accelerator->memory_bandwidth : BytesPerSecond(0));
+  c.gpu_memory = f.unit_or("gpu_memory", parse_bytes, inst ? inst->accelerator->memory : Bytes(0));
+  c.matmul_efficiency =
+      f.unit_or("matmul_efficiency", parse_fraction, inst ? inst->accelerator->matmul_efficiency : 0.0);
+  if (f.has("scale_up_bandwidth")) f.require_positive("scale_up_bandwidth", c.scale_up_bandwidth.raw());
+  if (f.has("memory_bandwidth")) f.require_positive("memory_bandwidth", c.memory_bandwidth.raw());
+  if (f.has("gpu_memory")) f.require_positive("gpu_memory", c.gpu_memory.raw());
+  if (f.has("matmul_efficiency"))
+    f.require_range("matmul_efficiency", c.matmul_efficiency, 0.01, 1,
+                    "must be in (0, 1], e.g. 0.869 or 86.9%");
   c.node_power_idle = given("node_power_idle") ? f.unit("node_power_idle", parse_power) : inst->power_idle;
   c.node_power_busy = given("node_power_busy") ? f.unit("node_power_busy", parse_power) : inst->power_busy;
   f.require_positive("node_power_busy", c.node_power_busy.raw());

@@ -7,6 +7,7 @@
 #include <limits>
 #include <simgrid/plugins/energy.h>
 #include <stdexcept>
+#include <tuple>
 
 namespace riftsim {
 
@@ -69,6 +70,7 @@ void record_tenure(const Allocation& a, double now, JobLedger& ledger, RunLog& l
   t.energy = Joules(energy);
   t.pue = a.cluster->region->spec->pue;
   t.carbon_g_per_kwh = a.cluster->region->spec->carbon_g_per_kwh;
+  t.step = a.step;
   ledger.tenures.push_back(t);
   log.span(true, c.provider, SpanKind::Tenure, a.since, now, job + " on " + c.id);
 }
@@ -123,18 +125,54 @@ Usd held_cost(const Allocation& a, double from, double to) {
   return a.cluster->spec->node_price * a.cluster->price_factor * Seconds(to - from) * nodes;
 }
 
-FlopsPerSecond JobRuntime::rate() const {
-  // Data parallel across two clusters: every GPU does the same share of a step, so the slower paces it.
+const StepBreakdown& JobRuntime::current_step() const {
+  // The one seam to the step model: every rate the campaign uses comes from here.
+  const ClusterSpec* here = current->spec;
+  const ClusterSpec* other = remote.empty() ? nullptr : remote.cluster->spec;
+  long long there = remote.empty() ? 0 : remote.gpus;
+  StepCache& c = step_cache;
+  if (c.here != here || c.gpus != active_gpus || c.remote != other || c.remote_gpus != there) {
+    c = {here, active_gpus, other, there, {}};
+    c.step = other ? speed->split_step(*spec, *here, active_gpus - there, *other, there)
+                   : speed->step(*spec, *here, active_gpus);
+  }
+  return c.step;
+}
+
+double JobRuntime::exec_mfu() const {
+  if (!spec->derives_speed()) return spec->mfu; // exactly the job's, to the last digit
+  // A split's faster group finishes its share early and waits: its Execs run at the slower GPUs' pace.
   FlopsPerSecond peak = current->spec->gpu_peak;
   if (!remote.empty()) peak = std::min(peak, remote.cluster->spec->gpu_peak);
-  return peak * (static_cast<double>(active_gpus) * spec->mfu);
+  return rate().raw() / (peak.raw() * static_cast<double>(active_gpus));
 }
 
 FlopsPerSecond JobRuntime::home_rate() const {
-  return home->spec->gpu_peak * (static_cast<double>(active_gpus) * spec->mfu);
+  return speed->step(*spec, *home->spec, active_gpus).rate; // with `mfu`: home peak × active GPUs × mfu
 }
 
 void JobRuntime::update_interval() {
+  const StepBreakdown& s = current_step();
+  TenureStep report;
+  report.derived = s.derived;
+  report.mfu = s.mfu;
+  if (s.derived) {
+    const Layout& l = s.layout;
+    report.layout = l.str();
+    std::tie(report.tp, report.pp, report.dp, report.ep, report.microbatch) =
+        std::tuple(l.tp, l.pp, l.dp, l.ep, l.microbatch);
+    report.microbatches = s.microbatches;
+    report.step = s.step;
+    report.compute = s.compute;
+    report.exposed_tp = s.exposed_tp;
+    report.exposed_ep = s.exposed_ep;
+    report.pp_p2p = s.pp_p2p;
+    report.pp_bubble = s.pp_bubble;
+    report.exposed_dp = s.exposed_dp;
+  }
+  alloc.step = report;
+  if (!remote.empty()) remote.step = report;
+
   if (!spec->checkpoint_interval_auto) {
     interval = spec->checkpoint_interval.raw();
     return;

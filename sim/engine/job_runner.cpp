@@ -127,11 +127,12 @@ bool JobRunner::train() {
 }
 
 void JobRunner::compute(double work) {
-  const JobSpec& j = *job_.spec;
   job_.activity = JobActivity::Computing;
   job_.execs.clear();
-  // The simulated amount is peak-equivalent FLOPs (useful / MFU) so hosts run at their catalog peak
-  // and the energy plugin sees them fully busy, as GPUs in a training step are.
+  // The simulated amount is peak-equivalent FLOPs (useful / MFU, the job's or the step model's) so hosts
+  // run at their catalog peak and the energy plugin sees them fully busy, as GPUs in a training step are
+  // (communication-bound parts of a step included: docs/model-training.md).
+  const double mfu = job_.exec_mfu();
   // The segment cannot end before its slowest Exec can: the latest of their earliest ends.
   double earliest_end = now();
   for (const Allocation* a : {&job_.alloc, &job_.remote}) {
@@ -140,7 +141,7 @@ void JobRunner::compute(double work) {
     for (const HostShare& s : a->shares) {
       if (s.gpus == 0) continue;
       double share = static_cast<double>(s.gpus) / static_cast<double>(job_.active_gpus);
-      double amount = work * share / j.mfu;
+      double amount = work * share / mfu;
       sg4::ExecPtr e = sg4::this_actor::exec_init(amount)->set_host(s.host);
       double fastest = s.host->get_speed() * s.host->get_core_count();
       if (s.gpus < static_cast<long long>(s.host_nodes) * c.gpus_per_node) {
@@ -413,9 +414,11 @@ void JobRunner::release_hosts() {
 }
 
 void JobRunner::exchange_gradients(double work) {
-  // The segment's exchanges as one copy each way at its end: the same bytes and the same link time as
-  // one exchange every `sync_every` steps, when nothing else changes on the link meanwhile. Each site
-  // sends its gradients to the other; links are full duplex, so the way out paces both.
+  // The top level of the split's hierarchical all-reduce (its levels inside each site are part of the
+  // step, model/training_speed.hpp): the segment's exchanges as one copy each way at its end — the same
+  // bytes and link time as one exchange every `sync_every` steps when nothing else changes on the link.
+  // Each site sends its reduced gradients to the other, both ways at once, sharing the path as every
+  // copy does (a platform link carries its bandwidth in total, whichever the direction).
   const RegionRuntime& here = *job_.current->region;
   const RegionRuntime& there = *job_.remote.cluster->region;
   Bytes bytes(work * job_.sync_bytes_per_flop);
@@ -423,17 +426,21 @@ void JobRunner::exchange_gradients(double work) {
   double t0 = now();
   if (&here == &there) {
     // Two clusters of one region: across the regional network (both uplinks), no egress.
-    sg4::CommPtr c = sg4::Comm::sendto_async(job_.alloc.shares.front().host, job_.remote.shares.front().host,
-                                             static_cast<uint64_t>(bytes.raw()));
-    wait_quietly(c); // a host going off ends it; the runner sees that next
+    sg4::Host* a = job_.alloc.shares.front().host;
+    sg4::Host* b = job_.remote.shares.front().host;
+    auto size = static_cast<uint64_t>(bytes.raw());
+    sg4::CommPtr out = sg4::Comm::sendto_async(a, b, size);
+    sg4::CommPtr back = sg4::Comm::sendto_async(b, a, size);
+    wait_quietly(out); // a host going off ends them; the runner sees that next
+    wait_quietly(back);
   } else {
     WanTransfer out("gradients", here, there, bytes, candidate_paths(p, here, there, job_.response->paths),
                     job_.response->streams, p, &p.egress_this_month(here.provider->name));
+    WanTransfer back("gradients", there, here, bytes, candidate_paths(p, there, here, job_.response->paths),
+                     job_.response->streams, p, &p.egress_this_month(there.provider->name));
     out.wait();
-    job_.ledger.sync_egress += out.record().egress;
-    Bytes& back = p.egress_this_month(there.provider->name);
-    if (there.provider != here.provider) job_.ledger.sync_egress += there.provider->egress_cost(back, bytes);
-    back += bytes;
+    back.wait();
+    job_.ledger.sync_egress += out.record().egress + back.record().egress;
   }
   job_.ledger.add_lost(LostPart::GradientSync, Seconds(now() - t0));
   job_.ledger.sync_bytes += bytes * 2;

@@ -235,10 +235,9 @@ void MigrationOrchestrator::split_across(std::optional<JobStoppedMsg> already_st
   job_.remote = *remote;
   charge_idle(job_.remote, provisioned_at, t_resume);
   book_ramp(target, d.ramp, job_.ledger, *job_.log, name);
-  const JobSpec& j = *job_.spec;
-  // Each site sends its gradients (params x bytes each) every sync_every steps of 6·params·batch FLOPs.
-  job_.sync_bytes_per_flop =
-      job_.response->gradient_bytes_per_param / (6.0 * j.batch_tokens * job_.response->sync_every);
+  // Each site sends the gradients of all the parameters (every expert's: all get some tokens) every
+  // sync_every steps; a step is 6 · active parameters · batch FLOPs (docs/model-training.md).
+  job_.sync_bytes_per_flop = split_sync_bytes_per_flop(*job_.spec, *job_.response);
   job_.ledger.clusters.push_back(target.spec->id);
   job_.event(EventKind::Resume,
              fmt::format("split: {} GPUs on {} + {} on {}", d.gpus, home.spec->id, job_.remote.gpus,
@@ -292,6 +291,7 @@ WorldView MigrationOrchestrator::world_view(const ThrottleEvent* announced) cons
     v.clusters.push_back(a);
   }
   v.links_down = platform_.links_down();
+  v.speed = job_.speed;
   return v;
 }
 

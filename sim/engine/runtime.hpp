@@ -7,6 +7,7 @@
 #include "engine/platform_builder.hpp"
 #include "engine/progress.hpp"
 #include "model/scenario.hpp"
+#include "model/training_speed.hpp"
 #include "model/workload.hpp"
 #include "policy/response_strategy.hpp"
 
@@ -56,6 +57,7 @@ struct Allocation {
   std::vector<HostShare> shares;
   long long gpus = 0;
   double since = 0;
+  std::optional<TenureStep> step{}; // the training step run on it (reported with its tenure)
   bool empty() const { return cluster == nullptr; }
 };
 
@@ -195,7 +197,13 @@ struct JobRuntime {
   bool halt_requested = false;
   int epoch = 0; // bumped at each resume, so stale timers of an earlier migration do nothing
 
-  FlopsPerSecond rate() const;
+  const TrainingSpeed* speed = nullptr; // step times: the job's `mfu`, or derived from the platform
+  /// Useful FLOP/s at the current layout (cluster, width, a split's second group).
+  FlopsPerSecond rate() const { return current_step().rate; }
+  /// The step at the current layout; cached until the layout changes.
+  const StepBreakdown& current_step() const;
+  /// The MFU the job's Execs run at: useful FLOP/s over the peak of its GPUs (a split's slower ones).
+  double exec_mfu() const;
   /// What its active GPUs would train at on the home cluster's hardware (the baseline's), at the same
   /// width: the hardware effect of running elsewhere is measured against it.
   FlopsPerSecond home_rate() const;
@@ -231,11 +239,20 @@ struct JobRuntime {
   void transfer_done(const TransferRecord& r);
   /// Its data (dataset and latest checkpoint) now also kept in `region`'s store, for storage cost.
   void keep_data_in(const RegionRuntime& region, double from);
-  /// Sets `interval` for the current cluster (fixed, or the Young/Daly optimum).
+  /// Sets `interval` for the current cluster (fixed, or the Young/Daly optimum), and the step its
+  /// tenures report.
   void update_interval();
   /// Its mean time between failures on the current cluster (node failures of its nodes and job-level
   /// failures); infinite without a failure model.
   Seconds mtbf() const;
+  struct StepCache { // current_step()'s: the layout it was computed for, and the step
+    const ClusterSpec* here = nullptr;
+    long long gpus = -1;
+    const ClusterSpec* remote = nullptr;
+    long long remote_gpus = 0;
+    StepBreakdown step;
+  };
+  mutable StepCache step_cache;
 };
 
 } // namespace riftsim

@@ -41,9 +41,10 @@ inline sg4::ActorPtr spawn(const std::string& name, sg4::Host* host, std::functi
 
 inline sg4::NetZone* new_fat_tree_zone(const std::string& name, sg4::NetZone* parent,
                                        const sg4::FatTreeParams& p, const sg4::ClusterCallbacks& cb,
-                                       double bandwidth) {
+                                       double bandwidth, double latency = 0) {
   // Still there (deprecated) in 4.1; NetZone::add_netzone_fatTree replaces it.
-  return sg4::create_fatTree_zone(name, parent, p, cb, bandwidth, 0, sg4::Link::SharingPolicy::SPLITDUPLEX);
+  return sg4::create_fatTree_zone(name, parent, p, cb, bandwidth, latency,
+                                  sg4::Link::SharingPolicy::SPLITDUPLEX);
 }
 
 /// Cancels an activity unless it already ended. An activity that ended with nobody waiting still says

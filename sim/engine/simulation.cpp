@@ -33,6 +33,8 @@ RunResult simulate(const Inputs& in, const SimOptions& opt, int* argc, char** ar
   RunLog log;
   log.recording = opt.timeline;
   ProgressLine progress(opt.progress);
+  static const TrainingSpeed kMfuOnly; // every job gives its `mfu`: nothing derived
+  const TrainingSpeed* speed = opt.speed ? opt.speed.get() : &kMfuOnly;
   std::deque<JobRuntime> jobs; // deque: actors hold references, which must not move
   std::vector<JobRuntime*> job_ptrs;
   for (const auto& pl : in.scenario.placements) {
@@ -46,6 +48,7 @@ RunResult simulate(const Inputs& in, const SimOptions& opt, int* argc, char** ar
     j.checkpoint_region = j.current->region;
     j.dataset_region = j.current->region;
     j.id = static_cast<int>(jobs.size()) - 1;
+    j.speed = speed;
     j.active_gpus = j.spec->gpus;
     auto alloc = allocate(*j.current, j.spec->gpus, 0.0, j.id);
     if (!alloc)

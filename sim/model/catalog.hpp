@@ -16,6 +16,7 @@ struct AcceleratorSpec {
   Bytes memory;
   BytesPerSecond memory_bandwidth;
   Watts max_power;
+  double matmul_efficiency = 0; // best-shape BF16 matmul throughput / peak (0 = not in the catalog)
   SourcePos pos;
 };
 
@@ -23,8 +24,9 @@ struct InstanceSpec {
   std::string name;
   std::string provider;
   const AcceleratorSpec* accelerator = nullptr;
-  int accelerators = 0;   // per node
-  BytesPerSecond network; // scale-out, per node
+  int accelerators = 0;    // per node
+  BytesPerSecond network;  // scale-out, per node
+  BytesPerSecond scale_up; // NVLink / NVSwitch (or equivalent) per accelerator and direction; 0 = unknown
   Watts power_idle;
   Watts power_busy;
   UsdPerHour price;                         // on-demand

@@ -73,6 +73,11 @@ struct ClusterSpec {
   int gpus_per_node = 0;
   FlopsPerSecond gpu_peak;     // dense BF16 peak per accelerator
   BytesPerSecond node_network; // scale-out bandwidth per node
+  // For the step model (model/training_speed.hpp); 0 = unknown, then only jobs with `mfu` can run here.
+  BytesPerSecond scale_up_bandwidth; // inside a node, per accelerator and direction (NVLink/NVSwitch)
+  BytesPerSecond memory_bandwidth;   // HBM, per accelerator
+  Bytes gpu_memory;                  // HBM size, per accelerator
+  double matmul_efficiency = 0;      // best-shape matmul throughput / peak
   Watts node_power_idle;
   Watts node_power_busy;
   UsdPerHour node_price; // per node (instance) hour, on the pricing plan below

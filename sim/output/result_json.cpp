@@ -11,6 +11,56 @@
 namespace riftsim {
 namespace {
 
+/// The step a tenure trained at: its layout and where the step's time went (docs/outputs.md); null
+/// before the job trained there.
+ojson tenure_step_json(const std::optional<TenureStep>& s) {
+  if (!s) return nullptr;
+  if (!s->derived) return {{"derived", false}, {"mfu", s->mfu}};
+  return {{"derived", true},
+          {"layout",
+           {{"text", s->layout},
+            {"tensor", s->tp},
+            {"pipeline", s->pp},
+            {"data", s->dp},
+            {"expert", s->ep},
+            {"microbatch", s->microbatch},
+            {"microbatches", s->microbatches}}},
+          {"step_s", s->step.raw()},
+          {"parts_s",
+           {{"compute", s->compute.raw()},
+            {"exposed_tp", s->exposed_tp.raw()},
+            {"exposed_ep", s->exposed_ep.raw()},
+            {"pp_p2p", s->pp_p2p.raw()},
+            {"pp_bubble", s->pp_bubble.raw()},
+            {"exposed_dp", s->exposed_dp.raw()}}},
+          {"mfu", s->mfu}};
+}
+
+std::optional<TenureStep> tenure_step_from(const ojson& j) {
+  if (j.is_null()) return std::nullopt;
+  TenureStep s;
+  s.derived = j.at("derived");
+  s.mfu = j.at("mfu");
+  if (!s.derived) return s;
+  const ojson& l = j.at("layout");
+  s.layout = l.at("text");
+  s.tp = l.at("tensor");
+  s.pp = l.at("pipeline");
+  s.dp = l.at("data");
+  s.ep = l.at("expert");
+  s.microbatch = l.at("microbatch");
+  s.microbatches = l.at("microbatches");
+  s.step = Seconds(j.at("step_s"));
+  const ojson& p = j.at("parts_s");
+  s.compute = Seconds(p.at("compute"));
+  s.exposed_tp = Seconds(p.at("exposed_tp"));
+  s.exposed_ep = Seconds(p.at("exposed_ep"));
+  s.pp_p2p = Seconds(p.at("pp_p2p"));
+  s.pp_bubble = Seconds(p.at("pp_bubble"));
+  s.exposed_dp = Seconds(p.at("exposed_dp"));
+  return s;
+}
+
 ojson tenure_json(const Tenure& t) {
   return {{"cluster", t.cluster},
           {"provider", t.provider},
@@ -36,6 +86,7 @@ Tenure tenure_from(const ojson& j) {
   t.energy = Joules(j.at("energy_j"));
   t.pue = j.at("pue");
   t.carbon_g_per_kwh = j.at("carbon_g_per_kwh");
+  t.step = tenure_step_from(j.at("step"));
   return t;
 }
 
@@ -95,7 +146,10 @@ ojson run_result_to_json(const RunResult& r) {
     ojson lost = ojson::object();
     for (LostPart p : kLostParts) lost[part_name(p)] = l.lost(p).raw();
     ojson tenures = ojson::array(), transfers = ojson::array();
-    for (const auto& t : l.tenures) tenures.push_back(tenure_json(t));
+    for (const auto& t : l.tenures) {
+      tenures.push_back(tenure_json(t));
+      tenures.back()["step"] = tenure_step_json(t.step);
+    }
     for (const auto& t : l.transfers) transfers.push_back(transfer_json(t));
     ojson ports = ojson::array(), storage = ojson::array();
     for (const auto& p : l.ports) ports.push_back(port_json(p));
@@ -253,6 +307,7 @@ ojson summary_json(const ScenarioInfo& s, const RunResult& run, const RunResult&
       tj["cost_usd"] = t.cost().raw();
       tj["energy_kwh"] = t.energy.raw() / 3.6e6;
       tj.erase("energy_j");
+      tj["step"] = tenure_step_json(t.step);
       tenures.push_back(tj);
     }
     for (const auto& t : l.transfers) transfers.push_back(transfer_json(t));

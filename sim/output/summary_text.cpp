@@ -62,7 +62,9 @@ std::string summary_text(const ojson& sum) {
       double s = v.get<double>();
       if (std::fabs(s) < 0.05) continue;
       std::string note;
-      if (part == "hardware") note = s < 0 ? "  (faster GPUs elsewhere)" : "  (slower GPUs elsewhere)";
+      if (part == "hardware")
+        note = s < 0 ? "  (faster hardware elsewhere: GPUs, or their fabric)"
+                     : "  (slower hardware elsewhere: GPUs, or their fabric)";
       if (part == "slowdown") note = "  (the rest: fewer GPUs, checkpoints)";
       out += fmt::format("    {:<18}{:>12}{}\n", part, signed_duration(s), note);
     }

@@ -6,6 +6,7 @@
 #include "core/units.hpp"
 #include "model/platform.hpp"
 #include "model/scenario.hpp"
+#include "model/training_speed.hpp"
 #include "model/workload.hpp"
 
 #include <memory>
@@ -37,6 +38,7 @@ struct WorldView {
   const PlatformSpec* platform = nullptr; // links, prices, storage: for estimates
   std::vector<ClusterAvailability> clusters;
   std::vector<std::string> links_down;
+  const TrainingSpeed* speed = nullptr; // how fast a job trains where (null: jobs with `mfu` only)
   const ClusterAvailability* find(const std::string& cluster_id) const;
 };
 

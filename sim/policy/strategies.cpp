@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
+#include <limits>
 
 namespace riftsim {
 
@@ -72,7 +73,11 @@ MoveEstimate estimate_move(const JobView& job, const ClusterSpec& target, const 
         e.cost += p.find_provider(job.current->provider)->egress_cost(Bytes(0), bytes);
     }
   }
-  Seconds compute = job.remaining / (target.gpu_peak * (static_cast<double>(j.gpus) * j.mfu));
+  static const TrainingSpeed kMfuOnly;
+  const TrainingSpeed& speed = world.speed ? *world.speed : kMfuOnly;
+  // A target too small for the whole job never finishes it (a split only asks it for its provisioning).
+  Seconds compute = target.total_gpus() >= j.gpus ? job.remaining / speed.step(j, target, j.gpus).rate
+                                                  : Seconds(std::numeric_limits<double>::infinity());
   const ClusterAvailability* a = world.find(target.id);
   e.provisioning = a ? a->ready_in(nodes_for(j.gpus, target), world.now) : target.lead_time;
   Seconds ready = std::max(e.provisioning + porting, e.transfer);

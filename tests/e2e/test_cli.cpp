@@ -109,9 +109,10 @@ TEST(Cli, PrintsAReadableSummary) {
 
 TEST(Cli, BadInputEndsWithExitCode2AndOneLocatedMessage) {
   const std::regex located(R"(^[^\n:]+\.yaml:[0-9]+:[0-9]+: error: [^\n]+\n$)");
-  for (const char* name : {"unknown-key", "syntax", "no-such-cluster", "missing-platform", "too-many-gpus",
-                           "wrong-unit", "missing-unit", "negative", "zero-gpus", "absurd-gpus",
-                           "unknown-strategy", "no-such-link", "grant-too-big"}) {
+  for (const char* name :
+       {"unknown-key", "syntax", "no-such-cluster", "missing-platform", "too-many-gpus", "wrong-unit",
+        "missing-unit", "negative", "zero-gpus", "absurd-gpus", "unknown-strategy", "no-such-link",
+        "grant-too-big", "tp-across-nodes", "bad-layout"}) {
     SCOPED_TRACE(name);
     fs::path out = fresh_dir(std::string("bad-") + name);
     Outcome o = riftsim("run " + kData + "/bad/" + name + ".yaml --out " + out.string());
@@ -615,5 +616,49 @@ TEST(Compare, AHedgeLosesLessThanMigratingByAboutTheTransferTime) {
   EXPECT_GT(hedge["cost_usd"]["compute"].get<double>(), 1.9 * migrate["cost_usd"]["compute"].get<double>());
   EXPECT_NEAR(hedge["cost_usd"]["egress"].get<double>(), (50 + 5 * 100) * 0.10, 1e-6);
   EXPECT_EQ(hedge["clusters"], nlohmann::json({"alpha/r1/c1", "beta/r1/c2"}));
+  fs::remove_all(out);
+}
+
+TEST(Step, ExplainStepPrintsWhereAStepsTimeGoesOnTheFabric) {
+  // The dense job of tests/data/step on 100 Gbps nodes: the gradient ring shows, and the parts add up.
+  Outcome o = riftsim("run " + kData + "/step/step-throttle.yaml --explain-step dense alpha/r1/slow");
+  ASSERT_EQ(o.code, 0) << o.err;
+  for (const char* part :
+       {"layout: tp 8 × pp 1 × dp 16, micro-batch 1; 4 micro-batches per step", "compute", "exposed TP",
+        "PP bubble", "exposed DP", "derived MFU", "data_reduce", "tensor_allreduce", "100 Gbps per node"})
+    EXPECT_NE(o.out.find(part), std::string::npos) << part << "\n" << o.out;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(o.out, m, std::regex(R"(exposed DP +([0-9.]+) s)"))) << o.out;
+  EXPECT_NEAR(std::stod(m[1]), 2 * 15.0 / 16 * 3.6408e9 / 12.5e9, 1e-3); // the ring, not hidden (overlap 0)
+  // A job with an mfu says so; an unknown job is bad input.
+  Outcome mfu = riftsim("run " + kData + "/mini-cutoff.yaml --explain-step train alpha/r1/c1");
+  EXPECT_EQ(mfu.code, 0);
+  EXPECT_NE(mfu.out.find("the fabric is ignored"), std::string::npos) << mfu.out;
+  Outcome bad = riftsim("run " + kData + "/mini-cutoff.yaml --explain-step nobody alpha/r1/c1");
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.err.find("error: --explain-step: job 'nobody'"), std::string::npos) << bad.err;
+}
+
+TEST(Step, EachTenureReportsTheStepItTrainedAt) {
+  fs::path out = fresh_dir("step-throttle");
+  Outcome o = riftsim("run " + kData + "/step/step-throttle.yaml --quiet --plot --out " + out.string());
+  ASSERT_EQ(o.code, 0) << o.err;
+  EXPECT_GT(fs::file_size(out / "step.png"), 1000u); // the figure of each tenure's step, part by part
+  nlohmann::json tenures = summary(out)["jobs"]["dense"]["tenures"];
+  ASSERT_EQ(tenures.size(), 2u);
+  EXPECT_EQ(tenures[0]["step"]["layout"]["data"], 16);
+  EXPECT_EQ(tenures[1]["step"]["layout"]["data"], 8);
+  for (const auto& t : tenures) {
+    const auto& step = t["step"];
+    EXPECT_TRUE(step["derived"].get<bool>());
+    double parts = 0;
+    for (const auto& [name, seconds] : step["parts_s"].items()) parts += seconds.get<double>();
+    EXPECT_NEAR(parts, step["step_s"].get<double>(), 1e-9);
+    EXPECT_GT(step["mfu"].get<double>(), 0);
+    EXPECT_LT(step["mfu"].get<double>(), 1);
+  }
+  // Half the replicas after the throttle: twice the micro-batches per step (the gradient ring about the
+  // same).
+  EXPECT_GT(tenures[1]["step"]["step_s"].get<double>(), 1.8 * tenures[0]["step"]["step_s"].get<double>());
   fs::remove_all(out);
 }

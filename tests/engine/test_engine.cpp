@@ -184,11 +184,12 @@ TEST(Simulation, ASplitJobRunsAcrossTwoProvidersAndWaitsForEachGradientExchange)
   EXPECT_NEAR(l.lost(LostPart::Restart).raw(), 10 + 10, 1e-6);
   // 32 GPUs paced by alpha's 100 TFLOPS: 1.6e15 FLOP/s, as before the throttle. Left: 5.76e19 - 5 h at
   // 1.6e15 - 3590 s at 8e14 = 2.5928e19: 4 segments of an hour and one of 1805 s, 4 checkpoints. After
-  // each segment each site sends 2 bytes per parameter per step of 6e15 FLOPs: 1.92 TB per hour.
+  // each segment each site sends 2 bytes per parameter per step of 6e15 FLOPs: 1.92 TB per hour, both
+  // ways at once over the link, which carries its 1 GB/s in total.
   double left = 5.76e19 - 5 * 3600 * 1.6e15 - 3590 * 8e14;
   double compute = left / 1.6e15;
-  double exchanged = left * 2 / 6e15 * 1e9;  // bytes each way
-  double sync = exchanged / 1e9 + 5 * 0.010; // at 1 GB/s, 10 ms latency per exchange
+  double exchanged = left * 2 / 6e15 * 1e9;      // bytes each way
+  double sync = 2 * exchanged / 1e9 + 5 * 0.010; // at 1 GB/s for both ways, 10 ms latency per exchange
   EXPECT_NEAR(l.lost(LostPart::GradientSync).raw(), sync, 1e-6);
   EXPECT_NEAR(j.end.raw(), 24320.01 + compute + 4 * 10 + sync, 1e-6);
   EXPECT_NEAR(l.sync_bytes.raw(), 2 * exchanged, 1);
@@ -244,12 +245,13 @@ TEST(Simulation, ASplitInsideOneRegionExchangesOverTheRegionalNetworkWithoutEgre
   ASSERT_EQ(j.status, JobStatus::Finished);
   const JobLedger& l = j.ledger;
   // As mini-split up to the halt at 24200 (final checkpoint to 24210); the checkpoint is already in the
-  // region: read back 10 s, split from 24220. Gradients at 10 GB/s (the uplinks), no latency, no egress.
+  // region: read back 10 s, split from 24220. Gradients both ways at once over the 10 GB/s uplinks, no
+  // latency, no egress.
   double left = 5.76e19 - 5 * 3600 * 1.6e15 - 3590 * 8e14;
   double exchanged = left * 2 / 6e15 * 1e9;
   EXPECT_NEAR(l.lost(LostPart::Transfer).raw(), 0, 1e-6);
-  EXPECT_NEAR(l.lost(LostPart::GradientSync).raw(), exchanged / 10e9, 1e-6);
-  EXPECT_NEAR(j.end.raw(), 24220 + left / 1.6e15 + 4 * 10 + exchanged / 10e9, 1e-6);
+  EXPECT_NEAR(l.lost(LostPart::GradientSync).raw(), 2 * exchanged / 10e9, 1e-6);
+  EXPECT_NEAR(j.end.raw(), 24220 + left / 1.6e15 + 4 * 10 + 2 * exchanged / 10e9, 1e-6);
   EXPECT_NEAR(l.sync_egress.raw(), 0, 1e-12);
   EXPECT_TRUE(l.transfers.empty());
 }
