@@ -3,6 +3,10 @@
 // the job runner drives compute on the provider's hosts remotely, as a training launcher would.
 #include "engine/runtime.hpp"
 
+namespace riftsim {
+class CapacityController;
+}
+
 #include <cstdint>
 #include <vector>
 
@@ -44,7 +48,8 @@ private:
   /// took the hosts meanwhile (the orchestrator takes over).
   bool recover_from_failure();
   bool replace_failed_nodes();
-  void give_up_one_node();
+  /// The tenures of the allocations the job trains on start now (their energy count).
+  void start_tenures();
   /// Waits for a disk operation, or until a failure or a provider event interrupts the job.
   void wait_for(const DiskIo& io);
   DiskIo::OnDone wake_me();
@@ -62,69 +67,60 @@ private:
   size_t first_pending_span_ = 0; // log spans since the last checkpoint (relabelled if lost)
 };
 
-/// Carries out the job's response strategy when its provider takes capacity away: decides, provisions,
-/// moves the checkpoint and the dataset over the WAN, ports, restarts, and charges the lost time.
-class MigrationOrchestrator {
+/// What an executor carries out for a job: a response decision (with the incident it answers), the
+/// resume at home once its provider restored the capacity it waited for, or a grow-back to full width.
+struct Execution {
+  enum class Kind { Respond, ResumeHome, GrowBack };
+  Kind kind = Kind::Respond;
+  ResponseDecision decision;
+  CutoffEvent event;                 // the loss answered (its time is a notice's deadline)
+  bool with_notice = false;          // decided before the loss (a notice, a move of its own accord)
+  double t_event = 0;                // the event (or, after a wait for capacity, as if it came later)
+  double t_decided = 0;              // the decision
+  std::optional<StoppedMsg> stopped; // the job had stopped before the decision
+  Allocation here;                   // GPUs where the job is (shrink, split, survivors, home, grow back)
+  Allocation there;                  // reserved on the target (migrate, split)
+};
+
+/// Carries out one decision of the capacity controller for one job, then reports and ends: waits for
+/// the job to stop, moves the checkpoint and the dataset over the WAN, waits for the capacity and the
+/// porting, restarts, warms up, and charges where the time went along the critical path. It decides
+/// nothing and allocates nothing itself.
+class ResponseExecutor {
 public:
-  MigrationOrchestrator(JobRuntime& job, BuiltPlatform& platform) : job_(job), platform_(platform) {}
+  ResponseExecutor(JobRuntime& job, BuiltPlatform& platform, Inbox<ExecutorMsg>& inbox, Execution e)
+      : job_(job), platform_(platform), inbox_(inbox), exec_(std::move(e)) {}
   void operator()();
 
 private:
-  void respond(const CutoffEvent& event, bool with_notice, std::optional<JobStoppedMsg> already_stopped);
-  /// No target could take the stopped job: wait for a grant or restore that changes the decision `d`
-  /// (the wait is charged; `t_event`/`t_decided` move on), or until no event is left. False when the job
-  /// needs nothing more (stranded, or resumed at home).
-  bool wait_for_capacity(const JobView& view, const JobStoppedMsg& stop, ResponseDecision& d, double& t_event,
-                         double& t_decided);
-  void migrate(const CutoffEvent& event, bool with_notice, std::optional<JobStoppedMsg> already_stopped,
-               double t_event, double t_decided, const ResponseDecision& d);
-  std::optional<JobStoppedMsg> wait_for_stop(); // nullopt: the job finished instead
-  /// What the job's strategy sees; with `announced`, as it will be once that throttle has happened.
-  WorldView world_view(const ThrottleEvent* announced = nullptr) const;
-  JobView job_view() const;
-  /// A throttle is announced that will take some of the job's nodes: decide now, and checkpoint just
-  /// before it.
-  void prepare_for_throttle(const ThrottleEvent& e);
+  Outcome run();
+  std::optional<StoppedMsg> wait_for_stop(); // nullopt: the job finished instead
+  /// Asks the controller for `gpus` GPUs on `cluster`, keeping the hosts the job holds there.
+  std::optional<Allocation> allocate_keeping_hosts(ClusterRuntime& cluster, long long gpus);
   Seconds checkpoint_write_estimate() const;
   /// Halts the job (final checkpoint) in time to end before the event's cutoff, not before `not_before`.
   void halt_before(const CutoffEvent& event, double not_before);
+  Outcome wait_before_restore();
+  Outcome resume_home_after_wait();
+  Outcome shrink_in_place(const ResponseDecision& d, Allocation here);
+  Outcome split_across();
+  Outcome grow_back(Allocation full);
+  Outcome migrate(const CutoffEvent& event, bool with_notice, std::optional<StoppedMsg> already_stopped);
+  Outcome switch_to_standby();
   /// Reads the latest checkpoint back from `store` (the restart's I/O); nothing if none was saved.
   void read_checkpoint_back(const RegionRuntime& store);
-  /// Gives the job `gpus` GPUs on `cluster`, held since `since`, and lets its runner resume; if the
-  /// cluster has no room, the job is stranded and this returns false.
-  /// `reshard`: the job restarts on another layout, and warms up first (the response's `warmup`).
-  bool resume_on(ClusterRuntime& cluster, long long gpus, double since, bool reshard = false);
+  /// Trains the job on `alloc` (held since its `since`: idle until now); `reshard`: on another layout,
+  /// after a warm-up.
+  void resume_with(const Allocation& alloc, bool reshard);
   void warm_up(const ClusterRuntime& cluster);
-  /// Books `a`'s node-hours from `from` to `to` as idle (held, not training).
-  void charge_idle(const Allocation& a, double from, double to);
-  void switch_to_standby(std::optional<JobStoppedMsg> already_stopped, double t_event, double t_decided);
-  /// After a shrink, when the capacity is restored: halt with a final checkpoint, restart at full width.
-  void grow_back();
-  void shrink_in_place(std::optional<JobStoppedMsg> already_stopped, double t_event, double t_decided,
-                       const ResponseDecision& d);
-  /// split: shrink here now; once the target's nodes are delivered and ported, restart across both.
-  void split_across(std::optional<JobStoppedMsg> already_stopped, double t_event, double t_decided,
-                    const ResponseDecision& d);
-  void wait_for_restore(const CutoffEvent& event, bool with_notice,
-                        std::optional<JobStoppedMsg> already_stopped, double t_event, double t_decided,
-                        const std::string& reason);
-  /// The provider gave back the job's cluster: read the checkpoint back there and resume, charging the
-  /// wait since the decision.
-  void resume_home_after_wait(double t_event, double t_decided, const JobStoppedMsg& stop);
+  void book_ramp(const ClusterRuntime& cluster, const std::vector<CapacitySpec::Held>& held);
 
   JobRuntime& job_;
   BuiltPlatform& platform_;
-  bool events_over_ = false; // the timeline has no event left: a stranded job stays stranded
-  /// A decision taken at a throttle's notice, used when that throttle comes.
-  struct PreparedResponse {
-    ResponseDecision decision;
-    double decided_at = 0;
-    ProviderScope scope;
-    double at = 0;
-  };
-  std::optional<PreparedResponse> prepared_;
-  bool gave_up_ = false; // the job is stranded: this actor ends
-  void give_up();
+  Inbox<ExecutorMsg>& inbox_;
+  Execution exec_;
+  bool home_restored_ = false;              // the controller said the job's home is back
+  std::optional<StoppedMsg> waiting_since_; // Waiting: how the job stopped
 };
 
 /// Breaks nodes of one cluster at random (seeded) or traced times. The stream depends only on the seed
@@ -133,18 +129,20 @@ private:
 /// goes to repair, coming back as a spare after the repair time; failures of idle nodes do not matter.
 class FailureInjector {
 public:
-  FailureInjector(ClusterRuntime& cluster, std::vector<JobRuntime*> jobs, std::uint64_t seed, RunLog& log)
-      : cluster_(cluster), jobs_(std::move(jobs)), seed_(seed), log_(log) {}
+  FailureInjector(ClusterRuntime& cluster, std::vector<JobRuntime*> jobs, std::uint64_t seed, RunLog& log,
+                  CapacityController& controller)
+      : cluster_(cluster), jobs_(std::move(jobs)), seed_(seed), log_(log), controller_(controller) {}
   void operator()();
 
 private:
-  /// A node used by a job failed; true if a spare replaced it, owed back to the pool when repaired.
-  bool fail(int node);
+  /// A node used by a job failed (and goes to repair).
+  void fail(int node);
 
   ClusterRuntime& cluster_;
   std::vector<JobRuntime*> jobs_; // by job id
   std::uint64_t seed_;
   RunLog& log_;
+  CapacityController& controller_; // spares and repairs are capacity: the controller's
 };
 
 /// Fails a whole job now and then, whatever its size (software bugs, collective-library hangs, storage
@@ -173,27 +171,21 @@ private:
   BuiltPlatform& platform_;
 };
 
-/// Plays the scenario's provider events at their times: notices, and cutoffs that turn hosts off.
+/// Plays the scenario's provider events at their times, notices first: each is a message to the
+/// capacity controller, which applies it.
 class ProviderTimeline {
 public:
-  ProviderTimeline(std::vector<TimedEvent> events, std::vector<JobRuntime*> jobs, BuiltPlatform& platform,
-                   RunLog& log)
-      : events_(std::move(events)), jobs_(std::move(jobs)), platform_(platform), log_(log) {}
+  ProviderTimeline(const std::vector<TimedEvent>& events, CapacityController& controller)
+      : events_(events), controller_(controller) {}
   void operator()();
 
 private:
-  void notice(const ProviderEvent& e);
-  void cutoff(const CutoffEvent& e);
-  void restore(const RestoreEvent& e);
-  void throttle(const ThrottleEvent& e);
-  void price(const PriceEvent& e);
-  void grant(const GrantEvent& e);
-  void link(const LinkEvent& e);
-
-  std::vector<TimedEvent> events_;
-  std::vector<JobRuntime*> jobs_;
-  BuiltPlatform& platform_;
-  RunLog& log_;
+  const std::vector<TimedEvent>& events_;
+  CapacityController& controller_;
 };
+
+/// The time a checkpoint of `job` may take to write where it is: the store's bandwidth alone, with a
+/// 10 % margin for other I/O on it (a notice's final checkpoint starts that long before the deadline).
+Seconds checkpoint_write_margin(const JobRuntime& job);
 
 } // namespace riftsim

@@ -1,5 +1,6 @@
 #include "core/random.hpp"
 #include "engine/actors.hpp"
+#include "engine/capacity_controller.hpp"
 
 #include <fmt/format.h>
 #include <queue>
@@ -46,7 +47,7 @@ void FailureInjector::operator()() {
     if (!cluster_.busy()) {
       // Nobody here: no simulation events until a job arrives; then catch up on the draws in between.
       {
-        std::unique_lock lock(*cluster_.spare_mutex);
+        std::unique_lock lock(*cluster_.busy_mutex);
         while (!cluster_.busy()) cluster_.busy_cv->wait(lock);
       }
       double now = sg4::Engine::get_clock();
@@ -54,7 +55,7 @@ void FailureInjector::operator()() {
         Pending p = queue.top();
         queue.pop();
         if (p.kind == Kind::Repaired)
-          cluster_.spares++;
+          controller_.post(RepairedMsg{&cluster_});
         else
           draws(p);
       }
@@ -64,8 +65,7 @@ void FailureInjector::operator()() {
     queue.pop();
     sg4::this_actor::sleep_until(p.time);
     if (p.kind == Kind::Repaired) {
-      cluster_.spares++;
-      cluster_.notify_spare_waiters();
+      controller_.post(RepairedMsg{&cluster_});
       continue;
     }
     bool correlated = draws(p);
@@ -73,26 +73,24 @@ void FailureInjector::operator()() {
     int first = correlated ? p.node - p.node % f.correlated_nodes : p.node;
     int last = correlated ? std::min(first + f.correlated_nodes, cluster_.spec->nodes) : p.node + 1;
     for (int n = first; n < last; ++n) {
-      cluster_.failures++;
       if (cluster_.slot_job[n] < 0) continue;
-      if (fail(n)) queue.push({p.time + f.repair_time.raw(), Kind::Repaired, n});
+      fail(n);
+      queue.push({p.time + f.repair_time.raw(), Kind::Repaired, n});
     }
   }
 }
 
-bool FailureInjector::fail(int node) {
+void FailureInjector::fail(int node) {
   JobRuntime* job = jobs_.at(static_cast<size_t>(cluster_.slot_job[node]));
   if (!job->trains_on(cluster_)) {
-    // A node of a hedge's idle standby: replaced from the spare pool without touching the training
-    // elsewhere; with no spare left, the node itself comes back to the standby when repaired.
-    if (cluster_.spares == 0) return false;
-    cluster_.spares--;
-    return true;
+    // A node of a hedge's idle standby (or of capacity reserved but not in use yet): a spare replaces
+    // it without touching the training elsewhere.
+    controller_.post(StandbyNodeFailedMsg{&cluster_});
+    return;
   }
   log_.event(sg4::Engine::get_clock(), EventKind::NodeFailure, job->spec->name, cluster_.spec->provider,
              cluster_.spec->id, fmt::format("node {}", node));
   job->node_failed();
-  return true;
 }
 
 void JobFailureInjector::operator()() {

@@ -1,4 +1,5 @@
 #include "engine/actors.hpp"
+#include "engine/capacity_controller.hpp"
 #include "engine/wan_transfer.hpp"
 #include "engine/watchdog.hpp"
 
@@ -24,7 +25,15 @@ template <class Ptr> bool wait_quietly(Ptr& activity) {
 } // namespace
 
 void JobRunner::operator()() {
+  // The capacity controller places the job: wait for it (a lead time, a queue).
+  RunnerMsg first = job_.to_runner.pop();
+  if (std::holds_alternative<AbortMsg>(first)) {
+    spdlog::warn("{}: never started: no capacity for it", job_.spec->name);
+    job_.event(EventKind::Stranded, "never started: no capacity for it");
+    return end_job(JobStatus::Stranded, "no capacity for the job came before the end of the timeline");
+  }
   job_.start = now();
+  start_tenures();
   job_.update_interval();
   job_.event(EventKind::Start, fmt::format("{} GPUs", job_.spec->gpus));
   while (true) {
@@ -39,8 +48,8 @@ void JobRunner::operator()() {
       if (recover_from_failure()) continue;
       if (job_.failures_since_checkpoint > kMaxFailuresWithoutCheckpoint) return give_up_without_progress();
     }
-    // The provider took the hosts (or asked us to move): the orchestrator decides what comes next.
-    job_.to_orchestrator.push(JobStoppedMsg{*job_.stop, now()});
+    // The provider took the hosts (or asked us to move): the controller decides what comes next.
+    job_.controller->post(StoppedMsg{&job_, *job_.stop, now()});
     RunnerMsg msg = job_.to_runner.pop();
     if (std::holds_alternative<AbortMsg>(msg)) {
       job_.event(EventKind::Stranded, "no target can take the job", job_.saved_fraction());
@@ -49,6 +58,7 @@ void JobRunner::operator()() {
     }
     job_.nodes_to_replace = 0; // fresh nodes at the new place
     job_.halt_requested = false;
+    start_tenures();
     job_.update_interval();
     job_.notify_resumed();
     job_.event(EventKind::Resume, "", job_.saved_fraction());
@@ -63,15 +73,25 @@ void JobRunner::end_job(JobStatus status, const std::string& detail) {
   job_.status_detail = detail;
   job_.end = now();
   release_hosts();
-  // A standby never used stood idle all along.
-  job_.ledger.idle_cost += held_cost(job_.standby_alloc, job_.standby_alloc.since, job_.end);
-  release(job_.standby_alloc, job_.end, job_.ledger, *job_.log, job_.spec->name + " (standby)");
+  // A standby never used stood idle all along, from its delivery (if it came).
+  if (!job_.standby_alloc.empty()) {
+    bool delivered = job_.standby_alloc.since <= job_.end;
+    if (delivered) job_.ledger.idle_cost += held_cost(job_.standby_alloc, job_.standby_alloc.since, job_.end);
+    job_.controller->post(ReleasedMsg{&job_, job_.standby_alloc, delivered});
+    job_.standby_alloc = Allocation{};
+  }
   if (job_.standby) {
     std::unique_lock lock(*job_.wake_mutex);
     job_.replica_cv->notify_all();
   }
   job_.notify_resumed(); // helpers waiting for the job to train again see it finished
-  job_.to_orchestrator.push(JobFinishedMsg{});
+  job_.controller->post(FinishedMsg{&job_});
+}
+
+void JobRunner::start_tenures() {
+  // The allocations' tenures start now: the hosts sat idle since their delivery (`since`).
+  for (Allocation* a : {&job_.alloc, &job_.remote})
+    if (!a->empty()) start_energy_count(*a, read_energy(*a), now());
 }
 
 void JobRunner::give_up_without_progress() {
@@ -352,44 +372,29 @@ bool JobRunner::recover_from_failure() {
 }
 
 bool JobRunner::replace_failed_nodes() {
-  ClusterRuntime& cluster = *job_.current;
-  const int gpn = cluster.spec->gpus_per_node;
+  // Spares are the cluster's: the controller gives them (or, with on_no_spare: shrink, takes the nodes
+  // away from the job) and wakes us; until then the job waits, unless a provider event ends the wait.
   while (job_.nodes_to_replace > 0) {
+    int wanted = job_.nodes_to_replace;
+    job_.spares_granted = 0;
+    job_.controller->post(SparesWantedMsg{&job_, wanted});
+    job_.activity = JobActivity::WaitingForSpares;
+    while (job_.spares_granted < wanted && !job_.stop_by_provider()) job_.wake.wait();
+    job_.activity = JobActivity::Idle;
     if (job_.stop_by_provider()) {
       release_hosts();
       return false;
     }
-    if (cluster.spares > 0) {
-      cluster.spares--;
-      job_.nodes_to_replace--;
-      continue;
+    job_.nodes_to_replace -= wanted; // failures while waiting are replaced in the next round
+    long long width = job_.alloc.gpus + job_.remote.gpus;
+    if (width != job_.active_gpus) { // nodes given up for want of spares
+      job_.active_gpus = width;
+      job_.update_interval();
+      spdlog::info("{}: no spare node on {}; continuing on {} GPUs", job_.spec->name, job_.current->spec->id,
+                   job_.active_gpus);
     }
-    if (job_.spec->on_no_spare == JobSpec::NoSpare::Shrink && job_.active_gpus > gpn) {
-      give_up_one_node();
-      job_.nodes_to_replace--;
-      continue;
-    }
-    job_.activity = JobActivity::WaitingForSpares;
-    std::unique_lock lock(*cluster.spare_mutex);
-    cluster.spare_cv->wait(lock);
-    job_.activity = JobActivity::Idle;
   }
   return true;
-}
-
-void JobRunner::give_up_one_node() {
-  ClusterRuntime& cluster = *job_.current;
-  const int gpn = cluster.spec->gpus_per_node;
-  auto widest = std::max_element(job_.alloc.shares.begin(), job_.alloc.shares.end(),
-                                 [](const HostShare& a, const HostShare& b) { return a.gpus < b.gpus; });
-  long long drop = std::min<long long>(gpn, widest->gpus);
-  widest->gpus -= drop;
-  widest->nodes -= 1;
-  job_.active_gpus -= drop;
-  cluster.slot_job[cluster.host_first_slot[widest->index] + widest->nodes] = -1;
-  job_.update_interval();
-  spdlog::info("{}: no spare node on {}; continuing on {} GPUs", job_.spec->name, cluster.spec->id,
-               job_.active_gpus);
 }
 
 DiskIo::OnDone JobRunner::wake_me() {
@@ -409,8 +414,12 @@ void JobRunner::wait_for(const DiskIo& io) {
 }
 
 void JobRunner::release_hosts() {
-  release(job_.alloc, now(), job_.ledger, *job_.log, job_.spec->name);
-  release(job_.remote, now(), job_.ledger, *job_.log, job_.spec->name);
+  // The controller books the tenures and frees the hosts; the job holds nothing from now on.
+  for (Allocation* a : {&job_.alloc, &job_.remote}) {
+    if (a->empty()) continue;
+    job_.controller->post(ReleasedMsg{&job_, *a, true});
+    *a = Allocation{};
+  }
 }
 
 void JobRunner::exchange_gradients(double work) {

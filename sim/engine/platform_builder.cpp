@@ -12,7 +12,7 @@ long long ClusterRuntime::free_gpus() const {
   if (cut_off) return 0;
   long long nodes = 0;
   for (size_t i = 0; i < hosts.size(); ++i)
-    if (!host_taken[i] && hosts[i]->is_on()) nodes += nodes_up[i];
+    if (host_alloc[i] < 0 && hosts[i]->is_on()) nodes += nodes_up[i];
   return nodes * spec->gpus_per_node;
 }
 
@@ -39,11 +39,6 @@ std::vector<std::string> BuiltPlatform::links_down() const {
   for (const auto& [name, p] : paths)
     if (!p.up) down.push_back(name);
   return down;
-}
-
-void ClusterRuntime::notify_spare_waiters() {
-  std::unique_lock lock(*spare_mutex);
-  spare_cv->notify_all();
 }
 
 void configure_network_model() {
@@ -73,15 +68,14 @@ sg4::Host* add_group_host(sg4::NetZone* zone, const ClusterSpec& c, ClusterRunti
   rt.hosts.push_back(h);
   rt.host_nodes.push_back(n);
   rt.nodes_up.push_back(n);
-  rt.host_taken.push_back(false);
+  rt.host_alloc.push_back(-1);
   return h;
 }
 
 /// The spare pool and the signals jobs and the failure injector wait on.
 void init_spares(const ClusterSpec& c, ClusterRuntime& rt) {
   rt.spares = c.failures ? c.failures->spares : 0;
-  rt.spare_mutex = sg4::Mutex::create();
-  rt.spare_cv = sg4::ConditionVariable::create();
+  rt.busy_mutex = sg4::Mutex::create();
   rt.busy_cv = sg4::ConditionVariable::create();
 }
 

@@ -53,15 +53,18 @@ struct ClusterRuntime {
   std::vector<int> host_nodes;
   std::vector<int> nodes_up;        // of each host's nodes, those the tenant still has (a throttle takes
                                     // nodes from the end, so a host may keep only some; none: it is off)
-  std::vector<bool> host_taken;     // hosts are given to one job at a time
+  std::vector<int> host_alloc;      // the allocation holding each host (one job at a time), or -1
   std::vector<int> host_first_slot; // index of each host's first node in the cluster
   std::vector<int> slot_job;        // per node: the id of the job using it, or -1
   bool cut_off = false;
-  // With a failure model: healthy spare nodes, and a signal for jobs waiting for one.
+  // The tenant first asked for capacity here at `requested_at`: nodes arrive from then on as the
+  // cluster's capacity model says (lead time, ramp, quota), and stay the tenant's.
+  std::optional<double> requested_at;
+  // With a failure model: healthy spare nodes (the capacity controller's), and nodes of idle standbys
+  // that failed when no spare was left (a repaired node goes back to them, not to the spares).
   int spares = 0;
-  int failures = 0;
-  sg4::MutexPtr spare_mutex;
-  sg4::ConditionVariablePtr spare_cv;
+  int owed_to_standbys = 0;
+  sg4::MutexPtr busy_mutex;          // with busy_cv
   sg4::ConditionVariablePtr busy_cv; // a job took hosts here (the failure injector sleeps until then)
   int hosts_in_use = 0;
   double price_factor = 1.0; // price events: node-hours cost this times the list price
@@ -70,7 +73,6 @@ struct ClusterRuntime {
   Seconds grant_lead;
   CapacitySpec grant_capacity;
 
-  void notify_spare_waiters();
   bool busy() const { return hosts_in_use > 0; }
   long long free_gpus() const;
   /// Each host's nodes left to the tenant once a throttle to `to` of the cluster's nodes takes

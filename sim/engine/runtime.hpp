@@ -3,7 +3,9 @@
 // process, so plain shared objects are safe; Inbox gives them blocking, zero-time message passing.
 #include "accounting/ledger.hpp"
 #include "accounting/run_result.hpp"
+#include "engine/capacity.hpp"
 #include "engine/disk_io.hpp"
+#include "engine/messages.hpp"
 #include "engine/platform_builder.hpp"
 #include "engine/progress.hpp"
 #include "model/scenario.hpp"
@@ -20,99 +22,8 @@
 
 namespace riftsim {
 
-/// A control-plane message queue between actors (a mailbox would need a network route and a size).
-template <class T> class Inbox {
-public:
-  void push(T item) {
-    std::unique_lock lock(*mutex_);
-    items_.push_back(std::move(item));
-    cv_->notify_all();
-  }
-  T pop() {
-    std::unique_lock lock(*mutex_);
-    while (items_.empty()) cv_->wait(lock);
-    T item = std::move(items_.front());
-    items_.pop_front();
-    return item;
-  }
-
-private:
-  std::deque<T> items_;
-  sg4::MutexPtr mutex_ = sg4::Mutex::create();
-  sg4::ConditionVariablePtr cv_ = sg4::ConditionVariable::create();
-};
-
-/// Part of one simulated host given to a job.
-struct HostShare {
-  sg4::Host* host = nullptr;
-  size_t index = 0;   // of the host in its cluster
-  int nodes = 0;      // nodes of the host the job uses
-  int host_nodes = 0; // nodes the host stands for
-  long long gpus = 0;
-  double energy_start = 0; // joules the host had consumed when the job got it
-};
-
-struct Allocation {
-  ClusterRuntime* cluster = nullptr;
-  std::vector<HostShare> shares;
-  long long gpus = 0;
-  double since = 0;
-  std::optional<TenureStep> step{}; // the training step run on it (reported with its tenure)
-  bool empty() const { return cluster == nullptr; }
-};
-
-/// Takes whole hosts for `gpus` GPUs; returns nullopt if the cluster cannot give them. `since` may lie
-/// in the past (capacity delivered while the job was still elsewhere): the hosts were idle since then.
-std::optional<Allocation> allocate(ClusterRuntime& cluster, long long gpus, double since, int job_id);
-/// Gives the hosts back and records the tenure (node-hours, price, energy) in the ledger.
-void release(Allocation& alloc, double now, JobLedger& ledger, RunLog& log, const std::string& job);
-/// Closes the current tenure at `now` (billed at the price so far) and opens a new one on the same
-/// hosts, e.g. when the provider changes its price.
-void split_tenure(Allocation& alloc, double now, JobLedger& ledger, RunLog& log, const std::string& job);
-/// What holding `alloc`'s nodes from `from` to `to` costs at the cluster's current price.
-Usd held_cost(const Allocation& alloc, double from, double to);
-/// Books nodes held idle on `cluster` while its capacity ramped up to what the job asked for: a
-/// tenure per step (node-hours at the current price, idle power), all of it idle cost.
-void book_ramp(const ClusterRuntime& cluster, const std::vector<CapacitySpec::Held>& held, JobLedger& ledger,
-               RunLog& log, const std::string& job);
-
-// Checkpoint: cut the segment short for a checkpoint now, then go on (a notice of a squeeze).
-enum class StopReason { HostsLost, Halt, NodeFailed, Checkpoint };
+class CapacityController;
 enum class JobActivity { Idle, Computing, Checkpointing, Restarting, WaitingForSpares };
-
-struct NoticeMsg {
-  CutoffEvent event;
-};
-struct ThrottleNoticeMsg {
-  ThrottleEvent event;
-};
-struct PriceNoticeMsg {
-  PriceEvent event;
-};
-struct CutoffMsg {
-  CutoffEvent event;
-};
-struct RestoreMsg {
-  RestoreEvent event;
-};
-struct PriceMsg {
-  PriceEvent event;
-};
-struct GrantMsg {
-  GrantEvent event;
-};
-struct EventsOverMsg {}; // the timeline has played its last event: nothing more will come
-struct JobStoppedMsg {
-  StopReason reason;
-  double time;
-};
-struct JobFinishedMsg {};
-using OrchestratorMsg = std::variant<NoticeMsg, ThrottleNoticeMsg, PriceNoticeMsg, CutoffMsg, RestoreMsg,
-                                     PriceMsg, GrantMsg, EventsOverMsg, JobStoppedMsg, JobFinishedMsg>;
-
-struct ResumeMsg {};
-struct AbortMsg {};
-using RunnerMsg = std::variant<ResumeMsg, AbortMsg>;
 
 /// What one actor sleeps on while others may interrupt it. A semaphore takes one simcall per wait; a
 /// mutex with a condition variable takes three (lock, wait, unlock), and a run with failures waits
@@ -165,7 +76,7 @@ struct JobRuntime {
   const RegionRuntime* dataset_region = nullptr;
   // hedge: the warm standby, and the progress held in the checkpoint replicated there
   ClusterRuntime* standby = nullptr;
-  Allocation standby_alloc;
+  Allocation standby_alloc; // reserved from the start, delivered (and billed) from its `since`
   double replicated = 0;
   sg4::ConditionVariablePtr replica_cv = sg4::ConditionVariable::create(); // with wake_mutex
   sg4::ConditionVariablePtr resumed_cv = sg4::ConditionVariable::create(); // with wake_mutex
@@ -181,8 +92,9 @@ struct JobRuntime {
   double end = 0;
   bool finished = false;
 
-  Inbox<OrchestratorMsg> to_orchestrator;
+  CapacityController* controller = nullptr; // the one owner of capacity: hosts come and go through it
   Inbox<RunnerMsg> to_runner;
+  int spares_granted = 0; // spares the controller gave the runner for its failed nodes (or gave up)
 
   // What the runner is doing right now, so that events can interrupt it.
   JobActivity activity = JobActivity::Idle;

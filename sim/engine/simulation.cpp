@@ -1,5 +1,6 @@
 #include "config/loaders.hpp"
 #include "engine/actors.hpp"
+#include "engine/capacity_controller.hpp"
 #include "engine/sim_log.hpp"
 #include "engine/watchdog.hpp"
 
@@ -43,49 +44,23 @@ RunResult simulate(const Inputs& in, const SimOptions& opt, int* argc, char** ar
     j.strategy = make_strategy(pl.response, in.platform);
     j.response = &pl.response;
     j.platform = &platform;
-    j.current = &platform.cluster(pl.cluster);
+    j.current = &platform.cluster(pl.cluster); // where it asks to run; the controller places it
     j.home = j.current;
     j.checkpoint_region = j.current->region;
     j.dataset_region = j.current->region;
     j.id = static_cast<int>(jobs.size()) - 1;
     j.speed = speed;
     j.active_gpus = j.spec->gpus;
-    auto alloc = allocate(*j.current, j.spec->gpus, 0.0, j.id);
-    if (!alloc)
-      throw InputError(pl.pos, "cluster '" + pl.cluster + "' cannot give job '" + pl.job + "' " +
-                                   std::to_string(j.spec->gpus) +
-                                   " GPUs next to the other jobs placed there");
-    j.alloc = *alloc;
-    j.ledger.clusters.push_back(pl.cluster);
-    // The baseline is the undisturbed run, the same for every response: no standby held, no
-    // interconnect ports, so that every response's extra cost shows against the same baseline.
-    const ClusterSpec* standby = opt.with_events ? j.strategy->standby() : nullptr;
-    if (standby) {
-      // Hedge: the standby's nodes are held (and billed) from the start.
-      j.standby = &platform.cluster(standby->id);
-      auto held = allocate(*j.standby, j.spec->gpus, 0.0, j.id);
-      if (!held)
-        throw InputError(pl.response.pos, "standby '" + standby->id + "' cannot hold job '" + pl.job + "' " +
-                                              std::to_string(j.spec->gpus) + " GPUs");
-      j.standby_alloc = *held;
-    }
-    j.keep_data_in(*j.current->region, 0);
-    if (opt.with_events)
-      for (const auto& name : pl.response.paths) // interconnect ports are held for the whole run
-        if (const WanLinkSpec* l = in.platform.find_link(name); l && l->port_price.raw() > 0)
-          j.ledger.ports.push_back({name, l->port_price, Seconds(0), Seconds(0)});
     j.log = &log;
     j.control = platform.control;
     j.progress_line = &progress;
     job_ptrs.push_back(&j);
   }
-  for (JobRuntime* j : job_ptrs) {
-    sg::spawn(j->spec->name + "-runner", platform.control, JobRunner(*j));
-    sg::spawn(j->spec->name + "-orchestrator", platform.control, MigrationOrchestrator(*j, platform));
-    if (j->standby)
-      sg::spawn(j->spec->name + "-replicator", platform.control, CheckpointReplicator(*j, platform))
-          ->daemonize();
-  }
+  // The one owner of capacity; every job, event and failure goes through it.
+  CapacityController controller(platform, job_ptrs, in.scenario, opt.with_events, log);
+  for (JobRuntime* j : job_ptrs) j->controller = &controller;
+  sg::spawn("capacity-controller", platform.control, [&controller] { controller(); });
+  for (JobRuntime* j : job_ptrs) sg::spawn(j->spec->name + "-runner", platform.control, JobRunner(*j));
   bool job_failures = false;
   for (const auto& [id, c] : platform.clusters)
     job_failures = job_failures || (c.spec->failures && c.spec->failures->job_mtbf);
@@ -95,10 +70,10 @@ RunResult simulate(const Inputs& in, const SimOptions& opt, int* argc, char** ar
           ->daemonize();
   for (auto& [id, c] : platform.clusters)
     if (c.spec->failures && in.scenario.failures)
-      sg::spawn("failures-" + id, platform.control, FailureInjector(c, job_ptrs, opt.seed, log))->daemonize();
+      sg::spawn("failures-" + id, platform.control, FailureInjector(c, job_ptrs, opt.seed, log, controller))
+          ->daemonize();
   if (opt.with_events && !in.scenario.events.empty())
-    sg::spawn("provider-timeline", platform.control,
-              ProviderTimeline(in.scenario.events, job_ptrs, platform, log))
+    sg::spawn("provider-timeline", platform.control, ProviderTimeline(in.scenario.events, controller))
         ->daemonize();
 
   engine.run();

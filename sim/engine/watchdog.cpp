@@ -14,12 +14,19 @@ void Watchdog::tick(const char* where) {
     return;
   }
   if (++ticks_ <= kMaxTicksPerInstant) return;
-  reason_ = fmt::format("the simulation stopped making progress at t = {:.3f} s: {} went round {} times "
-                        "without the simulated clock moving (a bug, or inputs that make a step take no time)",
-                        now, where, ticks_);
+  std::string why =
+      fmt::format("the simulation stopped making progress at t = {:.3f} s: {} went round {} times "
+                  "without the simulated clock moving (a bug, or inputs that make a step take no time)",
+                  now, where, ticks_);
+  fail(why);
+}
+
+void Watchdog::fail(const std::string& reason) {
+  reason_ = reason;
   // Ending every actor lets Engine::run() return; simulate() reports the reason.
   simgrid::s4u::Actor::kill_all();
   simgrid::s4u::this_actor::exit();
+  throw std::logic_error("unreachable: this_actor::exit() returned");
 }
 
 Watchdog& watchdog() {

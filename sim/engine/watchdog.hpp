@@ -19,6 +19,10 @@ public:
   static constexpr long kMaxTicksPerInstant = 1'000'000;
   /// Called from a loop of an actor at `where`; may end the calling actor and every other.
   void tick(const char* where);
+  /// Stops the simulation now from inside an actor (a broken invariant): every actor ends, and
+  /// simulate() throws SimulationStuck with `reason`. Exceptions must not leave an actor (SimGrid
+  /// aborts the process), so actors that find a bug call this instead.
+  [[noreturn]] void fail(const std::string& reason);
   /// Why the simulation was stopped, empty if it was not.
   const std::string& reason() const { return reason_; }
 

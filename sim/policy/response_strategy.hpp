@@ -25,8 +25,12 @@ struct ClusterAvailability {
   std::optional<Seconds> granted_at{};
   Seconds grant_lead{};
   CapacitySpec grant_capacity{};
-  /// Until `nodes` nodes would be there if asked at `now`: the sooner of the cluster's own lead time
-  /// and ramp, and the grant's; infinite if neither quota holds them.
+  // The tenant first asked for capacity here at `requested_at` (its own schedule runs from then) and
+  // holds `held_nodes` nodes here already (counted against the quota).
+  std::optional<Seconds> requested_at{};
+  int held_nodes = 0;
+  /// Until `nodes` more nodes would be there if asked at `now`: the sooner of the cluster's own lead
+  /// time and ramp, and the grant's; infinite if neither quota holds them.
   Seconds ready_in(int nodes, Seconds now) const;
   /// The nodes a tenant asking for `nodes` at `now` holds before all are there (absolute times), from
   /// the schedule that ready_in chooses: taken as they arrive, and billed from then on.

@@ -9,28 +9,33 @@
 namespace riftsim {
 
 Seconds ClusterAvailability::ready_in(int nodes, Seconds now) const {
-  Seconds own = cluster->capacity.time_for(nodes, cluster->lead_time);
+  // The tenant's own schedule runs from its first request (now if it never asked), the grant's from the
+  // grant; what it holds there already counts against either quota.
+  Seconds own = cluster->capacity.time_for(held_nodes + nodes, cluster->lead_time);
+  if (requested_at) own = std::max(Seconds(0), own - (now - *requested_at));
   if (!granted_at) return own;
-  Seconds granted = grant_capacity.time_for(nodes, grant_lead) + (*granted_at - now);
+  Seconds granted = grant_capacity.time_for(held_nodes + nodes, grant_lead) + (*granted_at - now);
   return std::min(own, std::max(Seconds(0), granted));
 }
 
 std::vector<CapacitySpec::Held> ClusterAvailability::held_before_ready(int nodes, Seconds now) const {
   Seconds ready = ready_in(nodes, now);
   if (std::isinf(ready.raw())) return {};
-  Seconds own = cluster->capacity.time_for(nodes, cluster->lead_time);
-  // The schedule starts at the request (own), or at the grant, which may lie in the past.
-  Seconds start = now;
+  Seconds own = cluster->capacity.time_for(held_nodes + nodes, cluster->lead_time);
+  if (requested_at) own = std::max(Seconds(0), own - (now - *requested_at));
+  // The schedule chosen started at the first request (own) or at the grant, perhaps in the past; of
+  // what it delivers, the nodes beyond those already held are this request's.
+  bool own_schedule = !granted_at || own <= ready;
+  const CapacitySpec& cap = own_schedule ? cluster->capacity : grant_capacity;
+  Seconds lead = own_schedule ? cluster->lead_time : grant_lead;
+  Seconds start = own_schedule ? (requested_at ? *requested_at : now) : *granted_at;
   std::vector<CapacitySpec::Held> held;
-  if (!granted_at || own <= ready) {
-    held = cluster->capacity.held_between(nodes, cluster->lead_time, Seconds(0), ready);
-  } else {
-    start = *granted_at;
-    held = grant_capacity.held_between(nodes, grant_lead, now - start, now - start + ready);
-  }
-  for (auto& h : held) {
+  for (auto h : cap.held_between(held_nodes + nodes, lead, now - start, now - start + ready)) {
+    h.nodes -= held_nodes;
+    if (h.nodes <= 0) continue;
     h.from += start;
     h.to += start;
+    held.push_back(h);
   }
   return held;
 }

@@ -361,7 +361,7 @@ TEST(Logging, SimGridFlagsPassThroughAndLogLinesCarrySimulatedTime) {
   fs::path out = fresh_dir("log");
   Outcome quiet = riftsim("run " + kData + "/mini-cutoff.yaml --out " + out.string());
   EXPECT_EQ(quiet.err.find("xbt_cfg"), std::string::npos) << "SimGrid's logging is off by default";
-  EXPECT_NE(quiet.err.find("[d  0.231      20000.0s provider-timeline] warning: alpha cuts off"),
+  EXPECT_NE(quiet.err.find("[d  0.231      20000.0s capacity-controller] warning: alpha cuts off"),
             std::string::npos)
       << quiet.err;
   Outcome loud = riftsim("run " + kData + "/mini-cutoff.yaml --log=root.thres:info --out " + out.string());

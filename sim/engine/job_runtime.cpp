@@ -1,4 +1,4 @@
-#include "engine/runtime.hpp"
+#include "engine/actors.hpp"
 #include "model/checkpoint_math.hpp"
 
 #include <algorithm>
@@ -10,120 +10,6 @@
 #include <tuple>
 
 namespace riftsim {
-
-std::optional<Allocation> allocate(ClusterRuntime& cluster, long long gpus, double since, int job_id) {
-  if (cluster.free_gpus() < gpus) return std::nullopt;
-  const ClusterSpec& c = *cluster.spec;
-  double now = sg4::Engine::get_clock();
-  Allocation a;
-  a.cluster = &cluster;
-  a.gpus = gpus;
-  a.since = since;
-  long long left = gpus;
-  for (size_t i = 0; i < cluster.hosts.size() && left > 0; ++i) {
-    if (cluster.host_taken[i] || !cluster.hosts[i]->is_on() || cluster.nodes_up[i] == 0) continue;
-    HostShare s;
-    s.host = cluster.hosts[i];
-    s.index = i;
-    s.host_nodes = cluster.host_nodes[i];
-    s.gpus = std::min<long long>(left, static_cast<long long>(cluster.nodes_up[i]) * c.gpus_per_node);
-    s.nodes = static_cast<int>((s.gpus + c.gpus_per_node - 1) / c.gpus_per_node);
-    // The host sat idle from `since` to now: take that idle energy out of the starting value so the
-    // job's tenure counts it, exactly as SimGrid's energy model accrued it.
-    double idle_w = c.node_power_idle.raw() * s.host_nodes;
-    s.energy_start = sg_host_get_consumed_energy(s.host) - idle_w * (now - since);
-    left -= s.gpus;
-    cluster.host_taken[i] = true;
-    cluster.hosts_in_use++;
-    for (int k = 0; k < s.nodes; ++k) cluster.slot_job[cluster.host_first_slot[i] + k] = job_id;
-    a.shares.push_back(s);
-  }
-  if (!sg4::this_actor::is_maestro()) { // before the run (maestro) nobody waits yet
-    std::unique_lock lock(*cluster.spare_mutex);
-    cluster.busy_cv->notify_all();
-  }
-  return a;
-}
-
-namespace {
-
-/// Books the tenure of `a` from its start to `now`: node-hours at the current price, and the energy its
-/// nodes drew (SimGrid's host energy plugin).
-void record_tenure(const Allocation& a, double now, JobLedger& ledger, RunLog& log, const std::string& job) {
-  const ClusterSpec& c = *a.cluster->spec;
-  double nodes = 0;
-  double energy = 0;
-  for (const HostShare& s : a.shares) {
-    nodes += s.nodes;
-    // A host stands for several nodes; those the job does not use sit idle and are not the job's.
-    double unused_idle = c.node_power_idle.raw() * (s.host_nodes - s.nodes) * (now - a.since);
-    energy += sg_host_get_consumed_energy(s.host) - s.energy_start - unused_idle;
-  }
-  Tenure t;
-  t.cluster = c.id;
-  t.provider = c.provider;
-  t.gpus = a.gpus;
-  t.nodes = nodes;
-  t.node_price = c.node_price * a.cluster->price_factor;
-  t.start = Seconds(a.since);
-  t.end = Seconds(now);
-  t.energy = Joules(energy);
-  t.pue = a.cluster->region->spec->pue;
-  t.carbon_g_per_kwh = a.cluster->region->spec->carbon_g_per_kwh;
-  t.step = a.step;
-  ledger.tenures.push_back(t);
-  log.span(true, c.provider, SpanKind::Tenure, a.since, now, job + " on " + c.id);
-}
-
-} // namespace
-
-void release(Allocation& a, double now, JobLedger& ledger, RunLog& log, const std::string& job) {
-  if (a.empty()) return;
-  record_tenure(a, now, ledger, log, job);
-  for (const HostShare& s : a.shares) {
-    ClusterRuntime& c = *a.cluster;
-    c.host_taken[s.index] = false;
-    c.hosts_in_use--;
-    for (int k = 0; k < c.host_nodes[s.index]; ++k) c.slot_job[c.host_first_slot[s.index] + k] = -1;
-  }
-  a = Allocation{};
-}
-
-void split_tenure(Allocation& a, double now, JobLedger& ledger, RunLog& log, const std::string& job) {
-  if (a.empty()) return;
-  record_tenure(a, now, ledger, log, job);
-  for (HostShare& s : a.shares) s.energy_start = sg_host_get_consumed_energy(s.host);
-  a.since = now;
-}
-
-void book_ramp(const ClusterRuntime& cluster, const std::vector<CapacitySpec::Held>& held, JobLedger& ledger,
-               RunLog& log, const std::string& job) {
-  const ClusterSpec& c = *cluster.spec;
-  for (const auto& h : held) {
-    Tenure t;
-    t.cluster = c.id;
-    t.provider = c.provider;
-    t.gpus = static_cast<long long>(h.nodes) * c.gpus_per_node;
-    t.nodes = h.nodes;
-    t.node_price = c.node_price * cluster.price_factor;
-    t.start = h.from;
-    t.end = h.to;
-    t.energy = c.node_power_idle * (h.to - h.from) * static_cast<double>(h.nodes);
-    t.pue = cluster.region->spec->pue;
-    t.carbon_g_per_kwh = cluster.region->spec->carbon_g_per_kwh;
-    ledger.tenures.push_back(t);
-    ledger.idle_cost += t.cost();
-    log.span(true, c.provider, SpanKind::Tenure, h.from.raw(), h.to.raw(),
-             fmt::format("{} on {} (delivered, waiting for the rest)", job, c.id));
-  }
-}
-
-Usd held_cost(const Allocation& a, double from, double to) {
-  if (a.empty() || to <= from) return Usd(0);
-  double nodes = 0;
-  for (const HostShare& s : a.shares) nodes += s.nodes;
-  return a.cluster->spec->node_price * a.cluster->price_factor * Seconds(to - from) * nodes;
-}
 
 const StepBreakdown& JobRuntime::current_step() const {
   // The one seam to the step model: every rate the campaign uses comes from here.
@@ -274,7 +160,6 @@ void JobRuntime::hosts_lost() {
   async_io.abandon();
   if (activity == JobActivity::Idle) return;
   stop = StopReason::HostsLost;
-  if (activity == JobActivity::WaitingForSpares) current->notify_spare_waiters();
   wake_runner(); // it cancels its Execs itself
   io.abandon();
 }
@@ -294,6 +179,10 @@ void JobRuntime::request_halt() {
     stop = StopReason::Halt;
     wake_runner(); // it cancels its Execs itself
   }
+}
+
+Seconds checkpoint_write_margin(const JobRuntime& job) {
+  return job.spec->checkpoint_size / job.current->region->spec->storage_bandwidth * 1.1;
 }
 
 } // namespace riftsim

@@ -1,0 +1,126 @@
+#pragma once
+// The capacity controller: one actor, one typed receive loop, the only owner of the tenant's capacity
+// (as WRENCH's batch compute service owns its hosts, and Batsim's server its machines while an external
+// component decides). It receives every provider event, job arrival, stop, release and end, spare
+// request and repair; it asks the policies — the scheduler for the queue, each job's response strategy
+// for its losses — and commits their decisions whole (allocations, reservations held from a decision
+// until delivery) before it receives the next message, checking its invariants after each. Per-job
+// actors carry decisions out: the job runner trains, a response executor moves.
+#include "engine/actors.hpp"
+#include "engine/messages.hpp"
+#include "policy/scheduler.hpp"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace riftsim {
+
+class CapacityController {
+public:
+  CapacityController(BuiltPlatform& platform, std::vector<JobRuntime*> jobs, const ScenarioSpec& scenario,
+                     bool with_events, RunLog& log);
+  /// The actor's body: runs until every job is done.
+  void operator()();
+  void post(ControllerMsg m) { inbox_.push(std::move(m)); }
+
+private:
+  /// A loss the job responds to: a provider event (or its notice), a move of its own accord.
+  struct Incident {
+    int id = 0;
+    CutoffEvent event; // scope and deadline (infinite for a move of its own accord)
+    bool with_notice = false;
+    bool hit = false;      // the job lost nodes: it decides once it has stopped
+    bool detected = false; // its detection delay has passed
+    double t_event = 0;
+    double t_decided = 0;
+    std::optional<ResponseDecision> prepared; // decided at a throttle's notice, carried out at the throttle
+    const ThrottleEvent* announced = nullptr; // a throttle's notice: decide against what it will leave
+    std::optional<StoppedMsg> stopped;
+    bool home_back = false; // restored before the job had stopped: it resumes at home once it has
+  };
+  enum class State { Pending, Queued, Running, Responding, Waiting, Stranded, Done };
+  struct Control {
+    JobRuntime* job = nullptr;
+    State state = State::Pending;
+    std::optional<Incident> incident;
+    std::unique_ptr<Inbox<ExecutorMsg>> executor; // while an executor carries out a decision
+    bool started = false;
+    bool preempting = false;
+    int spares_wanted = 0; // failed nodes not yet replaced (the runner waits)
+  };
+
+  // The loop's handlers, one per message type.
+  void on(const SubmittedMsg& m);
+  void on(const ProviderEventMsg& m);
+  void on(const EventsOverMsg& m);
+  void on(const DetectedMsg& m);
+  void on(const StoppedMsg& m);
+  void on(ReleasedMsg& m);
+  void on(const FinishedMsg& m);
+  void on(const ExecutedMsg& m);
+  void on(const SparesWantedMsg& m);
+  void on(const RepairedMsg& m);
+  void on(const StandbyNodeFailedMsg& m);
+  void on(const DeliveredMsg& m);
+  void on(const AllocateMsg& m);
+
+  // Provider events.
+  void cutoff(const CutoffEvent& e);
+  void restore(const RestoreEvent& e);
+  void throttle(const ThrottleEvent& e);
+  void price(const PriceEvent& e);
+  void grant(const GrantEvent& e);
+  void notice(const ProviderEvent& e);
+
+  // Decisions.
+  void open_incident(Control& c, const CutoffEvent& event, bool with_notice, bool hit,
+                     const ThrottleEvent* announced = nullptr);
+  void decide(Control& c);
+  /// Commits decision `d` for `c` (its allocations and reservations) and starts its executor; false if
+  /// what it needs is no longer there.
+  bool commit(Control& c, const ResponseDecision& d);
+  void start_executor(Control& c, Execution e);
+  /// Looks again at a job that waits for capacity (stranded), after a grant or a restore.
+  void redecide(Control& c);
+  void resume_home(Control& c);
+  void grow_back(Control& c);
+  void abort(Control& c);
+
+  // Scheduling jobs that wait to start.
+  void schedule();
+  void start(Control& c, const ClusterSpec& where);
+
+  // Capacity.
+  Allocation take(ClusterRuntime& cluster, long long gpus, Control& c, double since,
+                  const Allocation* transfer = nullptr);
+  void ask_for_capacity(ClusterRuntime& cluster);
+  int delivered_nodes(const ClusterRuntime& c) const;
+  int held_nodes(const ClusterRuntime& c) const;
+  long long free_gpus_for_start(const ClusterRuntime& c) const;
+  WorldView world_view(const Control& c, const ThrottleEvent* announced = nullptr) const;
+  JobView job_view(const Control& c) const;
+  void serve_spares(ClusterRuntime& cluster);
+  void check_invariants() const;
+
+  void post_at(double time, ControllerMsg m);
+  Control& control(JobRuntime* job);
+  bool all_done() const;
+
+  BuiltPlatform& platform_;
+  std::vector<Control> jobs_;
+  const ScenarioSpec& scenario_;
+  bool with_events_;
+  RunLog& log_;
+  std::unique_ptr<Scheduler> scheduler_;
+  Inbox<ControllerMsg> inbox_;
+  bool events_over_ = false;
+  int next_incident_ = 0;
+  int next_allocation_ = 0;
+  // Failed nodes waiting for a spare, per cluster, in order.
+  std::map<ClusterRuntime*, std::vector<JobRuntime*>> spare_waiters_;
+};
+
+} // namespace riftsim
