@@ -33,7 +33,7 @@ const char* part_name(LostPart p) {
 }
 
 Seconds JobLedger::accounted() const {
-  Seconds s = compute + checkpoint + failure_badput();
+  Seconds s = compute + checkpoint + failure_badput() + requeued;
   for (auto v : lost_) s += v;
   return s;
 }

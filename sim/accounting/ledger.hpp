@@ -112,6 +112,10 @@ public:
   int failures = 0;           // node failures that hit the job
   int job_failures = 0;       // failures of the whole job (software, collective library, storage)
   int interruptions = 0;
+  // The scheduler's part: preemptions, and the time from each stop for one to training again (the
+  // queue and reading the checkpoint back). The wait before the first start is outside [start, end].
+  int preemptions = 0;
+  Seconds requeued;
   std::vector<Tenure> tenures;
   std::vector<TransferRecord> transfers;
   std::vector<PortLease> ports;

@@ -52,6 +52,10 @@ const char* event_name(EventKind k) {
     return "restarted";
   case EventKind::JobFailure:
     return "job_failure";
+  case EventKind::Submit:
+    return "submit";
+  case EventKind::Preempted:
+    return "preempted";
   }
   return "?";
 }
@@ -86,6 +90,8 @@ const char* span_name(SpanKind k) {
     return "waiting for capacity";
   case SpanKind::Warmup:
     return "warm-up";
+  case SpanKind::Queued:
+    return "queued (preempted)";
   case SpanKind::WaitingForSpares:
     return "waiting for spares";
   }

@@ -31,6 +31,8 @@ enum class EventKind {
   NodeFailure,     // a node under the job failed (ordinary failure, not a provider event)
   Restarted,       // the job restarted after a node failure
   JobFailure,      // the whole job failed (software, collective library, storage), not a node
+  Submit,          // a job was submitted: it waits in the queue for the scheduler
+  Preempted,       // the scheduler made the job give its GPUs to a higher priority; it is queued again
 };
 const char* event_name(EventKind k);
 
@@ -60,6 +62,7 @@ enum class SpanKind {
   WaitingForSpares,
   Waiting, // holding a checkpoint until the provider restores capacity
   Warmup,  // re-sharding and ramping up on a new layout
+  Queued,  // preempted: waiting in the queue, its progress saved, until the scheduler restarts it
 };
 const char* span_name(SpanKind k);
 

@@ -21,11 +21,20 @@ std::optional<JobStatus> status_from_name(const std::string& name);
 struct JobResult {
   std::string name;
   JobStatus status = JobStatus::Finished;
+  // What it asked for (the workload) and where it was told to run (the scenario).
+  Seconds submit;
+  int priority = 0;
+  std::string project;
+  std::optional<Seconds> deadline;
+  long long gpus = 0;
+  bool started = false; // false: it never got capacity (start and end are then its end of waiting)
   Seconds start;
   Seconds end;
   JobLedger ledger;
   std::string status_detail; // why it did not finish, in one sentence (empty when it finished)
   Seconds wall() const { return end - start; }
+  Seconds wait() const { return started ? start - submit : end - submit; } // in the queue before its start
+  bool missed_deadline() const { return deadline && (status != JobStatus::Finished || end > *deadline); }
 };
 
 struct RunResult {

@@ -3,6 +3,7 @@
 #include "policy/response_strategy.hpp"
 
 #include <algorithm>
+#include <set>
 
 namespace riftsim {
 
@@ -34,8 +35,21 @@ Inputs load_inputs(const std::string& scenario_path) {
   in.scenario = load_scenario(scenario_path);
   in.platform = load_platform(in.scenario.platform_file);
   in.workload = load_workload(in.scenario.workload_file);
+  place_every_job(in);
   check_inputs(in);
   return in;
+}
+
+void place_every_job(Inputs& in) {
+  if (!in.scenario.every_job) return;
+  std::set<std::string> listed;
+  for (const auto& pl : in.scenario.placements) listed.insert(pl.job);
+  for (const auto& job : in.workload.jobs) {
+    if (listed.count(job.name)) continue;
+    PlacementSpec pl = *in.scenario.every_job;
+    pl.job = job.name;
+    in.scenario.placements.push_back(std::move(pl));
+  }
 }
 
 void check_inputs(const Inputs& in) {
@@ -45,13 +59,20 @@ void check_inputs(const Inputs& in) {
     if (!job)
       throw InputError(pl.pos, "job '" + pl.job + "' is not in the workload file " + in.workload.file);
     const ClusterSpec* c = plat.find_cluster(pl.cluster);
-    if (!c)
-      throw InputError(pl.pos, "job '" + pl.job + "' is placed on cluster '" + pl.cluster +
-                                   "', which is not in the platform (write provider/region/cluster)");
-    if (job->gpus > c->total_gpus())
+    long long widest = 0;
+    for (const auto& name : pl.candidates) {
+      const ClusterSpec* cc = plat.find_cluster(name);
+      if (!cc)
+        throw InputError(pl.pos, "job '" + pl.job + "' is placed on cluster '" + name +
+                                     "', which is not in the platform (write provider/region/cluster)");
+      widest = std::max(widest, cc->total_gpus());
+    }
+    if (!c) throw InputError(pl.pos, "job '" + pl.job + "' has no cluster to run on");
+    if (job->gpus > widest)
       throw InputError(pl.pos, "job '" + pl.job + "' needs " + std::to_string(job->gpus) +
                                    " GPUs but cluster '" + c->id + "' has only " +
-                                   std::to_string(c->total_gpus()));
+                                   std::to_string(c->total_gpus()) +
+                                   (pl.candidates.size() > 1 ? " (nor does any other candidate)" : ""));
     if (job->checkpoint_interval_auto && (!c->failures || !in.scenario.failures))
       throw InputError(pl.pos, "job '" + pl.job +
                                    "' has checkpoint_interval: auto, which needs a failure model on "
@@ -88,12 +109,24 @@ void check_inputs(const Inputs& in) {
     }
     if (job->derives_speed()) check_layout(*job, *c, pl, plat);
   }
-  for (const auto& job : in.workload.jobs) {
-    bool placed = false;
-    for (const auto& pl : in.scenario.placements) placed = placed || pl.job == job.name;
-    if (!placed)
-      throw InputError(job.pos, "job '" + job.name + "' has no placement in scenario " + in.scenario.file);
-  }
+  std::set<std::string> placed;
+  for (const auto& pl : in.scenario.placements) placed.insert(pl.job);
+  for (const auto& job : in.workload.jobs)
+    if (!placed.count(job.name))
+      throw InputError(job.pos, "job '" + job.name + "' has no placement in scenario " + in.scenario.file +
+                                    " (list it under 'jobs', or give 'every_job')");
+  auto check_reservation = [&](const ReservationSpec& r) {
+    const ClusterSpec* c = plat.find_cluster(r.cluster);
+    if (!c)
+      throw InputError(r.pos, "reservation names cluster '" + r.cluster + "', which is not in the platform");
+    if (r.nodes > c->nodes)
+      throw InputError(r.pos, "reservation of " + std::to_string(r.nodes) + " nodes on '" + r.cluster +
+                                  "', which has only " + std::to_string(c->nodes));
+  };
+  for (const auto& r : in.scenario.reservations) check_reservation(r);
+  for (const auto& pl : in.scenario.placements)
+    for (const auto& alt : pl.alternatives)
+      for (const auto& r : alt.reservations) check_reservation(r);
   for (const auto& e : in.scenario.expectations) {
     if (e.path.size() >= 2 && e.path[0] == "jobs" && !in.workload.find_job(e.path[1]))
       throw InputError(e.pos, "expectation '" + e.text + "' names job '" + e.path[1] +

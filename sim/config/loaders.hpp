@@ -26,6 +26,8 @@ struct Inputs {
 };
 
 Inputs load_inputs(const std::string& scenario_path);
+/// Gives each workload job the scenario does not list by name the scenario's `every_job` placement.
+void place_every_job(Inputs& in);
 /// Cross-file checks: placements name real jobs and clusters, jobs fit, targets are reachable.
 void check_inputs(const Inputs& in);
 

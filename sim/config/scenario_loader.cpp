@@ -1,8 +1,11 @@
 #include "config/loaders.hpp"
 #include "config/yaml_fields.hpp"
+#include "policy/scheduler.hpp"
 
 #include <cmath>
 #include <filesystem>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace riftsim {
 namespace {
@@ -85,6 +88,35 @@ TimedEvent read_event(const YAML::Node& node, const std::string& file) {
   return te;
 }
 
+ReservationSpec read_reservation(const YAML::Node& node, const std::string& file) {
+  Fields f(node, file, "reservation");
+  ReservationSpec r;
+  r.pos = f.pos();
+  r.cluster = f.string("cluster");
+  double nodes = f.unit("nodes", parse_count);
+  f.require_range("nodes", nodes, 1, 1e7, "must be a whole number of nodes between 1 and 10,000,000");
+  if (nodes != std::floor(nodes)) f.fail("nodes", "must be a whole number");
+  r.nodes = static_cast<int>(nodes);
+  r.from = f.unit_or("from", parse_duration, Seconds(0));
+  if (r.from.raw() < 0) f.fail("from", "must not be negative");
+  r.to = f.unit("to", parse_duration);
+  if (!(r.to > r.from) || r.to.raw() > 100 * 365.25 * 86400)
+    f.fail("to", "must come after 'from' and within 100 years");
+  r.price = f.unit("price", parse_usd_per_hour);
+  if (!(r.price.raw() >= 0) || r.price.raw() > 1e4)
+    f.fail("price", "must be between $0 and $10,000 per node-hour");
+  r.name = f.string_or("name", r.cluster);
+  f.done();
+  return r;
+}
+
+std::vector<ReservationSpec> read_reservations(const YAML::Node& node, const std::string& file) {
+  if (!node.IsSequence()) throw InputError(pos_of(node, file), "reservations must be a list");
+  std::vector<ReservationSpec> out;
+  for (const auto& r : node) out.push_back(read_reservation(r, file));
+  return out;
+}
+
 ResponseSpec read_response(const YAML::Node& node, const std::string& file, const std::string& job) {
   Fields f(node, file, "response of job '" + job + "'");
   ResponseSpec r;
@@ -132,8 +164,40 @@ ResponseSpec read_response(const YAML::Node& node, const std::string& file, cons
   f.require_range("streams", streams, 1, 4096, "must be a whole number of streams between 1 and 4096");
   if (streams != std::floor(streams)) f.fail("streams", "must be a whole number");
   r.streams = static_cast<int>(streams);
+  if (auto res = f.optional("reserve")) r.reservations = read_reservations(*res, file);
   f.done();
   return r;
+}
+
+/// Where a job may run and how it responds: `cluster` (pinned) or `candidates` (the scheduler picks,
+/// the first is its home), and `response` (one, or a list compared side by side).
+PlacementSpec read_placement(const std::string& job, const YAML::Node& v, SourcePos p,
+                             const std::string& file) {
+  PlacementSpec pl;
+  pl.job = job;
+  pl.pos = p;
+  Fields f(v, file, job.empty() ? std::string("every_job") : "placement of job '" + job + "'");
+  if (f.has("candidates")) {
+    pl.candidates = f.strings("candidates");
+    if (pl.candidates.empty()) f.fail("candidates", "must name at least one cluster");
+    if (f.has("cluster"))
+      f.fail("cluster", "cannot be given with 'candidates' (the first candidate is the home)");
+    pl.cluster = pl.candidates.front();
+  } else {
+    pl.cluster = f.string("cluster");
+    pl.candidates = {pl.cluster};
+  }
+  if (auto r = f.optional("response")) {
+    if (r->IsSequence()) {
+      for (const auto& item : *r) pl.alternatives.push_back(read_response(item, file, job));
+      if (pl.alternatives.empty()) f.fail("response", "must list at least one response");
+    } else {
+      pl.alternatives.push_back(read_response(*r, file, job));
+    }
+    pl.response = pl.alternatives.front();
+  }
+  f.done();
+  return pl;
 }
 
 } // namespace
@@ -165,26 +229,36 @@ ScenarioSpec parse_scenario(const std::string& text, const std::string& file) {
   };
   s.platform_file = resolve("platform");
   s.workload_file = resolve("workload");
-  for_each_entry(top.required("jobs"), file, "jobs",
-                 [&](const std::string& job, const YAML::Node& v, SourcePos p) {
-                   PlacementSpec pl;
-                   pl.job = job;
-                   pl.pos = p;
-                   Fields f(v, file, "placement of job '" + job + "'");
-                   pl.cluster = f.string("cluster");
-                   // One response, or a list of them to be compared side by side (one run each).
-                   if (auto r = f.optional("response")) {
-                     if (r->IsSequence()) {
-                       for (const auto& item : *r) pl.alternatives.push_back(read_response(item, file, job));
-                       if (pl.alternatives.empty()) f.fail("response", "must list at least one response");
-                     } else {
-                       pl.alternatives.push_back(read_response(*r, file, job));
-                     }
-                     pl.response = pl.alternatives.front();
-                   }
-                   f.done();
-                   s.placements.push_back(pl);
-                 });
+  if (auto jobs = top.optional("jobs"))
+    for_each_entry(*jobs, file, "jobs", [&](const std::string& job, const YAML::Node& v, SourcePos p) {
+      s.placements.push_back(read_placement(job, v, p, file));
+    });
+  if (auto every = top.optional("every_job"))
+    s.every_job = read_placement("", *every, top.pos("every_job"), file);
+  if (s.placements.empty() && !s.every_job) top.required("jobs");
+  if (auto sch = top.optional("scheduler")) {
+    Fields f(*sch, file, "scheduler");
+    s.scheduler.pos = f.pos();
+    s.scheduler.policy = f.string_or("policy", "fifo");
+    s.scheduler.placement = f.string_or("placement", "home_first");
+    const auto& policies = scheduler_names();
+    if (std::find(policies.begin(), policies.end(), s.scheduler.policy) == policies.end())
+      f.fail("policy", "must be one of: " + fmt::format("{}", fmt::join(policies, ", ")));
+    const auto& rules = placement_names();
+    if (std::find(rules.begin(), rules.end(), s.scheduler.placement) == rules.end())
+      f.fail("placement", "must be one of: " + fmt::format("{}", fmt::join(rules, ", ")));
+    f.done();
+  }
+  if (auto pr = top.optional("projects"))
+    for_each_entry(*pr, file, "projects", [&](const std::string& name, const YAML::Node& v, SourcePos) {
+      Fields f(v, file, "project '" + name + "'");
+      double q = f.unit("quota", parse_count);
+      f.require_range("quota", q, 0, 1e8, "must be a whole number of GPUs between 0 and 100,000,000");
+      if (q != std::floor(q)) f.fail("quota", "must be a whole number of GPUs");
+      s.project_quota[name] = static_cast<long long>(q);
+      f.done();
+    });
+  if (auto res = top.optional("reservations")) s.reservations = read_reservations(*res, file);
   if (auto ev = top.optional("events")) {
     if (!ev->IsSequence()) top.fail("events", "must be a list of events");
     for (const auto& e : *ev) s.events.push_back(read_event(e, file));

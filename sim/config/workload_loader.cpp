@@ -1,14 +1,17 @@
 #include "config/loaders.hpp"
+#include "config/workload_reading.hpp"
 #include "config/yaml_fields.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 namespace riftsim {
 namespace {
 
-constexpr double kMaxGpus = 1e7;             // ten million accelerators: beyond any fleet, so a typo
-constexpr double kMaxFlops = 1e30;           // ~50,000x GPT-4; larger is a unit mistake
+constexpr double kMaxGpus = 1e7;                    // ten million accelerators: beyond any fleet, so a typo
+constexpr double kMaxFlops = 1e30;                  // ~50,000x GPT-4; larger is a unit mistake
+constexpr double kMaxSubmit = 100 * 365.25 * 86400; // a century: beyond any plan, so a unit mistake
 constexpr double kBytesPerParamDefault = 16; // mixed-precision Adam: 2+2+12 bytes (ZeRO, arXiv 1910.02054)
 
 /// A whole number in [lo, hi] under `key`, or `fallback` when absent.
@@ -139,6 +142,22 @@ void check_derivable(const JobSpec& j, Fields& f) {
          " sequences) must be a multiple of data x microbatch = " + std::to_string(dp * p.microbatch));
 }
 
+/// When and how the job asks for capacity: `submit`, `priority`, `project`, `deadline`.
+void read_request(Fields& f, JobSpec& j) {
+  j.submit = f.unit_or("submit", parse_duration, Seconds(0));
+  if (!(j.submit.raw() >= 0 && j.submit.raw() <= kMaxSubmit))
+    f.fail("submit", "must be between 0 and 100 years after the start");
+  j.priority = whole(f, "priority", -1000, 1000, 0);
+  j.project = f.string_or("project", "");
+  if (f.has("deadline")) {
+    j.deadline = f.unit("deadline", parse_duration);
+    if (!(*j.deadline > j.submit) || j.deadline->raw() > kMaxSubmit)
+      f.fail("deadline", "must come after the job's submit time (both from the start of the simulation)");
+  }
+}
+
+} // namespace
+
 JobSpec read_job(const std::string& name, const YAML::Node& node, const std::string& file,
                  SourcePos key_pos) {
   JobSpec j;
@@ -228,11 +247,10 @@ JobSpec read_job(const std::string& name, const YAML::Node& node, const std::str
   j.dataset_size = f.unit_or("dataset_size", parse_bytes, Bytes(0));
   if (f.has("dataset_size")) f.require_positive("dataset_size", j.dataset_size.raw());
   if (j.dataset_size.raw() > 1e19) f.fail("dataset_size", "is above 10 EB");
+  read_request(f, j);
   f.done();
   return j;
 }
-
-} // namespace
 
 WorkloadSpec parse_workload(const std::string& text, const std::string& file) {
   YAML::Node root = load_yaml_text(text, file);
@@ -241,11 +259,27 @@ WorkloadSpec parse_workload(const std::string& text, const std::string& file) {
   Fields top(root, file, "the workload file");
   if (auto v = top.optional("schema_version"); v && v->as<std::string>() != "1")
     top.fail("schema_version", "is not supported (this riftsim reads schema_version 1)");
-  for_each_entry(top.required("jobs"), file, "jobs",
-                 [&](const std::string& n, const YAML::Node& v, SourcePos p) {
-                   spec.jobs.push_back(read_job(n, v, file, p));
-                 });
-  if (spec.jobs.empty()) top.fail("jobs", "must list at least one job");
+  if (auto jobs = top.optional("jobs"))
+    for_each_entry(*jobs, file, "jobs", [&](const std::string& n, const YAML::Node& v, SourcePos p) {
+      spec.jobs.push_back(read_job(n, v, file, p));
+    });
+  // Many jobs at once: drawn from templates, or read from job traces (config/workload_generator.cpp).
+  if (auto gen = top.optional("generate")) {
+    if (!gen->IsSequence()) top.fail("generate", "must be a list of job templates");
+    for (const auto& t : *gen)
+      for (JobSpec& j : generate_jobs(t, file)) spec.jobs.push_back(std::move(j));
+  }
+  if (auto traces = top.optional("traces")) {
+    if (!traces->IsSequence()) top.fail("traces", "must be a list of job traces");
+    for (const auto& t : *traces)
+      for (JobSpec& j : read_job_trace(t, file)) spec.jobs.push_back(std::move(j));
+  }
+  if (spec.jobs.empty())
+    throw InputError(top.pos(), "the workload lists no job: give 'jobs', 'generate' or 'traces'");
+  std::set<std::string> names;
+  for (const JobSpec& j : spec.jobs)
+    if (!names.insert(j.name).second)
+      throw InputError(j.pos, "job '" + j.name + "' is defined twice in the workload");
   top.done();
   return spec;
 }

@@ -20,6 +20,12 @@ public:
     double scale = mean / std::tgamma(1 + 1 / shape);
     return scale * std::pow(-std::log1p(-uniform()), 1 / shape);
   }
+  /// Standard normal (Box-Muller, one of the pair).
+  double normal() {
+    double u1 = 1.0 - uniform(); // (0, 1]
+    double u2 = uniform();
+    return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
+  }
   std::uint64_t below(std::uint64_t n) {
     return static_cast<std::uint64_t>(uniform() * static_cast<double>(n));
   }

@@ -70,7 +70,7 @@ private:
 /// What an executor carries out for a job: a response decision (with the incident it answers), the
 /// resume at home once its provider restored the capacity it waited for, or a grow-back to full width.
 struct Execution {
-  enum class Kind { Respond, ResumeHome, GrowBack };
+  enum class Kind { Respond, ResumeHome, GrowBack, Requeued };
   Kind kind = Kind::Respond;
   ResponseDecision decision;
   CutoffEvent event;                 // the loss answered (its time is a notice's deadline)
@@ -102,6 +102,7 @@ private:
   void halt_before(const CutoffEvent& event, double not_before);
   Outcome wait_before_restore();
   Outcome resume_home_after_wait();
+  Outcome restart_after_preemption();
   Outcome shrink_in_place(const ResponseDecision& d, Allocation here);
   Outcome split_across();
   Outcome grow_back(Allocation full);

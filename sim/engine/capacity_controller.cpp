@@ -28,7 +28,7 @@ bool covers(const ProviderScope& scope, const ClusterRuntime* c) {
 CapacityController::CapacityController(BuiltPlatform& platform, std::vector<JobRuntime*> jobs,
                                        const ScenarioSpec& scenario, bool with_events, RunLog& log)
     : platform_(platform), scenario_(scenario), with_events_(with_events), log_(log),
-      scheduler_(make_scheduler("fifo", "home_first")) {
+      scheduler_(make_scheduler(scenario.scheduler.policy, scenario.scheduler.placement)) {
   for (JobRuntime* j : jobs) {
     if (j->id != static_cast<int>(jobs_.size())) throw std::logic_error("job ids must be their order");
     Control c;
@@ -46,7 +46,24 @@ bool CapacityController::all_done() const {
 }
 
 void CapacityController::operator()() {
-  for (Control& c : jobs_) post(SubmittedMsg{c.job});
+  // Jobs arrive at their submit times, in order (ties in the workload's order): one actor plays them.
+  std::vector<JobRuntime*> arrivals;
+  for (Control& c : jobs_) arrivals.push_back(c.job);
+  std::stable_sort(arrivals.begin(), arrivals.end(), [](const JobRuntime* a, const JobRuntime* b) {
+    return a->spec->submit < b->spec->submit;
+  });
+  size_t first_later = 0;
+  while (first_later < arrivals.size() && arrivals[first_later]->spec->submit.raw() <= 0)
+    post(SubmittedMsg{arrivals[first_later++]});
+  if (first_later < arrivals.size()) {
+    CapacityController* self = this;
+    sg::spawn("job-arrivals", platform_.control, [self, arrivals, first_later] {
+      for (size_t i = first_later; i < arrivals.size(); ++i) {
+        sg4::this_actor::sleep_until(arrivals[i]->spec->submit.raw());
+        self->post(SubmittedMsg{arrivals[i]});
+      }
+    })->daemonize();
+  }
   // Without a timeline nothing will ever be granted or restored: jobs with nowhere to go end at once.
   if (!with_events_ || scenario_.events.empty()) post(EventsOverMsg{});
   while (!all_done()) {
@@ -156,6 +173,15 @@ void CapacityController::check_invariants() const {
     if (held > quota)
       watchdog().fail(fmt::format("the tenant holds {} nodes on {}, over its quota of {}", held, id, quota));
   }
+  std::map<std::string, long long> project_gpus;
+  for (const Control& c : jobs_)
+    if (!c.job->alloc.empty() && c.state != State::Done)
+      project_gpus[c.job->spec->project] += c.job->alloc.gpus;
+  for (const auto& [project, gpus] : project_gpus)
+    if (auto q = scenario_.project_quota.find(project);
+        q != scenario_.project_quota.end() && gpus > q->second)
+      watchdog().fail(
+          fmt::format("project {} holds {} GPUs, over its quota of {}", project, gpus, q->second));
   for (const Control& c : jobs_) {
     const JobRuntime& j = *c.job;
     for (const Allocation* a : {&j.alloc, &j.remote})
@@ -173,8 +199,16 @@ void CapacityController::on(const SubmittedMsg& m) {
   Control& c = control(m.job);
   if (c.state != State::Pending) watchdog().fail(m.job->spec->name + " submitted twice");
   c.state = State::Queued;
-  ask_for_capacity(*m.job->current);
+  for (ClusterRuntime* where : m.job->candidates) ask_for_capacity(*where);
   schedule();
+}
+
+Seconds CapacityController::estimate(const JobSpec& job, const ClusterSpec& cluster, long long gpus,
+                                     double done) const {
+  const JobRuntime& any = *jobs_.front().job;
+  FlopsPerSecond rate = any.speed->step(job, cluster, gpus).rate;
+  if (!(rate.raw() > 0)) return Seconds(kNever);
+  return Seconds(std::max(0.0, job.work.raw() - done) / rate.raw());
 }
 
 void CapacityController::schedule() {
@@ -186,22 +220,41 @@ void CapacityController::schedule() {
     view.free_gpus[c.spec] = free_gpus_for_start(c);
     view.price_factor[c.spec] = c.price_factor;
   }
-  view.runtime = [](const JobSpec&, const ClusterSpec&, long long) { return Seconds(0); };
+  view.project_quota = scenario_.project_quota;
+  view.runtime = [this](const JobSpec& job, const ClusterSpec& c, long long gpus) {
+    return estimate(job, c, gpus, 0);
+  };
   for (const Control& c : jobs_) {
     const JobRuntime& j = *c.job;
-    if (c.state == State::Queued && !c.preempting)
-      queue.push_back({j.id, j.spec, Seconds(0), 0, "", {j.current->spec}, j.spec->gpus});
-    if (c.state == State::Running && !j.alloc.empty())
-      running.push_back(
-          {j.id, j.alloc.cluster->spec, j.alloc.gpus, Seconds(kNever), 0, "", Seconds(j.start)});
+    if (c.state == State::Queued && !c.preempting) {
+      QueuedJob q{j.id, j.spec, j.spec->submit, j.spec->priority, j.spec->project, {}, j.spec->gpus};
+      // A preempted job restarts where its checkpoint is (moving it is a response, not a schedule).
+      for (const ClusterRuntime* where : j.candidates)
+        if (!c.preempted || where->region == j.checkpoint_region) q.candidates.push_back(where->spec);
+      queue.push_back(std::move(q));
+    }
+    bool holds =
+        (c.state == State::Running || c.state == State::Responding || c.preempting) && !j.alloc.empty();
+    if (holds) view.project_gpus[j.spec->project] += j.alloc.gpus + j.remote.gpus;
+    if (c.preempting && !j.alloc.empty()) view.releasing[j.alloc.cluster->spec] += j.alloc.gpus;
+    if (c.state == State::Running && !c.preempting && !j.alloc.empty())
+      running.push_back({j.id, j.alloc.cluster->spec, j.alloc.gpus,
+                         view.now + estimate(*j.spec, *j.alloc.cluster->spec, j.alloc.gpus, j.progress),
+                         j.spec->priority, j.spec->project, Seconds(j.start)});
   }
   if (queue.empty()) return;
+  // In submission order (ties: the workload's order), as FIFO and EASY assume.
+  std::stable_sort(queue.begin(), queue.end(),
+                   [](const QueuedJob& a, const QueuedJob& b) { return a.submitted < b.submitted; });
   for (const SchedulingDecision& d : scheduler_->decide(view, queue, running)) {
     Control& c = jobs_.at(static_cast<size_t>(d.job));
     if (d.kind == SchedulingDecision::Kind::Start) {
       start(c, *d.cluster);
     } else {
+      if (c.state != State::Running || c.preempting)
+        watchdog().fail(c.job->spec->name + " preempted while not running");
       c.preempting = true;
+      spdlog::info("{}: preempted ({})", c.job->spec->name, d.reason);
       c.job->request_halt();
     }
   }
@@ -210,6 +263,7 @@ void CapacityController::schedule() {
 void CapacityController::start(Control& c, const ClusterSpec& where) {
   JobRuntime& j = *c.job;
   ClusterRuntime& cluster = platform_.cluster(where.id);
+  if (c.started) return restart(c, cluster);
   Allocation a = take(cluster, j.spec->gpus, c, now());
   if (a.empty())
     watchdog().fail(fmt::format("the scheduler started {} on {} without room", j.spec->name, where.id));
@@ -255,10 +309,14 @@ void CapacityController::start(Control& c, const ClusterSpec& where) {
 void CapacityController::on(const StoppedMsg& m) {
   Control& c = control(m.job);
   if (c.executor) return c.executor->push(m); // its executor waits for it
-  if (c.preempting) {                         // back to the queue, its progress saved
+  if (c.preempting) {                         // back to the queue, its progress saved in the final checkpoint
+    JobRuntime& j = *m.job;
     c.preempting = false;
+    c.preempted = m;
     c.state = State::Queued;
-    return schedule();
+    j.ledger.preemptions++;
+    j.event(EventKind::Preempted, "back to the queue", j.saved_fraction());
+    return schedule(); // its hosts came back with its halt (ReleasedMsg)
   }
   if (!c.incident || !c.incident->hit)
     watchdog().fail(fmt::format("{} stopped ({}) with nothing to respond to", m.job->spec->name,
@@ -768,6 +826,21 @@ void CapacityController::redecide(Control& c) {
     inc.t_event -= now() - waited_from;
     j.ledger.add_lost(LostPart::Waiting, Seconds(-(now() - waited_from)));
   }
+}
+
+void CapacityController::restart(Control& c, ClusterRuntime& where) {
+  JobRuntime& j = *c.job;
+  Allocation a = take(where, j.spec->gpus, c, now());
+  if (a.empty())
+    watchdog().fail(
+        fmt::format("the scheduler restarted {} on {} without room", j.spec->name, where.spec->id));
+  if (!c.preempted) watchdog().fail(j.spec->name + " restarted without having been preempted");
+  Execution e;
+  e.kind = Execution::Kind::Requeued;
+  e.stopped = c.preempted;
+  e.here = a;
+  c.preempted.reset();
+  start_executor(c, std::move(e));
 }
 
 void CapacityController::resume_home(Control& c) {

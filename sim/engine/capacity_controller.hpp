@@ -49,7 +49,8 @@ private:
     std::unique_ptr<Inbox<ExecutorMsg>> executor; // while an executor carries out a decision
     bool started = false;
     bool preempting = false;
-    int spares_wanted = 0; // failed nodes not yet replaced (the runner waits)
+    std::optional<StoppedMsg> preempted; // it stopped for a preemption and waits in the queue
+    int spares_wanted = 0;               // failed nodes not yet replaced (the runner waits)
   };
 
   // The loop's handlers, one per message type.
@@ -92,6 +93,11 @@ private:
   // Scheduling jobs that wait to start.
   void schedule();
   void start(Control& c, const ClusterSpec& where);
+  void restart(Control& c, ClusterRuntime& where);
+  /// Estimated wall time of `job` on `cluster` with `gpus` GPUs from `done` FLOPs on (the step speed,
+  /// without failures): what the scheduler backfills and places by.
+  Seconds estimate(const JobSpec& job, const ClusterSpec& cluster, long long gpus, double done) const;
+  std::map<const ClusterSpec*, std::pair<std::string, long long>> reservations_; // cluster: (name, nodes)
 
   // Capacity.
   Allocation take(ClusterRuntime& cluster, long long gpus, Control& c, double since,

@@ -29,10 +29,12 @@ void JobRunner::operator()() {
   RunnerMsg first = job_.to_runner.pop();
   if (std::holds_alternative<AbortMsg>(first)) {
     spdlog::warn("{}: never started: no capacity for it", job_.spec->name);
+    job_.start = now();
     job_.event(EventKind::Stranded, "never started: no capacity for it");
     return end_job(JobStatus::Stranded, "no capacity for the job came before the end of the timeline");
   }
   job_.start = now();
+  job_.ever_started = true;
   start_tenures();
   job_.update_interval();
   job_.event(EventKind::Start, fmt::format("{} GPUs", job_.spec->gpus));

@@ -31,6 +31,8 @@ Outcome ResponseExecutor::run() {
   switch (e.kind) {
   case Execution::Kind::ResumeHome:
     return resume_home_after_wait();
+  case Execution::Kind::Requeued:
+    return restart_after_preemption();
   case Execution::Kind::GrowBack:
     return grow_back(e.here);
   case Execution::Kind::Respond:
@@ -136,6 +138,25 @@ Outcome ResponseExecutor::resume_home_after_wait() {
   Allocation here = e.here;
   here.since = t_restored;
   resume_with(here, false);
+  return Outcome::Resumed;
+}
+
+Outcome ResponseExecutor::restart_after_preemption() {
+  // The scheduler starts a preempted job again where its checkpoint is: read it back and train.
+  const Execution& e = exec_;
+  const StoppedMsg& stop = *e.stopped;
+  ClusterRuntime& where = *e.here.cluster;
+  double t_started = now();
+  read_checkpoint_back(*job_.checkpoint_region);
+  double t_resume = now();
+  job_.ledger.requeued += Seconds(t_resume - stop.time);
+  job_.log->span(false, job_.spec->name, SpanKind::Queued, stop.time, t_started, where.spec->id);
+  job_.log->span(false, job_.spec->name, SpanKind::Restart, t_started, t_resume, where.spec->id);
+  const bool moved = job_.current != &where;
+  if (moved) job_.ledger.clusters.push_back(where.spec->id);
+  Allocation here = e.here;
+  here.since = t_started;
+  resume_with(here, moved);
   return Outcome::Resumed;
 }
 

@@ -66,6 +66,7 @@ struct JobRuntime {
   const ResponseSpec* response = nullptr; // its parameters (paths, streams) as the scenario gives them
   ClusterRuntime* current = nullptr;      // where it runs or last ran
   ClusterRuntime* home = nullptr;         // where it was placed: the baseline's hardware
+  std::vector<ClusterRuntime*> candidates; // where the scheduler may start it, home first
   BuiltPlatform* platform = nullptr;
   sg4::Host* control = nullptr; // the tenant's control host, where helper actors run
   Allocation alloc;
@@ -90,6 +91,7 @@ struct JobRuntime {
   int failures_since_checkpoint = 0; // node and job failures since the last checkpoint was saved
   double start = 0;
   double end = 0;
+  bool ever_started = false;
   bool finished = false;
 
   CapacityController* controller = nullptr; // the one owner of capacity: hosts come and go through it

@@ -46,6 +46,8 @@ RunResult simulate(const Inputs& in, const SimOptions& opt, int* argc, char** ar
     j.platform = &platform;
     j.current = &platform.cluster(pl.cluster); // where it asks to run; the controller places it
     j.home = j.current;
+    for (const auto& name : pl.candidates) j.candidates.push_back(&platform.cluster(name));
+    if (j.candidates.empty()) j.candidates.push_back(j.current);
     j.checkpoint_region = j.current->region;
     j.dataset_region = j.current->region;
     j.id = static_cast<int>(jobs.size()) - 1;
@@ -105,6 +107,12 @@ RunResult simulate(const Inputs& in, const SimOptions& opt, int* argc, char** ar
     JobResult jr;
     jr.name = j->spec->name;
     jr.status = j->status;
+    jr.submit = j->spec->submit;
+    jr.priority = j->spec->priority;
+    jr.project = j->spec->project;
+    jr.deadline = j->spec->deadline;
+    jr.gpus = j->spec->gpus;
+    jr.started = j->ever_started;
     jr.status_detail = j->status_detail;
     jr.start = Seconds(j->start);
     jr.end = Seconds(j->end);

@@ -6,6 +6,7 @@
 #include "model/expectation.hpp"
 #include "model/platform.hpp"
 
+#include <map>
 #include <optional>
 #include <string>
 #include <variant>
@@ -79,6 +80,18 @@ struct TimedEvent {
   SourcePos pos;
 };
 
+/// A reserved commitment bought in advance: `nodes` of `cluster` are the tenant's from `from` to `to`,
+/// billed at `price` per node-hour whether used or not; jobs on them pay nothing more.
+struct ReservationSpec {
+  std::string cluster;
+  int nodes = 0;
+  Seconds from;
+  Seconds to;
+  UsdPerHour price; // per node-hour
+  std::string name; // for output
+  SourcePos pos;
+};
+
 /// How a job responds when its capacity goes away. `strategy` names a ResponseStrategy
 /// implementation (see policy/); the remaining fields are that strategy's parameters.
 struct ResponseSpec {
@@ -97,14 +110,25 @@ struct ResponseSpec {
   std::vector<std::string> paths;      // links the job's copies take where they join the two regions
   int streams = 8;                     // parallel streams per copy (each capped by the link's per_flow)
   Seconds warmup;                      // after restarting on a new layout: re-shard, compile, ramp up
+  // Commitments bought as part of this response (a reservation at another provider, as a hedge),
+  // shared by every job whose response names the same one; billed in its runs only.
+  std::vector<ReservationSpec> reservations;
   SourcePos pos;
 };
 
 struct PlacementSpec {
   std::string job;
-  std::string cluster;                    // cluster id
+  std::string cluster;                    // cluster id: where it asks to run first (its home)
+  std::vector<std::string> candidates;    // every cluster it may start on, home first (the scheduler picks)
   ResponseSpec response;                  // the one in force for this run
   std::vector<ResponseSpec> alternatives; // all those listed, when several are compared side by side
+  SourcePos pos;
+};
+
+/// How jobs waiting to start are scheduled (policy/scheduler.hpp).
+struct SchedulerSpec {
+  std::string policy = "fifo";          // fifo | easy | priority
+  std::string placement = "home_first"; // home_first | cheapest | earliest_start
   SourcePos pos;
 };
 
@@ -115,6 +139,11 @@ struct ScenarioSpec {
   std::string platform_file; // resolved path
   std::string workload_file; // resolved path
   std::vector<PlacementSpec> placements;
+  // `every_job:`: the placement of each workload job the scenario does not list by name (a portfolio).
+  std::optional<PlacementSpec> every_job;
+  SchedulerSpec scheduler;
+  std::map<std::string, long long> project_quota; // GPUs a project may hold at once
+  std::vector<ReservationSpec> reservations;      // bought in advance, in every run
   std::vector<TimedEvent> events;
   std::vector<Expectation> expectations; // checked against summary.json after the run
   bool failures = true;                  // false: the platform's node-failure models are switched off

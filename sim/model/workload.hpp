@@ -25,6 +25,11 @@ struct JobSpec {
   Seconds restart_overhead;              // after a node failure: detection, rescheduling, re-initialisation
   double batch_tokens = 0;               // tokens per optimizer step (global batch); 0 = not given
   enum class NoSpare { Wait, Shrink } on_no_spare = NoSpare::Wait;
+  // When and how it asks for capacity (a portfolio's jobs arrive over time; docs/model-capacity.md).
+  Seconds submit;                  // from the start of the simulation
+  int priority = 0;                // higher first (the priority scheduler), may preempt lower
+  std::string project;             // the team; project quotas count its GPUs
+  std::optional<Seconds> deadline; // from the start of the simulation; reported when missed
   std::optional<ModelShape> model; // `model:` as given (else a default shape from params)
   ParallelismSpec parallelism;     // `parallelism:` as given (else the default layout rule)
   bool derives_speed() const { return mfu <= 0; }
