@@ -6,6 +6,7 @@
 #include "core/units.hpp"
 #include "output/checks.hpp"
 #include "output/comparison.hpp"
+#include "output/planner_files.hpp"
 #include "output/replications.hpp"
 #include "output/result_json.hpp"
 #include "output/summary_text.hpp"
@@ -86,6 +87,9 @@ void write_run(const fs::path& dir, const ojson& summary, const RunResult& run, 
   write_file_atomically((dir / "summary.json").string(), summary.dump(2) + "\n");
   write_file_atomically((dir / "events.csv").string(), events_csv(run.log));
   write_file_atomically((dir / "trace.json").string(), trace_json(run.log, scenario).dump() + "\n");
+  write_file_atomically((dir / "jobs.csv").string(), jobs_csv(summary));
+  write_file_atomically((dir / "utilization.csv").string(), utilization_csv(run));
+  write_file_atomically((dir / "queue.csv").string(), queue_csv(run));
 }
 
 /// Prints each expectation that failed (and, unless quiet, those that passed); true if all passed.
@@ -212,9 +216,11 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& sg_flags) {
   } else {
     if (!a.quiet) {
       std::cout << summary_text(runs.front().second);
+      if (in.scenario.placements.size() > 1) std::cout << portfolio_text(runs.front().second["portfolio"]);
       if (n > 1) std::cout << replications_text(reps.front().second);
     }
-    outputs = std::string("summary.json, events.csv, trace.json") + (n > 1 ? ", replications.json" : "");
+    outputs = std::string("summary.json, jobs.csv, utilization.csv, queue.csv, events.csv, trace.json") +
+              (n > 1 ? ", replications.json" : "");
   }
   std::cout << "\nresults: " << out.string() << "/ (" << outputs << ")\n";
   int code = all_passed ? kExitOk : kExitCheckFailed;

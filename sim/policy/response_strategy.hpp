@@ -29,6 +29,7 @@ struct ClusterAvailability {
   // holds `held_nodes` nodes here already (counted against the quota).
   std::optional<Seconds> requested_at{};
   int held_nodes = 0;
+  int reserved_nodes = 0; // a reservation's nodes, the tenant's now (no lead time); taken first
   /// Until `nodes` more nodes would be there if asked at `now`: the sooner of the cluster's own lead
   /// time and ramp, and the grant's; infinite if neither quota holds them.
   Seconds ready_in(int nodes, Seconds now) const;

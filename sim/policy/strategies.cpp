@@ -11,17 +11,23 @@ namespace riftsim {
 Seconds ClusterAvailability::ready_in(int nodes, Seconds now) const {
   // The tenant's own schedule runs from its first request (now if it never asked), the grant's from the
   // grant; what it holds there already counts against either quota.
-  Seconds own = cluster->capacity.time_for(held_nodes + nodes, cluster->lead_time);
+  // Reserved nodes are there at once; only what goes beyond them comes on demand.
+  const int need = held_nodes + nodes - reserved_nodes;
+  if (need <= 0) return Seconds(0);
+  Seconds own = cluster->capacity.time_for(need, cluster->lead_time);
   if (requested_at) own = std::max(Seconds(0), own - (now - *requested_at));
   if (!granted_at) return own;
-  Seconds granted = grant_capacity.time_for(held_nodes + nodes, grant_lead) + (*granted_at - now);
+  Seconds granted = grant_capacity.time_for(need, grant_lead) + (*granted_at - now);
   return std::min(own, std::max(Seconds(0), granted));
 }
 
 std::vector<CapacitySpec::Held> ClusterAvailability::held_before_ready(int nodes, Seconds now) const {
   Seconds ready = ready_in(nodes, now);
   if (std::isinf(ready.raw())) return {};
-  Seconds own = cluster->capacity.time_for(held_nodes + nodes, cluster->lead_time);
+  const int need = held_nodes + nodes - reserved_nodes;
+  const int held_on_demand = std::max(0, held_nodes - reserved_nodes);
+  if (need <= 0) return {};
+  Seconds own = cluster->capacity.time_for(need, cluster->lead_time);
   if (requested_at) own = std::max(Seconds(0), own - (now - *requested_at));
   // The schedule chosen started at the first request (own) or at the grant, perhaps in the past; of
   // what it delivers, the nodes beyond those already held are this request's.
@@ -30,8 +36,8 @@ std::vector<CapacitySpec::Held> ClusterAvailability::held_before_ready(int nodes
   Seconds lead = own_schedule ? cluster->lead_time : grant_lead;
   Seconds start = own_schedule ? (requested_at ? *requested_at : now) : *granted_at;
   std::vector<CapacitySpec::Held> held;
-  for (auto h : cap.held_between(held_nodes + nodes, lead, now - start, now - start + ready)) {
-    h.nodes -= held_nodes;
+  for (auto h : cap.held_between(need, lead, now - start, now - start + ready)) {
+    h.nodes -= held_on_demand;
     if (h.nodes <= 0) continue;
     h.from += start;
     h.to += start;

@@ -61,7 +61,7 @@ TEST(Cli, RunWritesASummaryWhoseBreakdownAddsUp) {
   Outcome o = riftsim("run " + kData + "/mini-cutoff.yaml --out " + out.string() + " --quiet");
   ASSERT_EQ(o.code, 0) << o.err;
   auto s = summary(out);
-  EXPECT_EQ(s["schema_version"], 2);
+  EXPECT_EQ(s["schema_version"], 3);
   const auto& j = s["jobs"]["train"];
   EXPECT_EQ(j["status"], "finished");
   EXPECT_NEAR(j["wall_time_s"].get<double>(), 119630, 1e-6);
