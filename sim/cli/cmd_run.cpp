@@ -27,6 +27,9 @@ namespace fs = std::filesystem;
 namespace riftsim {
 namespace {
 
+// Beyond this many jobs, responses are compared portfolio against portfolio, not job by job.
+constexpr size_t kJobsListedSideBySide = 8;
+
 RunResult read_child_result(const fs::path& path) {
   std::ifstream in(path);
   if (!in) throw std::runtime_error("a simulation child wrote no result at " + path.string());
@@ -207,8 +210,14 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& sg_flags) {
     }
     write_file_atomically((out / "comparison.json").string(), comparison.dump(2) + "\n");
     if (!a.quiet) {
-      std::cout << summary_text(runs.front().second);
-      std::cout << "\nside by side (" << variants << " responses):" << comparison_text(comparison);
+      if (in.scenario.placements.size() > kJobsListedSideBySide) { // a portfolio: one row per response
+        std::cout << "\nside by side (" << variants << " responses, " << in.scenario.placements.size()
+                  << " jobs; each job's numbers in comparison.json and jobs.csv):"
+                  << portfolio_comparison_text(runs);
+      } else {
+        std::cout << summary_text(runs.front().second);
+        std::cout << "\nside by side (" << variants << " responses):" << comparison_text(comparison);
+      }
       for (auto& [name, r] : reps) std::cout << "\n" << name << ":" << replications_text(r);
     }
     outputs = std::string("comparison.json, and one directory per response") +

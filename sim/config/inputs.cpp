@@ -125,8 +125,13 @@ void check_inputs(const Inputs& in) {
   };
   for (const auto& r : in.scenario.reservations) check_reservation(r);
   for (const auto& pl : in.scenario.placements)
-    for (const auto& alt : pl.alternatives)
+    for (const auto& alt : pl.alternatives) {
       for (const auto& r : alt.reservations) check_reservation(r);
+      for (const auto& name : alt.candidates)
+        if (!plat.find_cluster(name))
+          throw InputError(alt.pos, "candidate cluster '" + name + "' of response '" + alt.name +
+                                        "' is not in the platform");
+    }
   for (const auto& e : in.scenario.expectations) {
     if (e.path.size() >= 2 && e.path[0] == "jobs" && !in.workload.find_job(e.path[1]))
       throw InputError(e.pos, "expectation '" + e.text + "' names job '" + e.path[1] +

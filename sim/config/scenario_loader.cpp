@@ -165,6 +165,7 @@ ResponseSpec read_response(const YAML::Node& node, const std::string& file, cons
   if (streams != std::floor(streams)) f.fail("streams", "must be a whole number");
   r.streams = static_cast<int>(streams);
   if (auto res = f.optional("reserve")) r.reservations = read_reservations(*res, file);
+  if (f.has("candidates")) r.candidates = f.strings("candidates");
   f.done();
   return r;
 }

@@ -263,7 +263,8 @@ void CapacityController::schedule() {
   view.now = Seconds(now());
   for (auto& [id, c] : platform_.clusters) {
     view.free_gpus[c.spec] = free_gpus_for_start(c);
-    view.price_factor[c.spec] = c.price_factor;
+    // Reserved nodes not in use are paid for already: starting a job on them costs nothing more.
+    view.price_factor[c.spec] = held_nodes(c) < reserved_nodes(c) ? 0.0 : c.price_factor;
   }
   view.project_quota = scenario_.project_quota;
   view.runtime = [this](const JobSpec& job, const ClusterSpec& c, long long gpus) {
@@ -278,9 +279,10 @@ void CapacityController::schedule() {
         if (!c.preempted || where->region == j.checkpoint_region) q.candidates.push_back(where->spec);
       queue.push_back(std::move(q));
     }
-    bool holds =
-        (c.state == State::Running || c.state == State::Responding || c.preempting) && !j.alloc.empty();
-    if (holds) view.project_gpus[j.spec->project] += j.alloc.gpus + j.remote.gpus;
+    // A job in flight (started, not queued, not done) counts against its project's quota at its full
+    // width, whatever it holds this instant: a job waiting out a throttle takes its GPUs back after.
+    if (c.started && c.state != State::Queued && c.state != State::Done)
+      view.project_gpus[j.spec->project] += j.spec->gpus;
     if (c.preempting && !j.alloc.empty()) view.releasing[j.alloc.cluster->spec] += j.alloc.gpus;
     if (c.state == State::Running && !c.preempting && !j.alloc.empty())
       running.push_back({j.id, j.alloc.cluster->spec, j.alloc.gpus,

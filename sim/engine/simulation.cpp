@@ -48,6 +48,12 @@ RunResult simulate(const Inputs& in, const SimOptions& opt, int* argc, char** ar
     j.current = &platform.cluster(pl.cluster); // where it asks to run; the controller places it
     j.home = j.current;
     for (const auto& name : pl.candidates) j.candidates.push_back(&platform.cluster(name));
+    // The response may open more clusters to the scheduler (a burst); the baseline keeps to the placement's.
+    if (opt.with_events)
+      for (const auto& name : pl.response.candidates)
+        if (ClusterRuntime* c = &platform.cluster(name);
+            std::find(j.candidates.begin(), j.candidates.end(), c) == j.candidates.end())
+          j.candidates.push_back(c);
     if (j.candidates.empty()) j.candidates.push_back(j.current);
     j.checkpoint_region = j.current->region;
     j.dataset_region = j.current->region;

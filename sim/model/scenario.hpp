@@ -113,6 +113,9 @@ struct ResponseSpec {
   // Commitments bought as part of this response (a reservation at another provider, as a hedge),
   // shared by every job whose response names the same one; billed in its runs only.
   std::vector<ReservationSpec> reservations;
+  // Clusters this response lets the scheduler start (and restart) the job on too, after its placement's
+  // candidates: bursting to another provider is a response as much as moving is.
+  std::vector<std::string> candidates;
   SourcePos pos;
 };
 

@@ -2,10 +2,12 @@
 
 #include "accounting/stats.hpp"
 #include "core/units.hpp"
+#include "output/text_table.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
 #include <map>
+#include <set>
 #include <sstream>
 
 namespace riftsim {
@@ -196,6 +198,42 @@ std::string portfolio_text(const ojson& p) {
                        100 * u.at("busy_of_delivered").get<double>());
   }
   return out.str();
+}
+
+std::string portfolio_comparison_text(const std::vector<std::pair<std::string, ojson>>& runs) {
+  std::set<std::string> providers;
+  for (const auto& [name, summary] : runs)
+    for (const auto& [prov, v] : summary.at("portfolio").at("cost_usd").at("by_provider").items())
+      providers.insert(prov);
+  std::vector<std::string> headers = {"response", "finished",         "not finished", "makespan", "mean wait",
+                                      "p95 wait", "deadlines missed", "time lost",    "total $"};
+  for (const auto& p : providers) headers.push_back(fmt::format("{} $", p));
+  headers.push_back("reserved $");
+  TextTable table(headers);
+  for (const auto& [name, summary] : runs) {
+    const ojson& p = summary.at("portfolio");
+    int finished = p.at("status").contains("finished") ? p.at("status").at("finished").get<int>() : 0;
+    const ojson& cost = p.at("cost_usd");
+    std::vector<std::string> row = {
+        name,
+        std::to_string(finished),
+        std::to_string(p.at("jobs").get<int>() - finished),
+        format_duration_in(Seconds(p.at("makespan_s")), DurationUnit::Days),
+        format_duration_in(Seconds(p.at("wait_s").at("mean")), DurationUnit::Days),
+        format_duration_in(Seconds(p.at("wait_s").at("p95")), DurationUnit::Days),
+        std::to_string(p.at("missed_deadlines").get<int>()),
+        format_duration_in(Seconds(p.at("time_lost_s")), DurationUnit::Days),
+        format_usd(Usd(cost.at("total")))};
+    for (const auto& prov : providers)
+      row.push_back(cost.at("by_provider").contains(prov) ? format_usd(Usd(cost.at("by_provider").at(prov)))
+                                                          : "—");
+    row.push_back(format_usd(Usd(cost.at("reservations"))));
+    table.add_row(row);
+  }
+  return "\n" + table.render() +
+         "time lost: summed over the jobs, against the same portfolio undisturbed; reserved: bought whether "
+         "used "
+         "(the use it covered is taken off its provider's column)\n";
 }
 
 } // namespace riftsim

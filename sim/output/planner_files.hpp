@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace riftsim {
 
@@ -19,5 +21,7 @@ std::string queue_csv(const RunResult& run);
 ojson portfolio_json(const RunResult& run, const ojson& jobs);
 /// The portfolio in a few lines, for the terminal.
 std::string portfolio_text(const ojson& portfolio);
+/// Responses side by side at the portfolio's scale: one row per response (summary.json's portfolio).
+std::string portfolio_comparison_text(const std::vector<std::pair<std::string, ojson>>& runs);
 
 } // namespace riftsim
