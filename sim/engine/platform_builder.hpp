@@ -25,7 +25,6 @@ namespace sg4 = simgrid::s4u;
 struct RegionRuntime {
   const RegionSpec* spec = nullptr;
   const ProviderSpec* provider = nullptr;
-  sg4::Host* storage = nullptr;
   sg4::Disk* disk = nullptr;
   sg4::Link* storage_link = nullptr; // between the store and the region's gateway
 };

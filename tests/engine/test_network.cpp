@@ -39,6 +39,11 @@ std::vector<std::string> route(sg4::Host* a, sg4::Host* b) {
   return names;
 }
 
+/// A region's store host, by the name the builder gives it.
+sg4::Host* store_of(const std::string& region) {
+  return sg4::Host::by_name(region + "/storage");
+}
+
 /// Writes `spec` as SimGrid XML and loads it into a fresh engine (one per test process).
 std::unique_ptr<sg4::Engine> load_exported(const PlatformSpec& spec, const std::string& tag) {
   static int argc = 1;
@@ -199,7 +204,7 @@ TEST(Network, EachPathHasItsOwnRouteThroughTheSameStores) {
             (std::vector<std::string>{"beta/r1/storage-net", "alpha-beta/per-flow", "alpha-beta",
                                       "alpha/r1/storage-net"}));
   // The store-to-store route is the default path, the first listed.
-  EXPECT_EQ(route(f.platform.regions.at("alpha/r1").storage, f.platform.regions.at("beta/r1").storage),
+  EXPECT_EQ(route(store_of("alpha/r1"), store_of("beta/r1")),
             (std::vector<std::string>{"alpha/r1/storage-net", "alpha-beta", "beta/r1/storage-net"}));
 }
 
@@ -207,16 +212,16 @@ TEST(Network, RoutesCrossTheExpectedLinks) {
   EngineFixture f;
   auto& alpha = f.platform.regions.at("alpha/r1");
   auto& beta = f.platform.regions.at("beta/r1");
-  EXPECT_EQ(route(alpha.storage, beta.storage),
+  EXPECT_EQ(route(store_of("alpha/r1"), store_of("beta/r1")),
             (std::vector<std::string>{"alpha/r1/storage-net", "alpha-beta", "beta/r1/storage-net"}));
   auto& c1 = f.platform.cluster("alpha/r1/c1");
   ASSERT_EQ(c1.hosts.size(), 4u);
   EXPECT_EQ(route(c1.hosts[0], c1.hosts[1]),
             (std::vector<std::string>{"alpha/r1/c1/0/nic_UP", "alpha/r1/c1/1/nic_DOWN"}));
-  EXPECT_EQ(route(c1.hosts[0], alpha.storage),
+  EXPECT_EQ(route(c1.hosts[0], store_of("alpha/r1")),
             (std::vector<std::string>{"alpha/r1/c1/0/nic_UP", "alpha/r1/c1/uplink", "alpha/r1/storage-net"}));
   // Leaving the region goes through its gateway router, not through the store's own link.
-  EXPECT_EQ(route(c1.hosts[0], beta.storage),
+  EXPECT_EQ(route(c1.hosts[0], store_of("beta/r1")),
             (std::vector<std::string>{"alpha/r1/c1/0/nic_UP", "alpha/r1/c1/uplink", "alpha-beta",
                                       "beta/r1/storage-net"}));
   // Between two clusters of one region (beta): up one uplink and down the other, no WAN.
@@ -327,7 +332,7 @@ TEST(Network, ARailOptimizedClusterRoutesPairsOverOneRailAndOutThroughTheSpine) 
   EXPECT_EQ(route(c1.hosts[0], c1.hosts[1]),
             (std::vector<std::string>{"alpha/r1/c1/0/rail-1_UP", "alpha/r1/c1/1/rail-1_DOWN"}));
   // Host 2 leaves over its rail 2, that rail's uplink to the spine, then the region's uplink.
-  EXPECT_EQ(route(c1.hosts[2], f.platform.regions.at("beta/r1").storage),
+  EXPECT_EQ(route(c1.hosts[2], store_of("beta/r1")),
             (std::vector<std::string>{"alpha/r1/c1/2/rail-2_UP", "alpha/r1/c1/rail-2/up",
                                       "alpha/r1/c1/uplink", "alpha-beta", "beta/r1/storage-net"}));
   // Each rail NIC carries a quarter of the node's 800 Gbps.
@@ -356,7 +361,7 @@ TEST(Network, AFatTreeClusterRoutesThroughItsSwitches) {
   EXPECT_EQ(across.size(), 4u);      // up to the top switch and down
   EXPECT_GT(across.size(), same_switch.size());
   // Out of the cluster through its gateway (the first host), then the region's uplink and the WAN.
-  auto out = route(c1.hosts[3], f.platform.regions.at("beta/r1").storage);
+  auto out = route(c1.hosts[3], store_of("beta/r1"));
   ASSERT_GE(out.size(), 3u);
   EXPECT_EQ(out[out.size() - 3], "alpha/r1/c1/uplink");
   EXPECT_EQ(out[out.size() - 2], "alpha-beta");
