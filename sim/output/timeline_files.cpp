@@ -1,5 +1,7 @@
 #include "output/timeline_files.hpp"
 
+#include "core/units.hpp"
+
 #include <fmt/format.h>
 #include <map>
 
@@ -54,7 +56,7 @@ ojson trace_json(const RunLog& log, const std::string& scenario) {
          {"tid", tid(pid, s.track)},
          {"ts", s.start * kMicros},
          {"dur", (s.end - s.start) * kMicros},
-         {"args", {{"detail", s.detail}, {"start_day", s.start / 86400.0}, {"end_day", s.end / 86400.0}}}});
+         {"args", {{"detail", s.detail}, {"start_day", s.start / kSecondsPerDay}, {"end_day", s.end / kSecondsPerDay}}}});
   }
   for (const auto& e : log.events) {
     bool on_job = !e.job.empty();
