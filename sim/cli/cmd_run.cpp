@@ -263,10 +263,13 @@ int cmd_compare(const std::vector<std::string>& given) {
 }
 
 int run_plot_tool(const std::string& result_dir) {
-  // RIFTSIM_PLOT overrides where the tool is (an installed copy); Debian's python3-matplotlib needs
-  // /usr/bin/python3, whatever python3 comes first on PATH.
+  // The tool sits next to the binary (the build copies it there; an installation puts both in one
+  // folder); RIFTSIM_PLOT overrides it. Debian's python3-matplotlib needs /usr/bin/python3, whatever
+  // python3 comes first on PATH.
   const char* env = std::getenv("RIFTSIM_PLOT");
-  std::string tool = env ? env : RIFTSIM_TOOLS_DIR "/riftsim-plot";
+  std::error_code ec;
+  fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  std::string tool = env ? env : (self.parent_path() / "riftsim-plot").string();
   std::vector<std::string> args = {"/usr/bin/python3", tool, result_dir};
   return run_program(args);
 }
