@@ -22,6 +22,9 @@ YAML::Node load_yaml_text(const std::string& text, const std::string& name);
 
 SourcePos pos_of(const YAML::Node& node, const std::string& file);
 
+/// A calendar date written YYYY-MM-DD (the `as_of` of a price).
+bool is_iso_date(const std::string& s);
+
 class Fields {
 public:
   /// `what` names the mapping in messages, e.g. "cluster 'nd-a100-v4'".
