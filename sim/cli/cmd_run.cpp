@@ -165,8 +165,15 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& sg_flags) {
       return c == kExitBadInput ? kExitBadInput : kExitInternal;
     }
 
-  ScenarioInfo info{in.scenario.name, in.scenario.description, a.scenario, in.scenario.platform_file,
-                    in.scenario.workload_file};
+  // The scenario by its file name and its inputs relative to its folder: a result does not depend on the
+  // directory riftsim ran in (goldens compare across checkouts).
+  auto from_scenario = [&](const std::string& p) {
+    std::filesystem::path dir = std::filesystem::absolute(a.scenario).parent_path();
+    return std::filesystem::absolute(p).lexically_relative(dir).string();
+  };
+  ScenarioInfo info{in.scenario.name, in.scenario.description,
+                    std::filesystem::path(a.scenario).filename().string(),
+                    from_scenario(in.scenario.platform_file), from_scenario(in.scenario.workload_file)};
   bool all_passed = true;
   std::string outputs;
   // Per response: the summaries of every seed (the first seed's is summary.json), against the baseline
