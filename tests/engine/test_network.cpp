@@ -6,8 +6,14 @@
 #include "output/platform_xml.hpp"
 #include "output/result_json.hpp"
 
+#include <algorithm>
 #include <cstdio>
+#include <fmt/format.h>
+#include <functional>
 #include <gtest/gtest.h>
+#include <map>
+#include <sstream>
+#include <sys/wait.h>
 #include <simgrid/plugins/energy.h>
 #include <unistd.h>
 
@@ -57,7 +63,105 @@ std::unique_ptr<sg4::Engine> load_exported(const PlatformSpec& spec, const std::
   return e;
 }
 
+/// Runs `fn` in a child process and returns what it wrote to `out` (a process holds one engine).
+std::string in_child(const std::function<void(FILE* out)>& fn) {
+  int fds[2];
+  if (pipe(fds) != 0) return "pipe failed";
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(fds[0]);
+    std::freopen("/dev/null", "w", stderr);
+    FILE* out = fdopen(fds[1], "w");
+    try {
+      fn(out);
+    } catch (const std::exception& e) {
+      std::fprintf(out, " error: %s\n", e.what());
+    }
+    std::fflush(out);
+    _exit(0);
+  }
+  close(fds[1]);
+  std::string text;
+  char buf[4096];
+  for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;) text.append(buf, static_cast<size_t>(n));
+  close(fds[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return text;
+}
+
+/// The platform SimGrid holds, in words: every host (speed, properties, disks) and, for every ordered
+/// pair of hosts, its route (links with bandwidth, latency and sharing) or "no route" (SimGrid 3.32 throws
+/// on a pair it cannot route).
+void describe_platform(sg4::Engine& e, FILE* out) {
+  auto hosts = e.get_all_hosts();
+  std::sort(hosts.begin(), hosts.end(), [](auto* a, auto* b) { return a->get_name() < b->get_name(); });
+  for (auto* h : hosts) {
+    std::fprintf(out, "host %s speed %.17g", h->get_cname(), h->get_speed());
+    std::map<std::string, std::string> props;
+    for (const auto& [k, v] : *h->get_properties()) props[k] = v;
+    for (const auto& [k, v] : props) std::fprintf(out, " %s=%s", k.c_str(), v.c_str());
+    for (auto* d : h->get_disks())
+      std::fprintf(out, " disk %s %.17g/%.17g", d->get_cname(), d->get_read_bandwidth(), d->get_write_bandwidth());
+    std::fprintf(out, "\n");
+  }
+  for (auto* a : hosts)
+    for (auto* b : hosts) {
+      if (a == b) continue;
+      std::string route;
+      try {
+        std::vector<sg4::Link*> links;
+        a->route_to(b, links, nullptr);
+        for (auto* l : links)
+          route += fmt::format(" {}({:.17g},{:.17g},{})", l->get_cname(), l->get_bandwidth(), l->get_latency(),
+                               static_cast<int>(l->get_sharing_policy()));
+      } catch (const std::exception& e) {
+        route = std::string(" no route: ") + e.what();
+      }
+      std::fprintf(out, "%s -> %s:%s\n", a->get_cname(), b->get_cname(), route.c_str());
+    }
+}
+
+/// The platform as the engine builds it and as its SimGrid XML export loads, each described in a child.
+std::pair<std::string, std::string> built_and_exported(const std::string& file) {
+  PlatformSpec spec = load_platform(std::string(RIFTSIM_TEST_DATA) + "/" + file);
+  std::string built = in_child([&](FILE* out) {
+    int argc = 1;
+    char arg0[] = "test";
+    char* argv[] = {arg0, nullptr};
+    sg4::Engine e(&argc, argv);
+    configure_network_model();
+    build_platform(spec);
+    describe_platform(e, out);
+  });
+  std::string exported = in_child([&](FILE* out) { describe_platform(*load_exported(spec, "described"), out); });
+  return {built, exported};
+}
+
 } // namespace
+
+TEST(Network, TheExportedXmlHoldsTheSameHostsLinksAndRoutesAsTheEngine) {
+  // Every host pair, routed or not, compared between the engine's platform and the XML: the two cannot
+  // drift apart unnoticed.
+  for (const char* file : {"mini-platform.yaml", "fat-tree-platform.yaml", "rail-platform.yaml", "paths-platform.yaml",
+                           "../../platforms/clouds.yaml"}) {
+    SCOPED_TRACE(file);
+    auto [built, exported] = built_and_exported(file);
+    ASSERT_NE(built.find("host "), std::string::npos) << built;
+    EXPECT_NE(built.find("-> "), std::string::npos);
+    // Compared line by line, so that a failure names the host or the route.
+    std::istringstream b(built), x(exported);
+    std::string lb, lx;
+    int lines = 0;
+    while (std::getline(b, lb)) {
+      ASSERT_TRUE(std::getline(x, lx)) << "the export ends before: " << lb;
+      EXPECT_EQ(lx, lb);
+      ++lines;
+    }
+    EXPECT_FALSE(std::getline(x, lx)) << "the export has more: " << lx;
+    EXPECT_GT(lines, 100);
+  }
+}
 
 TEST(Network, OneTransferTakesSizeOverBandwidthPlusLatency) {
   EngineFixture f;
