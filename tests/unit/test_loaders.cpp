@@ -87,6 +87,39 @@ TEST(PlatformLoader, UnknownKeyIsReportedAtItsLineAndColumn) {
   EXPECT_NE(e.message().find("unknown key 'colour'"), std::string::npos) << e.what();
 }
 
+TEST(PlatformLoader, AMisspelledKeyIsUnknownAtItsOwnLineWithTheKeyMeant) {
+  // A required key written wrong is reported where it is written, not as missing at its parent's line.
+  auto e = expect_input_error(
+      [] { parse_platform(replace(kCluster, "gpus_per_node: 8", "gpus_per_nod: 8"), "p.yaml"); });
+  EXPECT_EQ(e.pos().line, 12);
+  EXPECT_EQ(e.pos().column, 13);
+  EXPECT_NE(e.message().find("unknown key 'gpus_per_nod' in cluster 'p/r/c' (did you mean 'gpus_per_node'?)"),
+            std::string::npos)
+      << e.what();
+  // An optional one, with the valid keys.
+  e = expect_input_error(
+      [] { parse_platform(replace(kCluster, "            price:", "            lead_tiem: 1d\n            price:"),
+                          "p.yaml"); });
+  EXPECT_EQ(e.pos().line, 17);
+  EXPECT_NE(e.message().find("unknown key 'lead_tiem' in cluster 'p/r/c' (did you mean 'lead_time'?) (valid keys:"),
+            std::string::npos)
+      << e.what();
+  // Nothing close: no guess.
+  e = expect_input_error(
+      [] { parse_platform(replace(kCluster, "            price:", "            colour: red\n            price:"),
+                          "p.yaml"); });
+  EXPECT_EQ(e.message().find("did you mean"), std::string::npos) << e.what();
+}
+
+TEST(Fields, DidYouMeanGuessesTyposOnly) {
+  const std::set<std::string> keys = {"nodes", "lead_time", "storage_bandwidth", "gpus_per_node"};
+  EXPECT_EQ(did_you_mean("nodse", keys), " (did you mean 'nodes'?)");          // swapped neighbours
+  EXPECT_EQ(did_you_mean("storage_bandwith", keys), " (did you mean 'storage_bandwidth'?)"); // a letter dropped
+  EXPECT_EQ(did_you_mean("lead-time", keys), " (did you mean 'lead_time'?)");  // a letter changed
+  EXPECT_EQ(did_you_mean("colour", keys), "");
+  EXPECT_EQ(did_you_mean("nodes", keys), ""); // the word itself is no guess
+}
+
 TEST(PlatformLoader, WrongUnitNamesTheValue) {
   auto e = expect_input_error([] { parse_platform(replace(kCluster, "100TFLOPS", "100TB"), "p.yaml"); });
   EXPECT_EQ(e.pos().line, 13);
@@ -172,6 +205,21 @@ TEST(ScenarioLoader, EveryBadInputFileFailsWithFileLineAndColumn) {
     EXPECT_GE(e.pos().line, 1);
     EXPECT_GE(e.pos().column, 1);
   }
+}
+
+TEST(ScenarioLoader, AnUnknownNameListsTheValidOnesAndTheClosest) {
+  auto e = expect_input_error([] { load_inputs(kData + "/bad/no-such-cluster.yaml"); });
+  EXPECT_NE(e.message().find("the platform's clusters: alpha/r1/c1, beta/r1/c2, beta/r1/small"),
+            std::string::npos)
+      << e.what();
+  // An event naming a link with a typo.
+  Inputs in = load_inputs(kData + "/mini-cutoff.yaml");
+  in.scenario.events.push_back({ProviderEvent(LinkEvent{"alpha-betta", Seconds(1), false}), SourcePos{}});
+  e = expect_input_error([&] { check_inputs(in); });
+  EXPECT_NE(e.message().find("link 'alpha-betta', which is not in the platform; the platform's links: "
+                             "alpha-beta (did you mean 'alpha-beta'?)"),
+            std::string::npos)
+      << e.what();
 }
 
 TEST(ScenarioLoader, MissingScenarioFile) {
