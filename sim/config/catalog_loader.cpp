@@ -23,8 +23,8 @@ const char* price_kind_name(PriceKind k) {
 }
 
 std::optional<PriceKind> price_kind_from_name(const std::string& name) {
-  for (PriceKind k : {PriceKind::OnDemand, PriceKind::Reserved, PriceKind::Committed1y, PriceKind::Committed3y,
-                      PriceKind::Spot})
+  for (PriceKind k : {PriceKind::OnDemand, PriceKind::Reserved, PriceKind::Committed1y,
+                      PriceKind::Committed3y, PriceKind::Spot})
     if (name == price_kind_name(k)) return k;
   return std::nullopt;
 }
@@ -49,14 +49,15 @@ PriceList read_price_list(const YAML::Node& node, const std::string& file, const
   p.price = f.unit("price", parse_usd_per_hour);
   f.require_positive("price", p.price.raw());
   if (auto regions = f.optional("regions"))
-    for_each_entry(*regions, file, "regions of " + what, [&](const std::string& r, const YAML::Node& v, SourcePos) {
-      try {
-        p.regions[r] = parse_usd_per_hour(v.Scalar());
-      } catch (const UnitError& e) {
-        throw InputError(pos_of(v, file), "region '" + r + "' of " + what + ": " + e.what());
-      }
-      if (p.regions[r].raw() <= 0) throw InputError(pos_of(v, file), "a price must be > 0");
-    });
+    for_each_entry(*regions, file, "regions of " + what,
+                   [&](const std::string& r, const YAML::Node& v, SourcePos) {
+                     try {
+                       p.regions[r] = parse_usd_per_hour(v.Scalar());
+                     } catch (const UnitError& e) {
+                       throw InputError(pos_of(v, file), "region '" + r + "' of " + what + ": " + e.what());
+                     }
+                     if (p.regions[r].raw() <= 0) throw InputError(pos_of(v, file), "a price must be > 0");
+                   });
   p.as_of = f.string("as_of");
   if (!is_iso_date(p.as_of)) f.fail("as_of", "must be the date the price was read, as YYYY-MM-DD");
   p.source = f.string("source");
@@ -145,8 +146,8 @@ CatalogSpec load_catalog(const std::string& acc_path, const std::string& inst_pa
                                       throw InputError(kpos, "unknown pricing kind '" + kind +
                                                                  "' (on_demand, reserved, committed_1y, "
                                                                  "committed_3y or spot)");
-                                    i.prices[*k] = read_price_list(pn, inst_path,
-                                                                   kind + " price of instance '" + name + "'", *k);
+                                    i.prices[*k] = read_price_list(
+                                        pn, inst_path, kind + " price of instance '" + name + "'", *k);
                                   });
                    if (!i.find_price(PriceKind::OnDemand))
                      f.fail("prices", "must give the on_demand price (the reference for price events)");

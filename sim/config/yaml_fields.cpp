@@ -47,7 +47,8 @@ size_t edit_distance(const std::string& a, const std::string& b) {
   for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
   for (size_t i = 1; i <= a.size(); ++i)
     for (size_t j = 1; j <= b.size(); ++j) {
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      d[i][j] =
+          std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
       if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
         d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
     }
@@ -151,7 +152,8 @@ void Fields::done() {
     std::string valid;
     for (const auto& k : known_) valid += (valid.empty() ? "" : ", ") + k;
     throw InputError(pos_of(it->first, file_), "unknown key '" + key + "' in " + what_ +
-                                                   did_you_mean(key, known_) + " (valid keys: " + valid + ")");
+                                                   did_you_mean(key, known_) + " (valid keys: " + valid +
+                                                   ")");
   }
 }
 

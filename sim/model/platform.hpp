@@ -80,7 +80,7 @@ struct ClusterSpec {
   double matmul_efficiency = 0;      // best-shape matmul throughput / peak
   Watts node_power_idle;
   Watts node_power_busy;
-  UsdPerHour node_price;                  // per node (instance) hour, on the pricing kind below
+  UsdPerHour node_price;                   // per node (instance) hour, on the pricing kind below
   PriceKind pricing = PriceKind::OnDemand; // what every tenure here is billed at
   std::string price_as_of;                 // when node_price was read, and where (empty: not given)
   std::string price_source;

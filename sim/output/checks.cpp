@@ -151,8 +151,9 @@ std::map<std::string, std::vector<ojson>> trace_events_by_kind(const ojson& trac
   for (const auto& e : events) {
     if (!e.is_object() || e.value("ph", "") == "M") continue;
     auto thread = thread_names.find({e.value("pid", 0LL), e.value("tid", 0LL)});
-    std::string kind = fmt::format("{} {} '{}' on '{}'", e.value("ph", ""), e.value("cat", ""), e.value("name", ""),
-                                   thread == thread_names.end() ? std::string("?") : thread->second);
+    std::string kind =
+        fmt::format("{} {} '{}' on '{}'", e.value("ph", ""), e.value("cat", ""), e.value("name", ""),
+                    thread == thread_names.end() ? std::string("?") : thread->second);
     ojson copy = e;
     copy.erase("tid");
     groups[kind].push_back(std::move(copy));
@@ -184,7 +185,9 @@ void diff_trace(const ojson& result, const ojson& golden, double rtol, const std
   for (const auto& kind : kinds) {
     const auto& rl = rs.count(kind) ? rs.at(kind) : kNone;
     const auto& gl = gs.count(kind) ? gs.at(kind) : kNone;
-    auto where = [&](const ojson& e) { return fmt::format("{} at ts {}", kind, brief(e.value("ts", ojson()))); };
+    auto where = [&](const ojson& e) {
+      return fmt::format("{} at ts {}", kind, brief(e.value("ts", ojson())));
+    };
     size_t i = 0, j = 0;
     while (i < gl.size() || j < rl.size()) {
       double gt = i < gl.size() ? gl[i].value("ts", 0.0) : 0, rt = j < rl.size() ? rl[j].value("ts", 0.0) : 0;

@@ -29,7 +29,8 @@ std::string platform_table(const PlatformSpec& p) {
             c.accelerator.empty() ? "-" : c.accelerator, c.nodes, c.total_gpus(),
             format_si(c.node_peak().raw() * c.nodes, "FLOPS"), format_bandwidth(c.node_network),
             fmt::format("${:.2f}{}", c.node_price.raw(),
-                        c.pricing == PriceKind::OnDemand ? "" : fmt::format(" ({})", price_kind_name(c.pricing))),
+                        c.pricing == PriceKind::OnDemand ? ""
+                                                         : fmt::format(" ({})", price_kind_name(c.pricing))),
             fmt::format("${:.2f}", c.node_price.raw() / c.gpus_per_node), format_duration(c.lead_time), cap);
       }
   // Where each cluster's price comes from, and when it was read.

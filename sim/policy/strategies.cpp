@@ -86,8 +86,8 @@ MoveEstimate estimate_move(const JobView& job, const ClusterSpec& target, const 
   static const TrainingSpeed kMfuOnly;
   const TrainingSpeed& speed = world.speed ? *world.speed : kMfuOnly;
   // A target too small for the whole job never finishes it (a split only asks it for its provisioning).
-  Seconds compute = target.total_gpus() >= j.gpus ? job.remaining / speed.step(j, target, j.gpus).rate
-                                                  : kNeverTime;
+  Seconds compute =
+      target.total_gpus() >= j.gpus ? job.remaining / speed.step(j, target, j.gpus).rate : kNeverTime;
   const ClusterAvailability* a = world.find(target.id);
   e.provisioning = a ? a->ready_in(nodes_for(j.gpus, target), world.now) : target.lead_time;
   Seconds ready = std::max(e.provisioning + porting, e.transfer);

@@ -174,8 +174,8 @@ TEST(Cli, ValidateChecksFilesWithoutRunning) {
   EXPECT_NE(ok.out.find("platform: 2 providers, 3 clusters, 1 links"), std::string::npos) << ok.out;
   EXPECT_EQ(riftsim("validate " + kData + "/bad/wrong-unit.yaml").code, 2);
   // Every file given is checked: ok for the good ones, one located line for each bad one, exit 2.
-  Outcome mixed = riftsim("validate " + kData + "/mini-platform.yaml " + kData + "/bad/wrong-unit.yaml " + kData +
-                          "/bad/no-such-cluster.yaml " + kData + "/mini-cutoff.yaml");
+  Outcome mixed = riftsim("validate " + kData + "/mini-platform.yaml " + kData + "/bad/wrong-unit.yaml " +
+                          kData + "/bad/no-such-cluster.yaml " + kData + "/mini-cutoff.yaml");
   EXPECT_EQ(mixed.code, 2);
   EXPECT_NE(mixed.out.find("ok  " + kData + "/mini-platform.yaml"), std::string::npos) << mixed.out;
   EXPECT_NE(mixed.out.find("ok  " + kData + "/mini-cutoff.yaml"), std::string::npos) << mixed.out;

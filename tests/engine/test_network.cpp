@@ -12,9 +12,9 @@
 #include <functional>
 #include <gtest/gtest.h>
 #include <map>
+#include <simgrid/plugins/energy.h>
 #include <sstream>
 #include <sys/wait.h>
-#include <simgrid/plugins/energy.h>
 #include <unistd.h>
 
 using namespace riftsim;
@@ -102,7 +102,8 @@ void describe_platform(sg4::Engine& e, FILE* out) {
     for (const auto& [k, v] : *h->get_properties()) props[k] = v;
     for (const auto& [k, v] : props) std::fprintf(out, " %s=%s", k.c_str(), v.c_str());
     for (auto* d : h->get_disks())
-      std::fprintf(out, " disk %s %.17g/%.17g", d->get_cname(), d->get_read_bandwidth(), d->get_write_bandwidth());
+      std::fprintf(out, " disk %s %.17g/%.17g", d->get_cname(), d->get_read_bandwidth(),
+                   d->get_write_bandwidth());
     std::fprintf(out, "\n");
   }
   for (auto* a : hosts)
@@ -113,8 +114,8 @@ void describe_platform(sg4::Engine& e, FILE* out) {
         std::vector<sg4::Link*> links;
         a->route_to(b, links, nullptr);
         for (auto* l : links)
-          route += fmt::format(" {}({:.17g},{:.17g},{})", l->get_cname(), l->get_bandwidth(), l->get_latency(),
-                               static_cast<int>(l->get_sharing_policy()));
+          route += fmt::format(" {}({:.17g},{:.17g},{})", l->get_cname(), l->get_bandwidth(),
+                               l->get_latency(), static_cast<int>(l->get_sharing_policy()));
       } catch (const std::exception& e) {
         route = std::string(" no route: ") + e.what();
       }
@@ -134,7 +135,8 @@ std::pair<std::string, std::string> built_and_exported(const std::string& file) 
     build_platform(spec);
     describe_platform(e, out);
   });
-  std::string exported = in_child([&](FILE* out) { describe_platform(*load_exported(spec, "described"), out); });
+  std::string exported =
+      in_child([&](FILE* out) { describe_platform(*load_exported(spec, "described"), out); });
   return {built, exported};
 }
 
@@ -143,8 +145,8 @@ std::pair<std::string, std::string> built_and_exported(const std::string& file) 
 TEST(Network, TheExportedXmlHoldsTheSameHostsLinksAndRoutesAsTheEngine) {
   // Every host pair, routed or not, compared between the engine's platform and the XML: the two cannot
   // drift apart unnoticed.
-  for (const char* file : {"mini-platform.yaml", "fat-tree-platform.yaml", "rail-platform.yaml", "paths-platform.yaml",
-                           "../../platforms/clouds.yaml"}) {
+  for (const char* file : {"mini-platform.yaml", "fat-tree-platform.yaml", "rail-platform.yaml",
+                           "paths-platform.yaml", "../../platforms/clouds.yaml"}) {
     SCOPED_TRACE(file);
     auto [built, exported] = built_and_exported(file);
     ASSERT_NE(built.find("host "), std::string::npos) << built;

@@ -97,25 +97,29 @@ TEST(PlatformLoader, AMisspelledKeyIsUnknownAtItsOwnLineWithTheKeyMeant) {
             std::string::npos)
       << e.what();
   // An optional one, with the valid keys.
-  e = expect_input_error(
-      [] { parse_platform(replace(kCluster, "            price:", "            lead_tiem: 1d\n            price:"),
-                          "p.yaml"); });
+  e = expect_input_error([] {
+    parse_platform(replace(kCluster, "            price:", "            lead_tiem: 1d\n            price:"),
+                   "p.yaml");
+  });
   EXPECT_EQ(e.pos().line, 17);
-  EXPECT_NE(e.message().find("unknown key 'lead_tiem' in cluster 'p/r/c' (did you mean 'lead_time'?) (valid keys:"),
-            std::string::npos)
+  EXPECT_NE(
+      e.message().find("unknown key 'lead_tiem' in cluster 'p/r/c' (did you mean 'lead_time'?) (valid keys:"),
+      std::string::npos)
       << e.what();
   // Nothing close: no guess.
-  e = expect_input_error(
-      [] { parse_platform(replace(kCluster, "            price:", "            colour: red\n            price:"),
-                          "p.yaml"); });
+  e = expect_input_error([] {
+    parse_platform(replace(kCluster, "            price:", "            colour: red\n            price:"),
+                   "p.yaml");
+  });
   EXPECT_EQ(e.message().find("did you mean"), std::string::npos) << e.what();
 }
 
 TEST(Fields, DidYouMeanGuessesTyposOnly) {
   const std::set<std::string> keys = {"nodes", "lead_time", "storage_bandwidth", "gpus_per_node"};
-  EXPECT_EQ(did_you_mean("nodse", keys), " (did you mean 'nodes'?)");          // swapped neighbours
-  EXPECT_EQ(did_you_mean("storage_bandwith", keys), " (did you mean 'storage_bandwidth'?)"); // a letter dropped
-  EXPECT_EQ(did_you_mean("lead-time", keys), " (did you mean 'lead_time'?)");  // a letter changed
+  EXPECT_EQ(did_you_mean("nodse", keys), " (did you mean 'nodes'?)"); // swapped neighbours
+  EXPECT_EQ(did_you_mean("storage_bandwith", keys),
+            " (did you mean 'storage_bandwidth'?)");                          // a letter dropped
+  EXPECT_EQ(did_you_mean("lead-time", keys), " (did you mean 'lead_time'?)"); // a letter changed
   EXPECT_EQ(did_you_mean("colour", keys), "");
   EXPECT_EQ(did_you_mean("nodes", keys), ""); // the word itself is no guess
 }
@@ -337,7 +341,8 @@ TEST(Catalog, PricesFollowTheRegionAndThePricingKind) {
   const std::string file = kData + "/../../platforms/clouds.yaml";
   std::string text = read_file_for_test(file);
   // The A100 cluster of GCP on a 1-year commitment of A3 High nodes: the us-central1 committed price.
-  text.replace(text.find("instance: a2-ultragpu-8g"), 24, "instance: a3-highgpu-8g\n            pricing: committed_1y");
+  text.replace(text.find("instance: a2-ultragpu-8g"), 24,
+               "instance: a3-highgpu-8g\n            pricing: committed_1y");
   PlatformSpec p = parse_platform(text, file);
   const ClusterSpec& c = *p.find_cluster("gcp/us-central1/a2-ultragpu-8g");
   EXPECT_EQ(c.pricing, PriceKind::Committed1y);
@@ -350,7 +355,8 @@ TEST(Catalog, ASpotClusterAddsItsInterruptionsToTheNodeFailureRate) {
   std::string text = read_file_for_test(file);
   // 6.5 failures per 1,000 node-days, plus 0.02 spot interruptions per node-day.
   text.replace(text.find("instance: a2-ultragpu-8g"), 24,
-               "instance: a2-ultragpu-8g\n            pricing: spot\n            spot_interruptions_per_node_day: 0.02");
+               "instance: a2-ultragpu-8g\n            pricing: spot\n            "
+               "spot_interruptions_per_node_day: 0.02");
   PlatformSpec p = parse_platform(text, file);
   const ClusterSpec& c = *p.find_cluster("gcp/us-central1/a2-ultragpu-8g");
   EXPECT_DOUBLE_EQ(c.node_price.raw(), 22.08);
@@ -358,7 +364,8 @@ TEST(Catalog, ASpotClusterAddsItsInterruptionsToTheNodeFailureRate) {
   EXPECT_NEAR(kSecondsPerDay / c.failures->node_mtbf.raw(), 0.0065 + 0.02, 1e-12);
   // Without a rate, a spot cluster is an error at its pricing key: no provider publishes one.
   std::string bad = read_file_for_test(file);
-  bad.replace(bad.find("instance: a2-ultragpu-8g"), 24, "instance: a2-ultragpu-8g\n            pricing: spot");
+  bad.replace(bad.find("instance: a2-ultragpu-8g"), 24,
+              "instance: a2-ultragpu-8g\n            pricing: spot");
   auto e = expect_input_error([&] { parse_platform(bad, file); });
   EXPECT_NE(e.message().find("spot_interruptions_per_node_day"), std::string::npos) << e.what();
 }
