@@ -45,7 +45,9 @@ int cmd_check(const CheckArgs& a) {
       diffs.push_back({name, "", "missing from the result"});
       continue;
     }
-    if (name.ends_with(".json"))
+    if (name == "trace.json")
+      diff_trace(parse_json(result), parse_json(golden), a.rtol, name, diffs);
+    else if (name.ends_with(".json"))
       diff_json(parse_json(result), parse_json(golden), a.rtol, name, diffs);
     else
       diff_csv(slurp(result), slurp(golden), a.rtol, name, diffs);

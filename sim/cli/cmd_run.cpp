@@ -168,8 +168,15 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& sg_flags) {
       return c == kExitBadInput ? kExitBadInput : kExitInternal;
     }
 
-  ScenarioInfo info{in.scenario.name, in.scenario.description, a.scenario, in.scenario.platform_file,
-                    in.scenario.workload_file};
+  // The scenario by its file name and its inputs relative to its folder: a result does not depend on the
+  // directory riftsim ran in (goldens compare across checkouts).
+  auto from_scenario = [&](const std::string& p) {
+    std::filesystem::path dir = std::filesystem::absolute(a.scenario).parent_path();
+    return std::filesystem::absolute(p).lexically_relative(dir).string();
+  };
+  ScenarioInfo info{in.scenario.name, in.scenario.description,
+                    std::filesystem::path(a.scenario).filename().string(),
+                    from_scenario(in.scenario.platform_file), from_scenario(in.scenario.workload_file)};
   bool all_passed = true;
   std::string outputs;
   // Per response: the summaries of every seed (the first seed's is summary.json), against the baseline
@@ -272,10 +279,13 @@ int cmd_compare(const std::vector<std::string>& given) {
 }
 
 int run_plot_tool(const std::string& result_dir) {
-  // RIFTSIM_PLOT overrides where the tool is (an installed copy); Debian's python3-matplotlib needs
-  // /usr/bin/python3, whatever python3 comes first on PATH.
+  // The tool sits next to the binary (the build copies it there; an installation puts both in one
+  // folder); RIFTSIM_PLOT overrides it. Debian's python3-matplotlib needs /usr/bin/python3, whatever
+  // python3 comes first on PATH.
   const char* env = std::getenv("RIFTSIM_PLOT");
-  std::string tool = env ? env : RIFTSIM_TOOLS_DIR "/riftsim-plot";
+  std::error_code ec;
+  fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  std::string tool = env ? env : (self.parent_path() / "riftsim-plot").string();
   std::vector<std::string> args = {"/usr/bin/python3", tool, result_dir};
   return run_program(args);
 }

@@ -15,6 +15,12 @@
 
 using namespace riftsim;
 
+namespace {
+constexpr const char* kExitCodesHelp =
+    "Exit codes: 0 ok; 1 an expectation (run) or a golden comparison (check) failed; 2 bad input or usage "
+    "(one line file:line:column: error: ...); 3 internal error.";
+}
+
 int main(int argc, char** argv) {
   // SimGrid's own flags (--cfg=..., --log=...) go to the engine, not to CLI11.
   std::vector<std::string> sg_flags;
@@ -28,8 +34,9 @@ int main(int argc, char** argv) {
 
   CLI::App app{
       "riftsim: what a cloud provider's cutoff costs a months-long training run, in days and dollars"};
-  app.set_version_flag("--version", "riftsim 0.1.0");
+  app.set_version_flag("--version", "riftsim " RIFTSIM_VERSION);
   app.require_subcommand(1);
+  app.footer(kExitCodesHelp);
   const auto levels = CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"});
 
   RunArgs run;
@@ -53,6 +60,10 @@ int main(int argc, char** argv) {
                    "derived MFU) instead of running")
       ->expected(2)
       ->type_name("JOB CLUSTER");
+  run_cmd->footer("SimGrid's own options pass through to the engine: --log=root.thres:info shows SimGrid's "
+                  "logging (off by default), --cfg=name:value sets a SimGrid option "
+                  "(e.g. --cfg=network/model:CM02).\n\n" +
+                  std::string(kExitCodesHelp));
 
   SimulateArgs sim;
   auto* sim_cmd = app.add_subcommand("simulate", "run one simulation and write its raw result (used by run)");

@@ -28,6 +28,25 @@ void check_layout(const JobSpec& job, const ClusterSpec& home, const PlacementSp
   }
 }
 
+/// What the platform has of a kind, listed after an error naming one it has not: "; the platform's
+/// clusters: a, b (did you mean 'a'?)".
+std::string platform_names(const PlatformSpec& plat, const std::string& kind, const std::string& given) {
+  std::set<std::string> names;
+  for (const auto& p : plat.providers) {
+    if (kind == "providers") names.insert(p.name);
+    for (const auto& r : p.regions) {
+      if (kind == "regions") names.insert(r.id);
+      for (const auto& c : r.clusters)
+        if (kind == "clusters") names.insert(c.id);
+    }
+  }
+  if (kind == "links")
+    for (const auto& l : plat.links) names.insert(l.name);
+  std::string list;
+  for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+  return "; the platform's " + kind + ": " + (list.empty() ? "none" : list) + did_you_mean(given, names);
+}
+
 } // namespace
 
 Inputs load_inputs(const std::string& scenario_path) {
@@ -64,7 +83,8 @@ void check_inputs(const Inputs& in) {
       const ClusterSpec* cc = plat.find_cluster(name);
       if (!cc)
         throw InputError(pl.pos, "job '" + pl.job + "' is placed on cluster '" + name +
-                                     "', which is not in the platform (write provider/region/cluster)");
+                                     "', which is not in the platform (write provider/region/cluster)" +
+                                     platform_names(plat, "clusters", name));
       widest = std::max(widest, cc->total_gpus());
     }
     if (!c) throw InputError(pl.pos, "job '" + pl.job + "' has no cluster to run on");
@@ -97,7 +117,8 @@ void check_inputs(const Inputs& in) {
       for (const auto& t : elsewhere) {
         const ClusterSpec* tc = plat.find_cluster(t);
         if (!tc)
-          throw InputError(alt.pos, "cluster '" + t + "' of job '" + pl.job + "' is not in the platform");
+          throw InputError(alt.pos, "cluster '" + t + "' of job '" + pl.job + "' is not in the platform" +
+                                        platform_names(plat, "clusters", t));
         if (tc->region != c->region && !plat.link_between(c->region, tc->region))
           throw InputError(alt.pos, "cluster '" + t + "' of job '" + pl.job + "' has no network link from " +
                                         c->region + " (add one under 'links' in " + plat.file + ")");
@@ -118,7 +139,8 @@ void check_inputs(const Inputs& in) {
   auto check_reservation = [&](const ReservationSpec& r) {
     const ClusterSpec* c = plat.find_cluster(r.cluster);
     if (!c)
-      throw InputError(r.pos, "reservation names cluster '" + r.cluster + "', which is not in the platform");
+      throw InputError(r.pos, "reservation names cluster '" + r.cluster + "', which is not in the platform" +
+                                  platform_names(plat, "clusters", r.cluster));
     if (r.nodes > c->nodes)
       throw InputError(r.pos, "reservation of " + std::to_string(r.nodes) + " nodes on '" + r.cluster +
                                   "', which has only " + std::to_string(c->nodes));
@@ -144,7 +166,8 @@ void check_inputs(const Inputs& in) {
     if (const auto* g = std::get_if<GrantEvent>(&te.event)) {
       const ClusterSpec* c = plat.find_cluster(g->cluster);
       if (!c)
-        throw InputError(te.pos, "grant names cluster '" + g->cluster + "', which is not in the platform");
+        throw InputError(te.pos, "grant names cluster '" + g->cluster + "', which is not in the platform" +
+                                     platform_names(plat, "clusters", g->cluster));
       if (g->capacity && g->capacity->quota > c->nodes)
         throw InputError(te.pos, "grant of " + std::to_string(g->capacity->quota) + " nodes on '" +
                                      g->cluster + "', which has only " + std::to_string(c->nodes));
@@ -152,7 +175,8 @@ void check_inputs(const Inputs& in) {
     }
     if (const auto* l = std::get_if<LinkEvent>(&te.event)) {
       if (!plat.find_link(l->link))
-        throw InputError(te.pos, "event names link '" + l->link + "', which is not in the platform");
+        throw InputError(te.pos, "event names link '" + l->link + "', which is not in the platform" +
+                                     platform_names(plat, "links", l->link));
       continue;
     }
     std::visit(
@@ -160,10 +184,12 @@ void check_inputs(const Inputs& in) {
           if constexpr (requires { e.scope; }) {
             if (!plat.find_provider(e.scope.provider))
               throw InputError(te.pos, "event names provider '" + e.scope.provider +
-                                           "', which is not in the platform");
+                                           "', which is not in the platform" +
+                                           platform_names(plat, "providers", e.scope.provider));
             if (!e.scope.region.empty() && !plat.find_region(e.scope.region))
-              throw InputError(te.pos,
-                               "event names region '" + e.scope.region + "', which is not in the platform");
+              throw InputError(te.pos, "event names region '" + e.scope.region +
+                                           "', which is not in the platform" +
+                                           platform_names(plat, "regions", e.scope.region));
           }
         },
         te.event);

@@ -160,7 +160,7 @@ ResponseSpec read_response(const YAML::Node& node, const std::string& file, cons
   if (f.has("paths")) r.paths = f.strings("paths");
   r.warmup = f.unit_or("warmup", parse_duration, Seconds(0));
   if (r.warmup.raw() < 0) f.fail("warmup", "must not be negative");
-  double streams = f.unit_or("streams", parse_count, 8.0);
+  double streams = f.unit_or("streams", parse_count, static_cast<double>(kDefaultStreams));
   f.require_range("streams", streams, 1, 4096, "must be a whole number of streams between 1 and 4096");
   if (streams != std::floor(streams)) f.fail("streams", "must be a whole number");
   r.streams = static_cast<int>(streams);

@@ -338,9 +338,9 @@ ojson summary_json(const ScenarioInfo& s, const RunResult& run, const RunResult&
     j["gpu_hours"] = l.gpu_hours();
     j["cost_usd"] = cost_json(l);
     j["baseline_cost_usd"] = base ? cost_json(base->ledger) : ojson(nullptr);
-    j["energy_kwh"] = l.energy().raw() / 3.6e6;
-    j["baseline_energy_kwh"] = base ? ojson(base->ledger.energy().raw() / 3.6e6) : ojson(nullptr);
-    j["facility_energy_kwh"] = l.facility_energy().raw() / 3.6e6;
+    j["energy_kwh"] = kwh(l.energy());
+    j["baseline_energy_kwh"] = base ? ojson(kwh(base->ledger.energy())) : ojson(nullptr);
+    j["facility_energy_kwh"] = kwh(l.facility_energy());
     j["co2_tonnes"] = l.co2_tonnes();
     j["clusters"] = l.clusters;
     ojson tenures = ojson::array(), transfers = ojson::array();
@@ -348,7 +348,7 @@ ojson summary_json(const ScenarioInfo& s, const RunResult& run, const RunResult&
       ojson tj = tenure_json(t);
       tj["gpu_hours"] = t.gpu_hours();
       tj["cost_usd"] = t.cost().raw();
-      tj["energy_kwh"] = t.energy.raw() / 3.6e6;
+      tj["energy_kwh"] = kwh(t.energy);
       tj.erase("energy_j");
       tj["step"] = tenure_step_json(t.step);
       tenures.push_back(tj);

@@ -52,7 +52,7 @@ struct JobView {
   const ClusterSpec* current = nullptr; // where it ran when capacity went away
   Flops remaining;                      // work not yet saved in a checkpoint
   std::vector<std::string> paths{};     // links its copies prefer (the response's `paths`)
-  int streams = 8;                      // parallel streams per copy
+  int streams = kDefaultStreams;        // parallel streams per copy
 };
 
 /// What a move to `target` would take and cost, from the platform's nominal numbers (no contention).

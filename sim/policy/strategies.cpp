@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
-#include <limits>
 
 namespace riftsim {
 
@@ -76,7 +75,7 @@ MoveEstimate estimate_move(const JobView& job, const ClusterSpec& target, const 
     double bw = std::min({link ? link->stream_bandwidth(job.streams).raw() : 0.0,
                           p.find_region(job.current->region)->storage_bandwidth.raw(),
                           p.find_region(target.region)->storage_bandwidth.raw()});
-    e.transfer = bw > 0 ? bytes / BytesPerSecond(bw) : Seconds(1e18);
+    e.transfer = bw > 0 ? bytes / BytesPerSecond(bw) : kNeverTime;
     if (link && target.provider != job.current->provider) {
       if (link->egress)
         e.cost += *link->egress * bytes;
@@ -87,8 +86,8 @@ MoveEstimate estimate_move(const JobView& job, const ClusterSpec& target, const 
   static const TrainingSpeed kMfuOnly;
   const TrainingSpeed& speed = world.speed ? *world.speed : kMfuOnly;
   // A target too small for the whole job never finishes it (a split only asks it for its provisioning).
-  Seconds compute = target.total_gpus() >= j.gpus ? job.remaining / speed.step(j, target, j.gpus).rate
-                                                  : Seconds(std::numeric_limits<double>::infinity());
+  Seconds compute =
+      target.total_gpus() >= j.gpus ? job.remaining / speed.step(j, target, j.gpus).rate : kNeverTime;
   const ClusterAvailability* a = world.find(target.id);
   e.provisioning = a ? a->ready_in(nodes_for(j.gpus, target), world.now) : target.lead_time;
   Seconds ready = std::max(e.provisioning + porting, e.transfer);
