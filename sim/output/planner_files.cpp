@@ -230,10 +230,11 @@ std::string portfolio_comparison_text(const std::vector<std::pair<std::string, o
     row.push_back(format_usd(Usd(cost.at("reservations"))));
     table.add_row(row);
   }
-  return "\n" + table.render() +
-         "time lost: summed over the jobs, against the same portfolio undisturbed; reserved: bought whether "
-         "used "
-         "(the use it covered is taken off its provider's column)\n";
+  std::string text = "\n";
+  text += table.render();
+  text += "time lost: summed over the jobs, against the same portfolio undisturbed; reserved: bought whether "
+          "used (the use it covered is taken off its provider's column)\n";
+  return text;
 }
 
 } // namespace riftsim

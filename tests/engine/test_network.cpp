@@ -316,8 +316,6 @@ TEST(Network, EachPathHasItsOwnRouteThroughTheSameStores) {
 
 TEST(Network, RoutesCrossTheExpectedLinks) {
   EngineFixture f;
-  auto& alpha = f.platform.regions.at("alpha/r1");
-  auto& beta = f.platform.regions.at("beta/r1");
   EXPECT_EQ(route(store_of("alpha/r1"), store_of("beta/r1")),
             (std::vector<std::string>{"alpha/r1/storage-net", "alpha-beta", "beta/r1/storage-net"}));
   auto& c1 = f.platform.cluster("alpha/r1/c1");
