@@ -68,7 +68,8 @@ void UtilizationSampler::sample() {
     for (int s : c.slot_job) held += s >= 0;
     state_[i].busy = busy[&c];
     state_[i].reserved = std::max(0.0, held - busy[&c]);
-    state_[i].delivered = c.cut_off ? 0 : controller_.delivered_now(c);
+    // Delivered and still the tenant's: a throttle or a cut-off takes its share away.
+    state_[i].delivered = std::max(0, std::min(controller_.delivered_now(c), c.spec->nodes - down));
     state_[i].down = down;
   }
   auto [jobs, gpus] = controller_.queue_length();
