@@ -156,9 +156,12 @@ TEST(Cli, EveryShippedScenarioRuns) {
     for (const auto& d : fs::directory_iterator(out))
       if (fs::exists(d.path() / "summary.json")) summaries.push_back(d.path() / "summary.json");
     EXPECT_FALSE(summaries.empty());
-    for (const auto& f : summaries)
-      for (const auto& [name, job] : nlohmann::json::parse(slurp(f))["jobs"].items())
+    for (const auto& f : summaries) {
+      // Held in a variable: items() refers to the object, which a temporary would not outlive.
+      nlohmann::json s = nlohmann::json::parse(slurp(f));
+      for (const auto& [name, job] : s["jobs"].items())
         EXPECT_EQ(job["status"], "finished") << f << " " << name;
+    }
     fs::remove_all(out);
   }
 }
