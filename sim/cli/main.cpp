@@ -2,11 +2,12 @@
 // Exit codes: 0 ok, 1 an expectation or golden comparison failed, 2 bad input or usage,
 // 3 an internal error (a bug: please report it with the input files).
 #include "cli/commands.hpp"
+#include "cli/interrupts.hpp"
 #include "config/loaders.hpp"
 #include "core/input_error.hpp"
+#include "output/atomic_files.hpp"
 #include "output/platform_table.hpp"
 #include "output/platform_xml.hpp"
-#include "output/result_json.hpp"
 
 #include <CLI/CLI.hpp>
 #include <cstring>
@@ -31,13 +32,20 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "riftsim 0.1.0");
   app.require_subcommand(1);
   const auto levels = CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"});
+  // CLI11 reads "-1" into an unsigned integer as 2^64 - 1: refuse a sign before it converts.
+  const CLI::Validator no_sign(
+      [](std::string& text) {
+        return text.find_first_of("-+") == std::string::npos ? std::string()
+                                                             : "must be a whole number from 0 to 2^64 - 1";
+      },
+      "UINT");
 
   RunArgs run;
   auto* run_cmd =
       app.add_subcommand("run", "simulate a scenario and its baseline; print and write the results");
   run_cmd->add_option("scenario", run.scenario, "scenario YAML file")->required();
   run_cmd->add_option("--out", run.out, "output directory (default results/<scenario name>)");
-  run_cmd->add_option("--seed", run.seed, "random seed (default 1)");
+  run_cmd->add_option("--seed", run.seed, "random seed (default 1)")->check(no_sign);
   run_cmd
       ->add_option("--log-level", run.log_level, "trace, debug, info (default), warn, error, critical, off")
       ->check(levels);
@@ -63,7 +71,7 @@ int main(int argc, char** argv) {
   sim_cmd->add_flag("--progress", sim.progress);
   sim_cmd->add_option("--variant", sim.variant);
   sim_cmd->add_flag("--no-timeline", sim.no_timeline);
-  sim_cmd->add_option("--seed", sim.seed);
+  sim_cmd->add_option("--seed", sim.seed)->check(no_sign);
   sim_cmd->add_option("--log-level", sim.log_level)->check(levels);
 
   std::vector<std::string> files;
@@ -96,9 +104,16 @@ int main(int argc, char** argv) {
 
   try {
     app.parse(static_cast<int>(args.size()), args.data());
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    int rc = app.exit(e);
-    return rc == 0 ? kExitOk : kExitBadInput;
+    // One line, as for every other bad input.
+    std::cerr << UsageError(std::string(e.what()) + " (see riftsim --help)").what() << "\n";
+    return kExitBadInput;
   }
 
   spdlog::set_pattern("%^%l%$: %v");
@@ -109,7 +124,9 @@ int main(int argc, char** argv) {
     if (*check_cmd) return cmd_check(check);
     if (*compare_cmd) return cmd_compare(compare_dirs);
     if (*export_cmd) {
-      write_file_atomically(xml_out, platform_xml(load_platform(platform_file)));
+      PlatformSpec p = load_platform(platform_file);
+      check_platform_limits(p, RunLimits{}); // the XML lists every host
+      write_file_atomically(xml_out, platform_xml(p));
       std::cout << "wrote " << xml_out << "\n";
       return kExitOk;
     }
@@ -120,6 +137,16 @@ int main(int argc, char** argv) {
   } catch (const InputError& e) {
     std::cerr << e.what() << "\n";
     return kExitBadInput;
+  } catch (const UsageError& e) {
+    std::cerr << e.what() << "\n";
+    return kExitBadInput;
+  } catch (const OutputError& e) {
+    std::cerr << "riftsim: error: " << one_line(e.what()) << "\n";
+    return kExitBadInput;
+  } catch (const Interrupted& e) {
+    // The staging and scratch folders are gone (unwound); end as the signal would have ended us.
+    std::cerr << "riftsim: interrupted; nothing written\n";
+    die_by_signal(e.signal);
   } catch (const std::exception& e) {
     std::cerr << "riftsim: internal error: " << e.what() << "\n";
     return kExitInternal;
