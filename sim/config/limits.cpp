@@ -171,8 +171,8 @@ void check_limits(const Inputs& in) {
     }
   if (!(activities <= limits.activities))
     exceeded(most_activities.pos,
-             "the run would simulate about " + count_text(activities) + " activities, " +
-                 most_activities.text,
+             "the run would simulate about " + count_text(activities) + " activities (" +
+                 most_activities.text + ")",
              limits.activities, "activities", "check checkpoint intervals, failure rates and job sizes");
 }
 

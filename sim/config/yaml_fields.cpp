@@ -3,6 +3,7 @@
 #include <cmath>
 #include <fmt/format.h>
 #include <map>
+#include <yaml-cpp/depthguard.h>
 
 namespace riftsim {
 namespace {
@@ -60,6 +61,9 @@ YAML::Node load_yaml_text(const std::string& text, const std::string& name) {
   std::vector<YAML::Node> docs;
   try {
     docs = YAML::LoadAll(text);
+  } catch (const YAML::DeepRecursion& e) {
+    throw InputError({name, e.mark.line + 1, e.mark.column + 1},
+                     "YAML nested more than " + std::to_string(e.depth() - 1) + " levels deep");
   } catch (const YAML::Exception& e) {
     int line = e.mark.is_null() ? 1 : e.mark.line + 1;
     int col = e.mark.is_null() ? 1 : e.mark.column + 1;

@@ -36,8 +36,10 @@ bool parse_value(const std::string& text, double& out) {
 Expectation parse_expectation(const std::string& text, const SourcePos& pos) {
   // "path op value", read left to right in one pass (a backtracking regex overflowed the stack on long
   // lines).
+  // Messages quote at most 80 characters of the line.
+  auto shown = [](const std::string& t) { return t.size() > 80 ? t.substr(0, 77) + "..." : t; };
   auto not_the_form = [&] {
-    return InputError(pos, "expectation '" + text +
+    return InputError(pos, "expectation '" + shown(text) +
                                "' is not 'field op value' (e.g. jobs.gpt4.time_lost_s < 20d)");
   };
   auto is_space = [](char c) { return c == ' ' || c == '\t'; };
@@ -51,6 +53,8 @@ Expectation parse_expectation(const std::string& text, const SourcePos& pos) {
   while (i < n && is_path_char(text[i])) ++i;
   if (i == path_start) throw not_the_form();
   std::string path = text.substr(path_start, i - path_start);
+  if (path.size() > 256) // summary.json's deepest fields are a few dozen characters
+    throw InputError(pos, "expectation '" + shown(text) + "': the field is longer than 256 characters");
   while (i < n && is_space(text[i])) ++i;
   static const std::pair<const char*, CompareOp> ops[] = {
       {"<=", CompareOp::LessEqual}, {">=", CompareOp::GreaterEqual}, {"==", CompareOp::Equal},
@@ -78,12 +82,13 @@ Expectation parse_expectation(const std::string& text, const SourcePos& pos) {
     size_t dot = path.find('.', start);
     e.path.push_back(path.substr(start, dot - start));
     if (e.path.back().empty())
-      throw InputError(pos, "expectation '" + text + "': '" + path + "' has an empty part between dots");
+      throw InputError(pos,
+                       "expectation '" + shown(text) + "': '" + path + "' has an empty part between dots");
     if (dot == std::string::npos) break;
     start = dot + 1;
   }
   if (!parse_value(value, e.value))
-    throw InputError(pos, "expectation '" + text + "': '" + value +
+    throw InputError(pos, "expectation '" + shown(text) + "': '" + shown(value) +
                               "' is not a number or a quantity (20d, 1.5TB, $5e8, 34%)");
   return e;
 }
