@@ -4,8 +4,11 @@ BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 SCENARIO ?= workloads/scenarios/gpt4-azure-cutoff.yaml
 OUT ?=
+SANITIZE_DIR ?= build-asan
+FUZZ_DIR ?= build-fuzz
+FUZZ_TIME ?= 60
 
-.PHONY: deps configure build run test bench format clean
+.PHONY: deps configure build run test bench format clean test-sanitize fuzz
 
 deps:
 	@bash tools/install-deps.sh
@@ -22,6 +25,22 @@ run: build
 test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
+# Every test and every shipped scenario under AddressSanitizer and UndefinedBehaviorSanitizer, in its own
+# build folder (docs/simgrid-notes.md: what SimGrid's context switching needs under ASan).
+test-sanitize: deps
+	@cmake -S . -B $(SANITIZE_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRIFTSIM_SANITIZE=ON -DRIFTSIM_BENCH=OFF >/dev/null
+	@cmake --build $(SANITIZE_DIR) -j $(JOBS)
+	@cd $(SANITIZE_DIR) && ASAN_OPTIONS=$(ASAN_OPTIONS_RIFTSIM) UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --output-on-failure -j $(JOBS) $(if $(SANITIZE_EXCLUDE),-E '$(SANITIZE_EXCLUDE)')
+
+# The libFuzzer targets of fuzz/ (clang, ASan + UBSan), FUZZ_TIME seconds each.
+fuzz:
+	@bash tools/install-deps.sh fuzz
+	@cmake -S . -B $(FUZZ_DIR) -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRIFTSIM_FUZZ=ON \
+	  -DBUILD_TESTING=OFF -DRIFTSIM_BENCH=OFF >/dev/null
+	@cmake --build $(FUZZ_DIR) -j $(JOBS) --target fuzz_targets
+	@bash fuzz/run.sh $(FUZZ_DIR) $(FUZZ_TIME)
+
 bench: build
 	@bash bench/run.sh $(BUILD_DIR)
 
@@ -29,4 +48,4 @@ format:
 	@clang-format -i $$(git ls-files '*.cpp' '*.hpp')
 
 clean:
-	@rm -rf $(BUILD_DIR)
+	@rm -rf $(BUILD_DIR) $(SANITIZE_DIR) $(FUZZ_DIR)

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages riftsim needs, only those that are missing.
 # Idempotent and quiet when everything is already there, so `make` can call it every time.
+# `install-deps.sh fuzz` adds what `make fuzz` needs (clang, its libFuzzer and sanitizer runtimes, and
+# llvm-symbolizer for readable reports); plain builds stay on GCC.
 set -euo pipefail
 
 packages=(
@@ -9,6 +11,9 @@ packages=(
   libcli11-dev nlohmann-json3-dev libbenchmark-dev
   python3 python3-matplotlib
 )
+if [ "${1:-}" = fuzz ]; then
+  packages+=(clang libclang-rt-14-dev llvm-14)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
