@@ -3,7 +3,9 @@
 #include <cmath>
 #include <fmt/format.h>
 #include <map>
+#include <sstream>
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
 
 namespace riftsim {
 namespace {
@@ -44,6 +46,22 @@ size_t first_forbidden_byte(const std::string& text, std::string& why) {
   return bad_utf8;
 }
 
+/// Remembers where the last document started; ignores everything else.
+struct DocumentStart : YAML::EventHandler {
+  YAML::Mark mark = YAML::Mark::null_mark();
+  void OnDocumentStart(const YAML::Mark& m) override { mark = m; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+  }
+  void OnMapEnd() override {}
+};
+
 } // namespace
 
 SourcePos pos_of(const YAML::Node& node, const std::string& file) {
@@ -58,9 +76,17 @@ YAML::Node load_yaml_text(const std::string& text, const std::string& name) {
     LineColumn lc = line_column_at(text, at);
     throw InputError({name, lc.line, lc.column}, why);
   }
-  std::vector<YAML::Node> docs;
+  YAML::Node root;
+  YAML::Mark second_document = YAML::Mark::null_mark();
   try {
-    docs = YAML::LoadAll(text);
+    root = YAML::Load(text);
+    // A second document is looked for with the event parser, called twice at most: YAML::LoadAll loops
+    // forever (and allocates) on a stream holding a lone ',' in yaml-cpp 0.7 (jbeder/yaml-cpp#1040, #1319).
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    DocumentStart start;
+    parser.HandleNextDocument(start);
+    if (parser.HandleNextDocument(start)) second_document = start.mark;
   } catch (const YAML::DeepRecursion& e) {
     throw InputError({name, e.mark.line + 1, e.mark.column + 1},
                      "YAML nested more than " + std::to_string(e.depth() - 1) + " levels deep");
@@ -69,12 +95,11 @@ YAML::Node load_yaml_text(const std::string& text, const std::string& name) {
     int col = e.mark.is_null() ? 1 : e.mark.column + 1;
     throw InputError({name, line, col}, "YAML syntax: " + e.msg);
   }
-  if (docs.size() > 1)
-    throw InputError(pos_of(docs[1], name), "a second YAML document ('---'): an input file holds one");
-  if (docs.empty() || !docs[0].IsMap())
-    throw InputError(docs.empty() ? SourcePos{name, 1, 1} : pos_of(docs[0], name),
-                     "expected a YAML mapping at the top of the file");
-  return docs[0];
+  if (!root.IsMap()) throw InputError(pos_of(root, name), "expected a YAML mapping at the top of the file");
+  if (!second_document.is_null())
+    throw InputError({name, second_document.line + 1, second_document.column + 1},
+                     "a second YAML document ('---'): an input file holds one");
+  return root;
 }
 
 void check_name(const std::string& name, const SourcePos& pos, const std::string& what) {
