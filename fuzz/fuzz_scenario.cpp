@@ -34,6 +34,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     in.platform = parse_platform(platform, "fuzz/platform.yaml", fuzz::memory_reader());
     in.workload = parse_workload(workload, "fuzz/workload.yaml");
     check_inputs(in);
+    check_start_allocations(in);
     for (size_t k = 0; k < response_variants(in.scenario); ++k) {
       select_response_variant(in.scenario, k);
       (void)response_variant_name(in.scenario, k);

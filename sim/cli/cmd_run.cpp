@@ -114,6 +114,7 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& sg_flags) {
   int parallel = a.jobs > 0 ? a.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   if (!a.explain_step.empty())
     return explain_step(in, a.explain_step.at(0), a.explain_step.at(1), parallel, std::cout);
+  check_start_allocations(in);
   const size_t variants = response_variants(in.scenario);
   fs::path out = a.out.empty() ? fs::path("results") / in.scenario.name : fs::path(a.out);
   // From here a signal kills the simulations and unwinds, which removes the staging folder.

@@ -60,34 +60,6 @@ void check_variant_names(const ScenarioSpec& s) {
   }
 }
 
-/// At the start every job takes whole hosts of its cluster, in order, until it has its GPUs, and a hedge
-/// also its standby's: what the engine's allocation does (a host goes to one job). Checked here for
-/// every response variant, so that `validate` refuses what no simulation could start.
-void check_start_allocations(const Inputs& in) {
-  for (size_t k = 0; k < response_variants(in.scenario); ++k) {
-    std::map<const ClusterSpec*, size_t> next_host;
-    auto take = [&](const ClusterSpec& c, long long gpus, const SourcePos& pos, const std::string& what) {
-      const std::vector<int> hosts = c.host_nodes();
-      size_t& i = next_host[&c];
-      long long free = 0;
-      for (size_t h = i; h < hosts.size(); ++h) free += static_cast<long long>(hosts[h]) * c.gpus_per_node;
-      if (free < gpus)
-        throw InputError(pos,
-                         "cluster '" + c.id + "' cannot give " + what + " " + std::to_string(gpus) +
-                             " GPUs next to the other jobs placed there (a simulated host goes to one job)");
-      for (long long got = 0; got < gpus; ++i) got += static_cast<long long>(hosts[i]) * c.gpus_per_node;
-    };
-    for (const auto& pl : in.scenario.placements) {
-      const JobSpec* job = in.workload.find_job(pl.job);
-      take(*in.platform.find_cluster(pl.cluster), job->gpus, pl.pos, "job '" + pl.job + "'");
-      if (pl.alternatives.empty()) continue;
-      const ResponseSpec& r = pl.alternatives[std::min(k, pl.alternatives.size() - 1)];
-      if (r.strategy == "hedge")
-        take(*in.platform.find_cluster(r.standby), job->gpus, r.pos, "the standby of job '" + pl.job + "'");
-    }
-  }
-}
-
 } // namespace
 
 Inputs load_inputs(const std::string& scenario_path) {
@@ -227,8 +199,32 @@ void check_inputs(const Inputs& in) {
         te.event);
   }
   check_variant_names(in.scenario);
-  check_start_allocations(in);
   check_limits(in);
+}
+
+void check_start_allocations(const Inputs& in) {
+  for (size_t k = 0; k < response_variants(in.scenario); ++k) {
+    std::map<const ClusterSpec*, size_t> next_host;
+    auto take = [&](const ClusterSpec& c, long long gpus, const SourcePos& pos, const std::string& what) {
+      const std::vector<int> hosts = c.host_nodes();
+      size_t& i = next_host[&c];
+      long long free = 0;
+      for (size_t h = i; h < hosts.size(); ++h) free += static_cast<long long>(hosts[h]) * c.gpus_per_node;
+      if (free < gpus)
+        throw InputError(pos,
+                         "cluster '" + c.id + "' cannot give " + what + " " + std::to_string(gpus) +
+                             " GPUs next to the other jobs placed there (a simulated host goes to one job)");
+      for (long long got = 0; got < gpus; ++i) got += static_cast<long long>(hosts[i]) * c.gpus_per_node;
+    };
+    for (const auto& pl : in.scenario.placements) {
+      const JobSpec* job = in.workload.find_job(pl.job);
+      take(*in.platform.find_cluster(pl.cluster), job->gpus, pl.pos, "job '" + pl.job + "'");
+      if (pl.alternatives.empty()) continue;
+      const ResponseSpec& r = pl.alternatives[std::min(k, pl.alternatives.size() - 1)];
+      if (r.strategy == "hedge")
+        take(*in.platform.find_cluster(r.standby), job->gpus, r.pos, "the standby of job '" + pl.job + "'");
+    }
+  }
 }
 
 size_t response_variants(const ScenarioSpec& s) {

@@ -40,7 +40,10 @@ struct Estimate {
 
 Estimate estimate_on(const JobSpec& j, const ClusterSpec& c, const PlatformSpec& p) {
   Estimate e;
-  double rate = static_cast<double>(j.gpus) * c.gpu_peak.raw() * j.mfu;
+  // A job that derives its speed from its layout (no `mfu`) is counted at its GPUs' peak: the estimate
+  // is then a lower bound, which refuses nothing a run could do.
+  double mfu = j.derives_speed() ? 1.0 : j.mfu;
+  double rate = static_cast<double>(j.gpus) * c.gpu_peak.raw() * mfu;
   e.compute_s = j.work.raw() / rate;
   double nodes = std::ceil(static_cast<double>(j.gpus) / c.gpus_per_node);
   double interval = j.checkpoint_interval.raw();
@@ -141,16 +144,23 @@ void check_limits(const Inputs& in) {
                                    "raise it with 'limits: {{years: N}}' in the scenario)",
                                    j->name, count_text(worst.compute_s / kSecondsPerYear), slowest->id,
                                    count_text(limits.years)));
+    // Job-level failures (software, collective library) come at their own rate while the job runs.
+    double job_failures = 0;
+    if (in.scenario.failures)
+      for (const ClusterSpec* c : candidate_clusters(pl, p))
+        if (c->failures && c->failures->job_mtbf)
+          job_failures = larger(job_failures, worst.compute_s / c->failures->job_mtbf->raw());
     segments += worst.segments;
-    activities += worst.execs;
+    activities += worst.execs + job_failures;
     if (!(worst.segments <= most_segments.value))
       most_segments = {worst.segments, j->pos,
                        "job '" + j->name + "' would compute about " + count_text(worst.segments) +
                            " segments between checkpoints on '" + slowest->id + "'"};
-    if (!(worst.execs <= most_activities.value))
-      most_activities = {worst.execs, j->pos,
+    if (!(worst.execs + job_failures <= most_activities.value))
+      most_activities = {worst.execs + job_failures, j->pos,
                          "job '" + j->name + "' about " + count_text(worst.execs) +
-                             " (an Exec per host per segment)"};
+                             " Execs, an Exec per host per segment" +
+                             (job_failures > 0 ? ", and " + count_text(job_failures) + " job failures" : "")};
   }
   if (!(segments <= limits.segments))
     exceeded(most_segments.pos,

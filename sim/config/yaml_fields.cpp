@@ -10,9 +10,10 @@
 namespace riftsim {
 namespace {
 
-// Past these a value is a unit mistake, and simulated dates would be too large for their doubles to
-// keep millisecond steps apart (above about 2^43 s).
-constexpr double kMaxDurationYears = 1000;
+// Past these a value is a unit mistake. Durations go up to 100,000 years (a node MTBF of thousands of
+// years is a way to switch node failures off), below 2^43 s, where doubles keep simulated dates a
+// millisecond apart.
+constexpr double kMaxDurationYears = 100000;
 constexpr double kMaxBytes = 1e21;
 constexpr double kMinBytesPerSecond = 1.0 / 8; // 1 bps
 constexpr double kMaxBytesPerSecond = 1e18;
