@@ -1,6 +1,7 @@
 // riftsim command line: parses arguments and dispatches to the commands (cli/cmd_*.cpp).
 // Exit codes: 0 ok, 1 an expectation or golden comparison failed, 2 bad input or usage,
 // 3 an internal error (a bug: please report it with the input files).
+#include "cli/cmd_sweep.hpp"
 #include "cli/commands.hpp"
 #include "cli/interrupts.hpp"
 #include "config/loaders.hpp"
@@ -55,6 +56,7 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--replications", run.replications,
                       "run N seeds (seed, seed+1, ...) and write their statistics to replications.json");
   run_cmd->add_option("--jobs", run.jobs, "simulations at once (default: one per core)");
+  run_cmd->add_flag("--csv", run.csv, "also write results.csv: one row per seed, response and job");
   run_cmd
       ->add_option("--explain-step", run.explain_step,
                    "print the training step of JOB on CLUSTER (its layout, compute, communications, bubble, "
@@ -73,6 +75,29 @@ int main(int argc, char** argv) {
   sim_cmd->add_flag("--no-timeline", sim.no_timeline);
   sim_cmd->add_option("--seed", sim.seed)->check(no_sign);
   sim_cmd->add_option("--log-level", sim.log_level)->check(levels);
+
+  SweepArgs sweep;
+  auto* sweep_cmd = app.add_subcommand(
+      "sweep", "run a parameter study: the points of a sweep file x its seeds, into results.csv and results.json");
+  sweep_cmd->add_option("sweep_file", sweep.file, "sweep YAML file (docs/sweeps.md)");
+  sweep_cmd->add_option("--out", sweep.out, "output directory (default results/<sweep name>); resumed if it holds "
+                                            "the same sweep");
+  sweep_cmd->add_option("--jobs", sweep.jobs, "simulations at once (default: one per core)");
+  sweep_cmd->add_option("--shard", sweep.shard, "run only the points I, I+N, I+2N, ... (I/N, from 0)");
+  sweep_cmd->add_flag("--quiet", sweep.quiet, "print only errors and the result path");
+  sweep_cmd->add_flag("--slurm", sweep.slurm,
+                      "write a Slurm job array (one task per shard) and a merge job into DIR/slurm, and submit "
+                      "them where sbatch exists");
+  sweep_cmd->add_flag("--slurm-wait", sweep.slurm_wait, "with --slurm: wait until the merge job has ended");
+  sweep_cmd->add_option("--slurm-tasks", sweep.slurm_tasks, "array tasks (default: one per 10 points, at most 100)");
+  sweep_cmd->add_option("--slurm-cpus", sweep.slurm_cpus, "CPUs per array task (default 2)");
+  sweep_cmd->add_option("--slurm-time", sweep.slurm_time, "time limit per array task (default 04:00:00)");
+  sweep_cmd->add_option("--slurm-partition", sweep.slurm_partition, "partition (default: the cluster's default)");
+  std::string merge_dir;
+  auto* merge_cmd = sweep_cmd->add_subcommand("merge", "gather the points of a sweep folder into results.csv and "
+                                                       "results.json (after its shards have run)");
+  merge_cmd->add_option("dir", merge_dir, "the sweep's output directory")->required();
+  sweep_cmd->require_subcommand(0, 1);
 
   std::vector<std::string> files;
   auto* val_cmd =
@@ -120,6 +145,11 @@ int main(int argc, char** argv) {
   try {
     if (*run_cmd) return cmd_run(run, sg_flags);
     if (*sim_cmd) return cmd_simulate(sim, sg_flags);
+    if (*merge_cmd) return cmd_sweep_merge(merge_dir);
+    if (*sweep_cmd) {
+      if (sweep.file.empty()) throw UsageError("sweep needs a sweep file (or: riftsim sweep merge DIR)");
+      return cmd_sweep(sweep, sg_flags);
+    }
     if (*val_cmd) return cmd_validate(files);
     if (*check_cmd) return cmd_check(check);
     if (*compare_cmd) return cmd_compare(compare_dirs);

@@ -2,7 +2,7 @@
 // must answer, and this test runs the binary on it as a user would.
 //
 //   # expect: 2 wrong-unit-workload.yaml:8:26: error: 'checkpoint_interval' of job 'train': unknown
-//   # command: validate          optional: validate | run (default: both, for a scenario)
+//   # command: validate          optional: validate | run (default: both, for a scenario) | sweep
 //   # args: --seed -1            optional: more arguments for run
 //
 // The expectation is the exit code, then the start of the one line riftsim must print on stderr: a
@@ -131,8 +131,16 @@ TEST_P(BadInput, EndsAsItsHeaderSays) {
   fs::path dir = fs::temp_directory_path() / ("riftsim-bad-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
-  if (c.command != "run") expect_outcome(c, run_riftsim(dir, "validate " + c.file.string()), "validate");
-  if (c.command != "validate") {
+  if (c.command == "sweep") {
+    expect_outcome(c, run_riftsim(dir, "sweep " + c.file.string() + " --quiet --out out " + c.args), "sweep");
+    if (c.code == 0) {
+      EXPECT_TRUE(fs::exists(dir / "out" / "results.csv"));
+      fs::remove_all(dir / "out");
+    }
+  }
+  if (c.command != "run" && c.command != "sweep")
+    expect_outcome(c, run_riftsim(dir, "validate " + c.file.string()), "validate");
+  if (c.command != "validate" && c.command != "sweep") {
     expect_outcome(c, run_riftsim(dir, "run " + c.file.string() + " --quiet --out out " + c.args), "run");
     if (c.code == 0) {
       EXPECT_TRUE(fs::exists(dir / "out" / "summary.json") || fs::exists(dir / "out" / "comparison.json"));
