@@ -10,10 +10,12 @@
 #include "output/comparison.hpp"
 #include "output/replications.hpp"
 #include "output/result_json.hpp"
+#include "output/results_table.hpp"
 #include "output/summary_text.hpp"
 #include "output/timeline_files.hpp"
 
 #include <algorithm>
+#include <deque>
 #include <cstdio>
 #include <filesystem>
 #include <fmt/format.h>
@@ -193,6 +195,8 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& sg_flags) {
   for (int i = 0; i < n; ++i) bases.push_back(read_child_result(result_file("baseline", i, 0)));
   std::vector<std::pair<std::string, ojson>> runs; // first seed, per response
   std::vector<std::pair<std::string, ojson>> reps; // replications.json, per response
+  std::deque<ojson> csv_summaries;                 // --csv: every seed's summary, per response
+  std::vector<TidyRun> csv_runs;
   for (size_t v = 0; v < variants; ++v) {
     std::string name = variants > 1 ? response_variant_name(in.scenario, v) : "";
     std::vector<ojson> summaries;
@@ -212,6 +216,11 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& sg_flags) {
       ojson r = replications_json(summaries, seeds);
       write_file_atomically((dir / "replications.json").string(), json_text(r, 1));
       reps.emplace_back(name, std::move(r));
+    }
+    for (int i = 0; a.csv && i < n; ++i) {
+      csv_summaries.push_back(summaries[static_cast<size_t>(i)]);
+      csv_runs.push_back({{std::to_string(seeds[static_cast<size_t>(i)]), response_variant_name(in.scenario, v)},
+                          &csv_summaries.back()});
     }
     all_passed = report_expectations(checks, name, a.quiet) && all_passed;
     runs.emplace_back(name, std::move(summary));
@@ -237,6 +246,10 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& sg_flags) {
       if (n > 1) std::cout << replications_text(reps.front().second);
     }
     outputs = std::string("summary.json, events.csv, trace.json") + (n > 1 ? ", replications.json" : "");
+  }
+  if (a.csv) {
+    write_file_atomically((result / "results.csv").string(), results_csv({"seed", "response"}, csv_runs));
+    outputs += ", results.csv";
   }
   int code = all_passed ? kExitOk : kExitCheckFailed;
   // The figures are part of the set: drawn before it is published.

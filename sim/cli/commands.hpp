@@ -27,6 +27,7 @@ struct RunArgs {
   bool plot = false;
   int replications = 1;                  // seeds seed, seed+1, ...
   int jobs = 0;                          // simulations at once; 0 = one per core
+  bool csv = false;                      // also results.csv (output/results_table.hpp)
   std::vector<std::string> explain_step; // JOB CLUSTER: print that step's breakdown instead of running
 };
 

@@ -18,7 +18,7 @@ namespace riftsim {
 namespace {
 
 const char* const kResultFiles[] = {"summary.json", "events.csv", "trace.json", "replications.json",
-                                    "comparison.json"};
+                                    "comparison.json", "results.csv"};
 
 bool is_result_file(const fs::path& p) {
   std::string name = p.filename().string();
