@@ -8,7 +8,7 @@ SANITIZE_DIR ?= build-asan
 FUZZ_DIR ?= build-fuzz
 FUZZ_TIME ?= 60
 
-.PHONY: deps configure build run test bench format clean test-sanitize fuzz
+.PHONY: deps configure build run test bench bench-sweep format clean test-sanitize fuzz test-slurm
 
 deps:
 	@bash tools/install-deps.sh
@@ -48,6 +48,16 @@ fuzz:
 
 bench: build
 	@bash bench/run.sh $(BUILD_DIR)
+	@bash bench/sweep.sh $(BUILD_DIR)
+
+# Only the sweep benchmark: 1,000 points of the flagship with failures (docs/sweeps.md).
+bench-sweep: build
+	@bash bench/sweep.sh $(BUILD_DIR)
+
+# A sweep on a real single-node Slurm (needs root; installs slurm-wlm and munge, starts and stops the
+# daemons): opt-in, not part of `make test` or .ci/run (docs/sweeps.md, "Testing on Slurm").
+test-slurm: build
+	@bash tests/slurm/test_slurm_sweep.sh $(BUILD_DIR)
 
 format:
 	@clang-format -i $$(git ls-files '*.cpp' '*.hpp')
