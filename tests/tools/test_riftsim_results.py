@@ -70,7 +70,11 @@ class ResultsTest(unittest.TestCase):
         p = subprocess.run(["/usr/bin/python3", f"{TOOLS}/riftsim-sweep-plot", d, "tornado", "--metric",
                             "wall_time_s"], capture_output=True, text=True)
         self.assertEqual(p.returncode, 0, p.stderr)
-        self.assertTrue(os.path.exists(os.path.join(d, "figures", "tornado-wall_time_s.png")))
+        paths = p.stdout.split()
+        self.assertEqual(len(paths), 2)  # png and svg, in the sweep's figures folder
+        for path in paths:
+            self.assertTrue(path.startswith(os.path.join(d, "figures", "tornado-wall_time_s")), path)
+            self.assertGreater(os.path.getsize(path), 1000, path)
 
     def test_run_replications_and_comparison(self):
         run = self.out("run")
