@@ -102,6 +102,8 @@ SweepInputs::SweepInputs(SweepSpec& spec) : spec_(spec) {
   text[2] = read(base_.scenario.workload_file, base_.scenario.workload_pos, "the workload");
   base_.platform = parse_platform(text[1], base_.scenario.platform_file);
   base_.workload = parse_workload(text[2], base_.scenario.workload_file);
+  scenario_as_written_ = base_.scenario;
+  place_every_job(base_);
   check_inputs(base_);
   file_ = {spec.scenario, base_.scenario.platform_file, base_.scenario.workload_file};
   std::uint64_t h = 0;
@@ -141,9 +143,10 @@ Inputs SweepInputs::point(const SweepPoint& p) const {
   }
   try {
     Inputs in = base_;
-    if (touched[0]) in.scenario = parse_scenario(emitted[0], file_[0]);
+    in.scenario = touched[0] ? parse_scenario(emitted[0], file_[0]) : scenario_as_written_;
     if (touched[1]) in.platform = parse_platform(emitted[1], file_[1]);
     if (touched[2]) in.workload = parse_workload(emitted[2], file_[2]);
+    place_every_job(in); // the point's jobs may not be the files' own
     check_inputs(in);
     check_start_allocations(in);
     return in;

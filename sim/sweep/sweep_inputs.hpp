@@ -29,6 +29,7 @@ public:
 private:
   const SweepSpec& spec_;
   Inputs base_;
+  ScenarioSpec scenario_as_written_; // before every_job gives its placement to the workload's jobs
   std::array<std::string, 3> file_;  // per InputDocument
   std::array<YAML::Node, 3> tree_;   // the parsed files
   std::uint64_t hash_ = 0;
