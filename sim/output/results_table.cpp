@@ -65,7 +65,9 @@ std::string results_csv(const std::vector<std::string>& label_columns, const std
   out += "\n";
   for (const auto& row : rows) {
     for (const auto& l : row.run->labels) out += csv_field(l) + ",";
-    out += csv_field(row.job) + "," + csv_field(row.status);
+    out += csv_field(row.job);
+    out += ',';
+    out += csv_field(row.status);
     for (const auto& m : metrics) {
       auto it = row.values.find(m);
       out += ',';

@@ -19,9 +19,10 @@ SweepSpec parse(const std::string& body) {
 TEST(SweepPath, KeysIndicesQuotedKeysAndFiles) {
   ParameterPath p = parse_parameter_path("events[0].notice", {"t.yaml", 3, 3});
   EXPECT_EQ(p.document, InputDocument::Scenario);
-  ASSERT_EQ(p.steps.size(), 2u);
+  ASSERT_EQ(p.steps.size(), 3u);
   EXPECT_EQ(p.steps[0].key, "events");
-  EXPECT_EQ(p.steps[1].key, "notice");
+  EXPECT_EQ(p.steps[1].index, 0);
+  EXPECT_EQ(p.steps[2].key, "notice");
   p = parse_parameter_path("events[2]", {"t.yaml", 3, 3});
   EXPECT_EQ(p.steps[1].index, 2);
   p = parse_parameter_path("platform.providers.aws[\"p4de.24xlarge\"].price", {"t.yaml", 3, 3});
