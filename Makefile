@@ -16,8 +16,15 @@ deps:
 configure: deps
 	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) >/dev/null
 
+# The compiler's progress goes to $(BUILD_DIR)/build.log; the terminal gets riftsim's own output and, if
+# the build fails, what the compiler said (progress lines left out).
+MAKEFLAGS += --no-print-directory
+BUILD_LOG = $(BUILD_DIR)/build.log
 build: configure
-	@cmake --build $(BUILD_DIR) -j $(JOBS)
+	@[ -x $(BUILD_DIR)/riftsim ] || echo "riftsim: first build, a few minutes on 2 cores (progress in $(BUILD_LOG))" >&2
+	@cmake --build $(BUILD_DIR) -j $(JOBS) >$(BUILD_LOG) 2>&1 || { \
+	  grep -Ev '^(\[ *[0-9]+%\]|g?make(\[[0-9]+\])?: (Entering|Leaving) directory|Consolidate compiler)' $(BUILD_LOG) >&2; \
+	  echo "riftsim: the build failed (whole log: $(BUILD_LOG))" >&2; exit 1; }
 
 run: build
 	@$(BUILD_DIR)/riftsim run $(SCENARIO) $(if $(OUT),--out $(OUT))

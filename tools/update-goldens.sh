@@ -5,7 +5,7 @@
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 bin=$(cd "${1:-$repo/build}" && pwd)/riftsim
-cd "$repo/tests/data" # scenario paths in the results are relative to here
+cd "$repo/tests/data"
 for scenario in mini-cutoff mini-notice; do
   "$bin" run "$scenario.yaml" --quiet --out "$repo/tests/golden/$scenario" >/dev/null
   echo "updated tests/golden/$scenario"

@@ -91,7 +91,7 @@ Joules JobLedger::facility_energy() const {
 
 double JobLedger::co2_tonnes() const {
   double grams = 0;
-  for (const auto& t : tenures) grams += (t.energy * t.pue).raw() / 3.6e6 * t.carbon_g_per_kwh;
+  for (const auto& t : tenures) grams += kwh(t.energy * t.pue) * t.carbon_g_per_kwh;
   return grams / 1e6;
 }
 

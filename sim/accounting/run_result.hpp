@@ -1,6 +1,7 @@
 #pragma once
 // What one simulation returns: per job, its status and its ledger. No SimGrid types, so that the CLI,
 // the output writers and the tests can use it without the engine's headers.
+#include "accounting/capacity_use.hpp"
 #include "accounting/ledger.hpp"
 #include "accounting/run_log.hpp"
 
@@ -44,6 +45,10 @@ struct RunResult {
   Seconds simulated_end;
   std::vector<JobResult> jobs;
   RunLog log; // events and spans, for events.csv and trace.json
+  // The planner's view: per cluster per bucket, the queue per bucket, and the reservations bought.
+  std::vector<UtilizationRow> utilization;
+  std::vector<QueueRow> queue;
+  std::vector<ReservationUse> reservations;
   const JobResult* find(const std::string& job) const;
 };
 
@@ -52,8 +57,9 @@ struct SimOptions {
   bool with_events = true; // false = the baseline: the same scenario without provider events
   std::uint64_t seed = 1;
   std::string log_level = "info";
-  bool progress = false; // a progress line on stderr (only for runs longer than ~2 s)
-  bool timeline = true;  // record events and spans (RunResult::log); false leaves it empty
+  bool progress = false;             // a progress line on stderr (only for runs longer than ~2 s)
+  bool timeline = true;              // record events and spans (RunResult::log); false leaves it empty
+  Seconds utilization_bucket{86400}; // utilization.csv and queue.csv rows: one per cluster per bucket
   // Step times of jobs that derive their speed from the platform, derived beforehand in other processes
   // (cli/step_table.hpp); null when every job gives its `mfu`.
   std::shared_ptr<const class TrainingSpeed> speed;

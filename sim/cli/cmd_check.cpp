@@ -51,7 +51,9 @@ int cmd_check(const CheckArgs& a) {
       diffs.push_back({name, "", "missing from the result"});
       continue;
     }
-    if (name.ends_with(".json"))
+    if (name == "trace.json")
+      diff_trace(read_result_json(result.string()), read_result_json(golden.string()), a.rtol, name, diffs);
+    else if (name.ends_with(".json"))
       diff_json(read_result_json(result.string()), read_result_json(golden.string()), a.rtol, name, diffs);
     else
       diff_csv(slurp(result), slurp(golden), a.rtol, name, diffs);

@@ -8,6 +8,7 @@
 #include "core/units.hpp"
 #include "output/checks.hpp"
 #include "output/comparison.hpp"
+#include "output/planner_files.hpp"
 #include "output/replications.hpp"
 #include "output/result_json.hpp"
 #include "output/results_table.hpp"
@@ -15,8 +16,8 @@
 #include "output/timeline_files.hpp"
 
 #include <algorithm>
-#include <deque>
 #include <cstdio>
+#include <deque>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
@@ -30,6 +31,9 @@ namespace fs = std::filesystem;
 
 namespace riftsim {
 namespace {
+
+// Beyond this many jobs, responses are compared portfolio against portfolio, not job by job.
+constexpr size_t kJobsListedSideBySide = 8;
 
 RunResult read_child_result(const fs::path& path) {
   std::ifstream in(path);
@@ -77,12 +81,16 @@ int simulate_to_file(Inputs in, const SimulateArgs& a, std::vector<std::string> 
 
 namespace {
 
-/// Writes summary.json, events.csv and trace.json of one run into `dir`.
+/// Writes summary.json, events.csv, trace.json and the planner files (jobs, utilization, queue) of one run
+/// into `dir`.
 void write_run(const fs::path& dir, const ojson& summary, const RunResult& run, const std::string& scenario) {
   fs::create_directories(dir);
   write_file_atomically((dir / "summary.json").string(), json_text(summary, 2));
   write_file_atomically((dir / "events.csv").string(), events_csv(run.log));
   write_file_atomically((dir / "trace.json").string(), json_text(trace_json(run.log, scenario)));
+  write_file_atomically((dir / "jobs.csv").string(), jobs_csv(summary));
+  write_file_atomically((dir / "utilization.csv").string(), utilization_csv(run));
+  write_file_atomically((dir / "queue.csv").string(), queue_csv(run));
 }
 
 /// Prints each expectation that failed (and, unless quiet, those that passed); true if all passed.
@@ -185,8 +193,15 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& sg_flags) {
     return kExitInternal;
   }
 
-  ScenarioInfo info{in.scenario.name, in.scenario.description, a.scenario, in.scenario.platform_file,
-                    in.scenario.workload_file};
+  // The scenario by its file name and its inputs relative to its folder: a result does not depend on the
+  // directory riftsim ran in (goldens compare across checkouts).
+  auto from_scenario = [&](const std::string& p) {
+    std::filesystem::path dir = std::filesystem::absolute(a.scenario).parent_path();
+    return std::filesystem::absolute(p).lexically_relative(dir).string();
+  };
+  ScenarioInfo info{in.scenario.name, in.scenario.description,
+                    std::filesystem::path(a.scenario).filename().string(),
+                    from_scenario(in.scenario.platform_file), from_scenario(in.scenario.workload_file)};
   bool all_passed = true;
   std::string outputs;
   // Per response: the summaries of every seed (the first seed's is summary.json), against the baseline
@@ -219,8 +234,9 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& sg_flags) {
     }
     for (int i = 0; a.csv && i < n; ++i) {
       csv_summaries.push_back(summaries[static_cast<size_t>(i)]);
-      csv_runs.push_back({{std::to_string(seeds[static_cast<size_t>(i)]), response_variant_name(in.scenario, v)},
-                          &csv_summaries.back()});
+      csv_runs.push_back(
+          {{std::to_string(seeds[static_cast<size_t>(i)]), response_variant_name(in.scenario, v)},
+           &csv_summaries.back()});
     }
     all_passed = report_expectations(checks, name, a.quiet) && all_passed;
     runs.emplace_back(name, std::move(summary));
@@ -234,8 +250,14 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& sg_flags) {
     }
     write_file_atomically((result / "comparison.json").string(), json_text(comparison, 2));
     if (!a.quiet) {
-      std::cout << summary_text(runs.front().second);
-      std::cout << "\nside by side (" << variants << " responses):" << comparison_text(comparison);
+      if (in.scenario.placements.size() > kJobsListedSideBySide) { // a portfolio: one row per response
+        std::cout << "\nside by side (" << variants << " responses, " << in.scenario.placements.size()
+                  << " jobs; each job's numbers in comparison.json and jobs.csv):"
+                  << portfolio_comparison_text(runs);
+      } else {
+        std::cout << summary_text(runs.front().second);
+        std::cout << "\nside by side (" << variants << " responses):" << comparison_text(comparison);
+      }
       for (auto& [name, r] : reps) std::cout << "\n" << name << ":" << replications_text(r);
     }
     outputs = std::string("comparison.json, and one directory per response") +
@@ -243,9 +265,11 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& sg_flags) {
   } else {
     if (!a.quiet) {
       std::cout << summary_text(runs.front().second);
+      if (in.scenario.placements.size() > 1) std::cout << portfolio_text(runs.front().second["portfolio"]);
       if (n > 1) std::cout << replications_text(reps.front().second);
     }
-    outputs = std::string("summary.json, events.csv, trace.json") + (n > 1 ? ", replications.json" : "");
+    outputs = std::string("summary.json, jobs.csv, utilization.csv, queue.csv, events.csv, trace.json") +
+              (n > 1 ? ", replications.json" : "");
   }
   if (a.csv) {
     write_file_atomically((result / "results.csv").string(), results_csv({"seed", "response"}, csv_runs));
@@ -297,10 +321,13 @@ int cmd_compare(const std::vector<std::string>& given) {
 }
 
 int run_plot_tool(const std::string& result_dir) {
-  // RIFTSIM_PLOT overrides where the tool is (an installed copy); Debian's python3-matplotlib needs
-  // /usr/bin/python3, whatever python3 comes first on PATH.
+  // The tool sits next to the binary (the build copies it there; an installation puts both in one
+  // folder); RIFTSIM_PLOT overrides it. Debian's python3-matplotlib needs /usr/bin/python3, whatever
+  // python3 comes first on PATH.
   const char* env = std::getenv("RIFTSIM_PLOT");
-  std::string tool = env ? env : RIFTSIM_TOOLS_DIR "/riftsim-plot";
+  std::error_code ec;
+  fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  std::string tool = env ? env : (self.parent_path() / "riftsim-plot").string();
   std::vector<std::string> args = {"/usr/bin/python3", tool, result_dir};
   return run_program(args);
 }

@@ -5,34 +5,49 @@
 
 namespace riftsim {
 
+namespace {
+
+void validate_one(const std::string& f) {
+  switch (detect_kind(f)) {
+  case FileKind::Platform: {
+    PlatformSpec p = load_platform(f);
+    size_t clusters = 0;
+    for (const auto& pr : p.providers)
+      for (const auto& r : pr.regions) clusters += r.clusters.size();
+    std::cout << "ok  " << f << "  platform: " << p.providers.size() << " providers, " << clusters
+              << " clusters, " << p.links.size() << " links\n";
+    break;
+  }
+  case FileKind::Workload: {
+    WorkloadSpec w = load_workload(f); // loaded before "ok" is printed: an error leaves no half line
+    std::cout << "ok  " << f << "  workload: " << w.jobs.size() << " jobs\n";
+    break;
+  }
+  case FileKind::Scenario: {
+    Inputs in = load_inputs(f);
+    check_start_allocations(in);
+    std::cout << "ok  " << f << "  scenario '" << in.scenario.name << "': " << in.scenario.placements.size()
+              << " jobs, " << in.scenario.events.size() << " events, " << in.scenario.expectations.size()
+              << " expectations\n";
+    break;
+  }
+  }
+}
+
+} // namespace
+
 int cmd_validate(const std::vector<std::string>& files) {
+  // Every file is checked: "ok" for each good one, one located error line for each bad one.
+  int bad = 0;
   for (const auto& f : files) {
-    switch (detect_kind(f)) {
-    case FileKind::Platform: {
-      PlatformSpec p = load_platform(f);
-      size_t clusters = 0;
-      for (const auto& pr : p.providers)
-        for (const auto& r : pr.regions) clusters += r.clusters.size();
-      std::cout << "ok  " << f << "  platform: " << p.providers.size() << " providers, " << clusters
-                << " clusters, " << p.links.size() << " links\n";
-      break;
-    }
-    case FileKind::Workload: {
-      WorkloadSpec w = load_workload(f); // loaded before "ok" is printed: an error leaves no half line
-      std::cout << "ok  " << f << "  workload: " << w.jobs.size() << " jobs\n";
-      break;
-    }
-    case FileKind::Scenario: {
-      Inputs in = load_inputs(f);
-      check_start_allocations(in);
-      std::cout << "ok  " << f << "  scenario '" << in.scenario.name << "': " << in.scenario.placements.size()
-                << " jobs, " << in.scenario.events.size() << " events, " << in.scenario.expectations.size()
-                << " expectations\n";
-      break;
-    }
+    try {
+      validate_one(f);
+    } catch (const InputError& e) {
+      std::cerr << e.what() << "\n";
+      ++bad;
     }
   }
-  return kExitOk;
+  return bad ? kExitBadInput : kExitOk;
 }
 
 } // namespace riftsim

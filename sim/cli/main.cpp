@@ -17,6 +17,12 @@
 
 using namespace riftsim;
 
+namespace {
+constexpr const char* kExitCodesHelp =
+    "Exit codes: 0 ok; 1 an expectation (run) or a golden comparison (check) failed; 2 bad input or usage "
+    "(one line file:line:column: error: ...); 3 internal error.";
+}
+
 int main(int argc, char** argv) {
   // SimGrid's own flags (--cfg=..., --log=...) go to the engine, not to CLI11.
   std::vector<std::string> sg_flags;
@@ -30,8 +36,9 @@ int main(int argc, char** argv) {
 
   CLI::App app{
       "riftsim: what a cloud provider's cutoff costs a months-long training run, in days and dollars"};
-  app.set_version_flag("--version", "riftsim 0.1.0");
+  app.set_version_flag("--version", "riftsim " RIFTSIM_VERSION);
   app.require_subcommand(1);
+  app.footer(kExitCodesHelp);
   const auto levels = CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"});
   // CLI11 reads "-1" into an unsigned integer as 2^64 - 1: refuse a sign before it converts.
   const CLI::Validator no_sign(
@@ -63,6 +70,10 @@ int main(int argc, char** argv) {
                    "derived MFU) instead of running")
       ->expected(2)
       ->type_name("JOB CLUSTER");
+  run_cmd->footer("SimGrid's own options pass through to the engine: --log=root.thres:info shows SimGrid's "
+                  "logging (off by default), --cfg=name:value sets a SimGrid option "
+                  "(e.g. --cfg=network/model:CM02).\n\n" +
+                  std::string(kExitCodesHelp));
 
   SimulateArgs sim;
   auto* sim_cmd = app.add_subcommand("simulate", "run one simulation and write its raw result (used by run)");
@@ -78,24 +89,30 @@ int main(int argc, char** argv) {
 
   SweepArgs sweep;
   auto* sweep_cmd = app.add_subcommand(
-      "sweep", "run a parameter study: the points of a sweep file x its seeds, into results.csv and results.json");
+      "sweep",
+      "run a parameter study: the points of a sweep file x its seeds, into results.csv and results.json");
   sweep_cmd->add_option("sweep_file", sweep.file, "sweep YAML file (docs/sweeps.md)");
-  sweep_cmd->add_option("--out", sweep.out, "output directory (default results/<sweep name>); resumed if it holds "
-                                            "the same sweep");
+  sweep_cmd->add_option("--out", sweep.out,
+                        "output directory (default results/<sweep name>); resumed if it holds "
+                        "the same sweep");
   sweep_cmd->add_option("--jobs", sweep.jobs, "simulations at once (default: one per core)");
   sweep_cmd->add_option("--shard", sweep.shard, "run only the points I, I+N, I+2N, ... (I/N, from 0)");
   sweep_cmd->add_flag("--quiet", sweep.quiet, "print only errors and the result path");
-  sweep_cmd->add_flag("--slurm", sweep.slurm,
-                      "write a Slurm job array (one task per shard) and a merge job into DIR/slurm, and submit "
-                      "them where sbatch exists");
+  sweep_cmd->add_flag(
+      "--slurm", sweep.slurm,
+      "write a Slurm job array (one task per shard) and a merge job into DIR/slurm, and submit "
+      "them where sbatch exists");
   sweep_cmd->add_flag("--slurm-wait", sweep.slurm_wait, "with --slurm: wait until the merge job has ended");
-  sweep_cmd->add_option("--slurm-tasks", sweep.slurm_tasks, "array tasks (default: one per 10 points, at most 100)");
+  sweep_cmd->add_option("--slurm-tasks", sweep.slurm_tasks,
+                        "array tasks (default: one per 10 points, at most 100)");
   sweep_cmd->add_option("--slurm-cpus", sweep.slurm_cpus, "CPUs per array task (default 2)");
   sweep_cmd->add_option("--slurm-time", sweep.slurm_time, "time limit per array task (default 04:00:00)");
-  sweep_cmd->add_option("--slurm-partition", sweep.slurm_partition, "partition (default: the cluster's default)");
+  sweep_cmd->add_option("--slurm-partition", sweep.slurm_partition,
+                        "partition (default: the cluster's default)");
   std::string merge_dir;
-  auto* merge_cmd = sweep_cmd->add_subcommand("merge", "gather the points of a sweep folder into results.csv and "
-                                                       "results.json (after its shards have run)");
+  auto* merge_cmd =
+      sweep_cmd->add_subcommand("merge", "gather the points of a sweep folder into results.csv and "
+                                         "results.json (after its shards have run)");
   merge_cmd->add_option("dir", merge_dir, "the sweep's output directory")->required();
   sweep_cmd->require_subcommand(0, 1);
 

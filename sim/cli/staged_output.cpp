@@ -17,8 +17,9 @@ namespace fs = std::filesystem;
 namespace riftsim {
 namespace {
 
-const char* const kResultFiles[] = {"summary.json", "events.csv", "trace.json", "replications.json",
-                                    "comparison.json", "results.csv"};
+const char* const kResultFiles[] = {"summary.json",      "events.csv",      "trace.json",
+                                    "jobs.csv",          "utilization.csv", "queue.csv",
+                                    "replications.json", "comparison.json", "results.csv"};
 
 bool is_result_file(const fs::path& p) {
   std::string name = p.filename().string();

@@ -60,6 +60,25 @@ void check_variant_names(const ScenarioSpec& s) {
   }
 }
 
+/// What the platform has of a kind, listed after an error naming one it has not: "; the platform's
+/// clusters: a, b (did you mean 'a'?)".
+std::string platform_names(const PlatformSpec& plat, const std::string& kind, const std::string& given) {
+  std::set<std::string> names;
+  for (const auto& p : plat.providers) {
+    if (kind == "providers") names.insert(p.name);
+    for (const auto& r : p.regions) {
+      if (kind == "regions") names.insert(r.id);
+      for (const auto& c : r.clusters)
+        if (kind == "clusters") names.insert(c.id);
+    }
+  }
+  if (kind == "links")
+    for (const auto& l : plat.links) names.insert(l.name);
+  std::string list;
+  for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+  return "; the platform's " + kind + ": " + (list.empty() ? "none" : list) + did_you_mean(given, names);
+}
+
 } // namespace
 
 Inputs load_inputs(const std::string& scenario_path) {
@@ -99,7 +118,8 @@ void check_inputs(const Inputs& in) {
       const ClusterSpec* cc = plat.find_cluster(name);
       if (!cc)
         throw InputError(pl.pos, "job '" + pl.job + "' is placed on cluster '" + name +
-                                     "', which is not in the platform (write provider/region/cluster)");
+                                     "', which is not in the platform (write provider/region/cluster)" +
+                                     platform_names(plat, "clusters", name));
       widest = std::max(widest, cc->total_gpus());
     }
     if (!c) throw InputError(pl.pos, "job '" + pl.job + "' has no cluster to run on");
@@ -132,7 +152,8 @@ void check_inputs(const Inputs& in) {
       for (const auto& t : elsewhere) {
         const ClusterSpec* tc = plat.find_cluster(t);
         if (!tc)
-          throw InputError(alt.pos, "cluster '" + t + "' of job '" + pl.job + "' is not in the platform");
+          throw InputError(alt.pos, "cluster '" + t + "' of job '" + pl.job + "' is not in the platform" +
+                                        platform_names(plat, "clusters", t));
         if (tc->region != c->region && !plat.link_between(c->region, tc->region))
           throw InputError(alt.pos, "cluster '" + t + "' of job '" + pl.job + "' has no network link from " +
                                         c->region + " (add one under 'links' in " + plat.file + ")");
@@ -153,15 +174,21 @@ void check_inputs(const Inputs& in) {
   auto check_reservation = [&](const ReservationSpec& r) {
     const ClusterSpec* c = plat.find_cluster(r.cluster);
     if (!c)
-      throw InputError(r.pos, "reservation names cluster '" + r.cluster + "', which is not in the platform");
+      throw InputError(r.pos, "reservation names cluster '" + r.cluster + "', which is not in the platform" +
+                                  platform_names(plat, "clusters", r.cluster));
     if (r.nodes > c->nodes)
       throw InputError(r.pos, "reservation of " + std::to_string(r.nodes) + " nodes on '" + r.cluster +
                                   "', which has only " + std::to_string(c->nodes));
   };
   for (const auto& r : in.scenario.reservations) check_reservation(r);
   for (const auto& pl : in.scenario.placements)
-    for (const auto& alt : pl.alternatives)
+    for (const auto& alt : pl.alternatives) {
       for (const auto& r : alt.reservations) check_reservation(r);
+      for (const auto& name : alt.candidates)
+        if (!plat.find_cluster(name))
+          throw InputError(alt.pos, "candidate cluster '" + name + "' of response '" + alt.name +
+                                        "' is not in the platform");
+    }
   for (const auto& e : in.scenario.expectations) {
     if (e.path.size() >= 2 && e.path[0] == "jobs" && !in.workload.find_job(e.path[1]))
       throw InputError(e.pos, "expectation '" + e.text + "' names job '" + e.path[1] +
@@ -174,7 +201,8 @@ void check_inputs(const Inputs& in) {
     if (const auto* g = std::get_if<GrantEvent>(&te.event)) {
       const ClusterSpec* c = plat.find_cluster(g->cluster);
       if (!c)
-        throw InputError(te.pos, "grant names cluster '" + g->cluster + "', which is not in the platform");
+        throw InputError(te.pos, "grant names cluster '" + g->cluster + "', which is not in the platform" +
+                                     platform_names(plat, "clusters", g->cluster));
       if (g->capacity && g->capacity->quota > c->nodes)
         throw InputError(te.pos, "grant of " + std::to_string(g->capacity->quota) + " nodes on '" +
                                      g->cluster + "', which has only " + std::to_string(c->nodes));
@@ -182,7 +210,8 @@ void check_inputs(const Inputs& in) {
     }
     if (const auto* l = std::get_if<LinkEvent>(&te.event)) {
       if (!plat.find_link(l->link))
-        throw InputError(te.pos, "event names link '" + l->link + "', which is not in the platform");
+        throw InputError(te.pos, "event names link '" + l->link + "', which is not in the platform" +
+                                     platform_names(plat, "links", l->link));
       continue;
     }
     std::visit(
@@ -190,10 +219,12 @@ void check_inputs(const Inputs& in) {
           if constexpr (requires { e.scope; }) {
             if (!plat.find_provider(e.scope.provider))
               throw InputError(te.pos, "event names provider '" + e.scope.provider +
-                                           "', which is not in the platform");
+                                           "', which is not in the platform" +
+                                           platform_names(plat, "providers", e.scope.provider));
             if (!e.scope.region.empty() && !plat.find_region(e.scope.region))
-              throw InputError(te.pos,
-                               "event names region '" + e.scope.region + "', which is not in the platform");
+              throw InputError(te.pos, "event names region '" + e.scope.region +
+                                           "', which is not in the platform" +
+                                           platform_names(plat, "regions", e.scope.region));
           }
         },
         te.event);
@@ -204,25 +235,39 @@ void check_inputs(const Inputs& in) {
 
 void check_start_allocations(const Inputs& in) {
   for (size_t k = 0; k < response_variants(in.scenario); ++k) {
+    // The hosts taken at the start, in the order of the jobs: a job that does not fit next to those before
+    // it waits in the scheduler's queue and takes none; a hedge's standby is held from the start or not at
+    // all, so it must fit next to them.
     std::map<const ClusterSpec*, size_t> next_host;
-    auto take = [&](const ClusterSpec& c, long long gpus, const SourcePos& pos, const std::string& what) {
+    auto free_gpus = [&](const ClusterSpec& c, size_t from) {
+      const std::vector<int> hosts = c.host_nodes();
+      long long free = 0;
+      for (size_t h = from; h < hosts.size(); ++h) free += static_cast<long long>(hosts[h]) * c.gpus_per_node;
+      return free;
+    };
+    auto take = [&](const ClusterSpec& c, long long gpus) {
       const std::vector<int> hosts = c.host_nodes();
       size_t& i = next_host[&c];
-      long long free = 0;
-      for (size_t h = i; h < hosts.size(); ++h) free += static_cast<long long>(hosts[h]) * c.gpus_per_node;
-      if (free < gpus)
-        throw InputError(pos,
-                         "cluster '" + c.id + "' cannot give " + what + " " + std::to_string(gpus) +
-                             " GPUs next to the other jobs placed there (a simulated host goes to one job)");
       for (long long got = 0; got < gpus; ++i) got += static_cast<long long>(hosts[i]) * c.gpus_per_node;
+    };
+    auto refuse = [](const ClusterSpec& c, long long gpus, const SourcePos& pos, const std::string& what,
+                     const std::string& why) {
+      throw InputError(pos, "cluster '" + c.id + "' cannot give " + what + " " + std::to_string(gpus) +
+                                " GPUs" + why + " (a simulated host goes to one job)");
     };
     for (const auto& pl : in.scenario.placements) {
       const JobSpec* job = in.workload.find_job(pl.job);
-      take(*in.platform.find_cluster(pl.cluster), job->gpus, pl.pos, "job '" + pl.job + "'");
+      const ClusterSpec& home = *in.platform.find_cluster(pl.cluster);
+      if (free_gpus(home, 0) < job->gpus) refuse(home, job->gpus, pl.pos, "job '" + pl.job + "'", "");
+      if (free_gpus(home, next_host[&home]) >= job->gpus) take(home, job->gpus);
       if (pl.alternatives.empty()) continue;
       const ResponseSpec& r = pl.alternatives[std::min(k, pl.alternatives.size() - 1)];
-      if (r.strategy == "hedge")
-        take(*in.platform.find_cluster(r.standby), job->gpus, r.pos, "the standby of job '" + pl.job + "'");
+      if (r.strategy != "hedge") continue;
+      const ClusterSpec& standby = *in.platform.find_cluster(r.standby);
+      if (free_gpus(standby, next_host[&standby]) < job->gpus)
+        refuse(standby, job->gpus, r.pos, "the standby of job '" + pl.job + "'",
+               " next to the jobs that start there");
+      take(standby, job->gpus);
     }
   }
 }

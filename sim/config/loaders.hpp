@@ -37,10 +37,12 @@ void check_inputs(const Inputs& in);
 /// Estimates what one run of the inputs would simulate (hosts, nodes, segments, activities, years of
 /// compute) and refuses it above `in.scenario.limits`, at the input that asks for too much.
 void check_limits(const Inputs& in);
-/// At the start every job takes whole hosts of its cluster, in order, until it has its GPUs, and a hedge
-/// also its standby's, as the engine allocates (a simulated host goes to one job): refuses, for every
-/// response variant, jobs that cannot all start. Not part of check_inputs: a scenario may list jobs only
-/// to explain their steps (`--explain-step`); `run` and `validate` call it.
+/// A job takes whole hosts of its cluster, in order, until it has its GPUs, and a hedge also its standby's,
+/// as the engine allocates (a simulated host goes to one job): refuses, for every response variant, a job
+/// that could never start, and a hedge whose standby does not fit next to the jobs that start on its
+/// cluster. Jobs that fit one at a time but not together wait in the scheduler's queue (not refused). Not
+/// part of check_inputs: a scenario may list jobs only to explain their steps (`--explain-step`); `run` and
+/// `validate` call it.
 void check_start_allocations(const Inputs& in);
 /// The platform alone against the host and node limits (for `platform export`, which writes every host).
 void check_platform_limits(const PlatformSpec& p, const RunLimits& limits);

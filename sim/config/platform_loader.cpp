@@ -18,6 +18,8 @@ constexpr double kMaxNodes = 1e6;
 // Hosts per cluster when the file does not say: enough to spread load, few enough that a
 // months-long run stays well under a second (see docs/architecture.md, "hosts stand for groups").
 constexpr int kAutoHostsPerCluster = 8;
+// Until a failed (or taken back) node is a spare again, when the file does not say.
+constexpr Seconds kDefaultRepairTime{3 * kSecondsPerDay};
 
 /// The whole of `text` as a number (no sign, spaces or suffix allowed around it); false if it is not one.
 bool parse_whole_field(std::string_view text, double& out) {
@@ -111,7 +113,7 @@ FailureSpec read_failures(const YAML::Node& node, const std::string& file, const
     s.trace = read_trace(text, path, c.nodes);
   }
   s.spares = static_cast<int>(f.whole_or("spares", 0, 1e6, 0));
-  s.repair_time = f.unit_or("repair_time", parse_duration, Seconds(3 * kSecondsPerDay));
+  s.repair_time = f.unit_or("repair_time", parse_duration, kDefaultRepairTime);
   if (s.repair_time.raw() < 0) f.fail("repair_time", "must not be negative");
   f.done();
   return s;
@@ -162,17 +164,23 @@ ClusterSpec read_cluster(const std::string& name, const YAML::Node& node, const 
   if (c.node_power_idle.raw() < 0 || c.node_power_idle > c.node_power_busy)
     f.fail("node_power_idle", "must be between 0 and node_power_busy");
   std::string pricing = f.string_or("pricing", "on_demand");
-  if (pricing != "on_demand" && pricing != "reserved") f.fail("pricing", "must be on_demand or reserved");
-  c.pricing = pricing == "reserved" ? ClusterSpec::Pricing::Reserved : ClusterSpec::Pricing::OnDemand;
+  auto kind = price_kind_from_name(pricing);
+  if (!kind) f.fail("pricing", "must be on_demand, reserved, committed_1y, committed_3y or spot");
+  c.pricing = *kind;
+  const PriceList* listed = inst ? inst->find_price(c.pricing) : nullptr;
   if (given("price")) {
     c.node_price = f.unit("price", parse_usd_per_hour);
-  } else if (c.pricing == ClusterSpec::Pricing::Reserved) {
-    if (!inst->reserved_price)
-      f.fail("pricing", "is reserved, but the catalog has no reserved price for " + c.instance +
-                            " (give one with 'price')");
-    c.node_price = *inst->reserved_price;
+    c.price_as_of = f.string_or("price_as_of", "");
+    if (!c.price_as_of.empty() && !is_iso_date(c.price_as_of))
+      f.fail("price_as_of", "must be the date the price was read, as YYYY-MM-DD");
+    c.price_source = f.string_or("price_source", "");
   } else {
-    c.node_price = inst->price;
+    if (!listed)
+      f.fail("pricing", "is " + pricing + ", but the catalog has no " + pricing + " price for " + c.instance +
+                            " (give one with 'price')");
+    c.node_price = listed->in_region(region.name);
+    c.price_as_of = listed->as_of;
+    c.price_source = listed->source;
   }
   if (c.node_price.raw() < 0) f.fail("price", "must not be negative");
   c.lead_time = f.unit_or("lead_time", parse_duration, Seconds(0));
@@ -188,6 +196,25 @@ ClusterSpec read_cluster(const std::string& name, const YAML::Node& node, const 
     c.nodes_per_host = c.nodes / hosts;
   }
   if (auto fn = f.optional("failures")) c.failures = read_failures(*fn, file, c, read);
+  if (c.pricing == PriceKind::Spot) {
+    // A spot node taken back is, for the job, a node failure: the rate joins the failure model's.
+    double rate = f.unit_or("spot_interruptions_per_node_day", parse_count,
+                            listed ? listed->interruptions_per_node_day : 0.0);
+    if (!(rate > 0))
+      f.fail("pricing", "is spot: give spot_interruptions_per_node_day (providers publish no rate; see "
+                        "docs/platforms.md)");
+    f.require_range("spot_interruptions_per_node_day", rate, 1e-6, 10,
+                    "must be between 0.000001 and 10 interruptions per node and day");
+    if (!c.failures) {
+      c.failures = FailureSpec{};
+      c.failures->node_mtbf = Seconds(kSecondsPerDay / rate);
+      c.failures->repair_time = kDefaultRepairTime;
+    } else {
+      c.failures->node_mtbf = Seconds(1 / (1 / c.failures->node_mtbf.raw() + rate / kSecondsPerDay));
+    }
+  } else if (f.has("spot_interruptions_per_node_day")) {
+    f.fail("spot_interruptions_per_node_day", "is for clusters with pricing: spot");
+  }
   std::string topo = f.string_or("topology", "fat-tree");
   if (topo != "star" && topo != "fat-tree" && topo != "rail-optimized")
     f.fail("topology", "must be star, fat-tree or rail-optimized");

@@ -166,8 +166,9 @@ ResponseSpec read_response(const YAML::Node& node, const std::string& file, cons
   if (f.has("paths")) r.paths = f.strings("paths");
   r.warmup = f.unit_or("warmup", parse_duration, Seconds(0));
   if (r.warmup.raw() < 0) f.fail("warmup", "must not be negative");
-  r.streams = static_cast<int>(f.whole_or("streams", 1, 4096, 8));
+  r.streams = static_cast<int>(f.whole_or("streams", 1, 4096, kDefaultStreams));
   if (auto res = f.optional("reserve")) r.reservations = read_reservations(*res, file);
+  if (f.has("candidates")) r.candidates = f.strings("candidates");
   f.done();
   return r;
 }

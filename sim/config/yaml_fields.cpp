@@ -1,5 +1,6 @@
 #include "config/yaml_fields.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
 #include <map>
@@ -118,6 +119,38 @@ void check_name(const std::string& name, const SourcePos& pos, const std::string
     bad("cannot contain '/' (it joins names into ids such as provider/region/cluster)");
 }
 
+namespace {
+
+/// Letters to add, drop or change, or neighbours to swap, to turn `a` into `b` (optimal string alignment).
+size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (size_t i = 1; i <= a.size(); ++i)
+    for (size_t j = 1; j <= b.size(); ++j) {
+      d[i][j] =
+          std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  return d[a.size()][b.size()];
+}
+
+} // namespace
+
+std::string did_you_mean(const std::string& word, const std::set<std::string>& names) {
+  // Keys and names are short: at most a third of the word's letters wrong (at least one) is a typo.
+  const size_t limit = std::max<size_t>(1, word.size() / 3);
+  std::string best;
+  size_t best_distance = limit + 1;
+  for (const auto& n : names)
+    if (size_t dist = edit_distance(word, n); dist < best_distance && n != word) {
+      best = n;
+      best_distance = dist;
+    }
+  return best.empty() ? "" : " (did you mean '" + best + "'?)";
+}
+
 Fields::Fields(const YAML::Node& node, std::string file, std::string what)
     : node_(node), file_(std::move(file)), what_(std::move(what)) {
   if (!node_.IsMap()) throw InputError(pos_of(node_, file_), what_ + " must be a mapping of key: value");
@@ -143,7 +176,16 @@ bool Fields::has(const std::string& key) {
 YAML::Node Fields::required(const std::string& key) {
   known_.insert(key);
   YAML::Node n = node_[key];
-  if (!n || n.IsNull()) throw InputError(pos(), what_ + " is missing required key '" + key + "'");
+  if (!n || n.IsNull()) {
+    // A misspelled required key is that key written wrong, at its own line, rather than a missing one.
+    for (auto it = node_.begin(); it != node_.end(); ++it) {
+      std::string written = it->first.IsScalar() ? it->first.Scalar() : std::string();
+      if (known_.count(written) || did_you_mean(written, {key}).empty()) continue;
+      throw InputError(pos_of(it->first, file_),
+                       "unknown key '" + written + "' in " + what_ + did_you_mean(written, {key}));
+    }
+    throw InputError(pos(), what_ + " is missing required key '" + key + "'");
+  }
   return n;
 }
 
@@ -233,8 +275,9 @@ void Fields::done() {
     if (known_.count(key)) continue;
     std::string valid;
     for (const auto& k : known_) valid += (valid.empty() ? "" : ", ") + k;
-    throw InputError(pos_of(it->first, file_),
-                     "unknown key '" + key + "' in " + what_ + " (valid keys: " + valid + ")");
+    throw InputError(pos_of(it->first, file_), "unknown key '" + key + "' in " + what_ +
+                                                   did_you_mean(key, known_) + " (valid keys: " + valid +
+                                                   ")");
   }
 }
 

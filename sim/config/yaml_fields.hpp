@@ -27,6 +27,13 @@ SourcePos pos_of(const YAML::Node& node, const std::string& file);
 /// characters and no '/', which joins names into ids (provider/region/cluster).
 void check_name(const std::string& name, const SourcePos& pos, const std::string& what);
 
+/// A calendar date written YYYY-MM-DD (the `as_of` of a price).
+bool is_iso_date(const std::string& s);
+
+/// " (did you mean 'nodes'?)" when one of `names` is close enough to `word` to be what was meant (a typo:
+/// a few letters added, dropped, changed or swapped); empty otherwise.
+std::string did_you_mean(const std::string& word, const std::set<std::string>& names);
+
 class Fields {
 public:
   /// `what` names the mapping in messages, e.g. "cluster 'nd-a100-v4'". Throws on a key given twice.

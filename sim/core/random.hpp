@@ -26,9 +26,6 @@ public:
     double u2 = uniform();
     return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
   }
-  std::uint64_t below(std::uint64_t n) {
-    return static_cast<std::uint64_t>(uniform() * static_cast<double>(n));
-  }
 
 private:
   std::mt19937_64 engine_;

@@ -2,6 +2,7 @@
 // Typed physical and money quantities. Values are parsed from text once, at the edge (config loaders),
 // and travel through the model as these types; a Seconds can never be passed where Bytes is expected.
 #include <compare>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -72,6 +73,13 @@ constexpr Usd storage_cost(UsdPerGBMonth p, Bytes b, Seconds held) {
   return Usd(p.raw() * b.raw() / 1e9 * held.raw() / kSecondsPerBillingMonth);
 }
 constexpr double kSecondsPerHour = 3600.0;
+constexpr double kJoulesPerKwh = 3.6e6;
+constexpr double kwh(Joules e) {
+  return e.raw() / kJoulesPerKwh;
+}
+/// A time that never comes (an estimate for a move that cannot happen, an event that is not scheduled):
+/// later than any simulated instant, and it stays so through sums.
+constexpr Seconds kNeverTime{std::numeric_limits<double>::infinity()};
 
 /// A unit string that could not be understood. Loaders attach the file position.
 class UnitError : public std::runtime_error {

@@ -35,6 +35,44 @@ CapacityController::CapacityController(BuiltPlatform& platform, std::vector<JobR
     c.job = j;
     jobs_.push_back(std::move(c));
   }
+  // A reservation named by several jobs' responses is one commitment, bought once.
+  auto same = [](const ReservationSpec& a, const ReservationSpec& b) {
+    return a.cluster == b.cluster && a.nodes == b.nodes && a.from == b.from && a.to == b.to &&
+           a.price == b.price && a.name == b.name;
+  };
+  auto add = [&](const ReservationSpec& r) {
+    if (std::none_of(reservations_.begin(), reservations_.end(), [&](const auto& x) { return same(x, r); }))
+      reservations_.push_back(r);
+  };
+  for (const auto& r : scenario.reservations) add(r);
+  if (with_events) // the baseline, the undisturbed run, buys no hedge
+    for (JobRuntime* j : jobs)
+      for (const auto& r : j->response->reservations) add(r);
+}
+
+int CapacityController::reserved_nodes(const ClusterRuntime& c) const {
+  int n = 0;
+  for (const auto& r : reservations_)
+    if (r.cluster == c.spec->id && r.from.raw() <= now() && now() < r.to.raw()) n += r.nodes;
+  return n;
+}
+
+int CapacityController::reserved_nodes_ever(const ClusterRuntime& c) const {
+  int n = 0;
+  for (const auto& r : reservations_)
+    if (r.cluster == c.spec->id && r.from.raw() <= now()) n += r.nodes;
+  return n;
+}
+
+std::pair<int, long long> CapacityController::queue_length() const {
+  int jobs = 0;
+  long long gpus = 0;
+  for (const Control& c : jobs_)
+    if (c.state == State::Queued) {
+      jobs++;
+      gpus += c.job->spec->gpus;
+    }
+  return {jobs, gpus};
 }
 
 CapacityController::Control& CapacityController::control(JobRuntime* job) {
@@ -47,6 +85,12 @@ bool CapacityController::all_done() const {
 
 void CapacityController::operator()() {
   // Jobs arrive at their submit times, in order (ties in the workload's order): one actor plays them.
+  // Reserved capacity arrives (and leaves) at its term: the scheduler looks again then.
+  for (const auto& r : reservations_) {
+    ClusterRuntime& c = platform_.cluster(r.cluster);
+    post_at(r.from.raw(), DeliveredMsg{&c});
+    post_at(r.to.raw(), DeliveredMsg{&c});
+  }
   std::vector<JobRuntime*> arrivals;
   for (Control& c : jobs_) arrivals.push_back(c.job);
   std::stable_sort(arrivals.begin(), arrivals.end(), [](const JobRuntime* a, const JobRuntime* b) {
@@ -96,7 +140,7 @@ int CapacityController::delivered_nodes(const ClusterRuntime& c) const {
   if (c.requested_at) n = s.capacity.available(Seconds(now() - *c.requested_at), s.lead_time);
   if (c.granted_at && now() >= *c.granted_at)
     n = std::max(n, c.grant_capacity.available(Seconds(now() - *c.granted_at), c.grant_lead));
-  return n;
+  return std::min(c.spec->nodes, n + reserved_nodes(c));
 }
 
 long long CapacityController::free_gpus_for_start(const ClusterRuntime& c) const {
@@ -169,7 +213,8 @@ void CapacityController::check_invariants() const {
     int held = held_nodes(c);
     if (held > c.spec->nodes)
       watchdog().fail(fmt::format("{} holds {} nodes of its {}", id, held, c.spec->nodes));
-    int quota = std::max(c.spec->capacity.quota, c.granted_at ? c.grant_capacity.quota : 0);
+    int quota =
+        std::max(c.spec->capacity.quota, c.granted_at ? c.grant_capacity.quota : 0) + reserved_nodes_ever(c);
     if (held > quota)
       watchdog().fail(fmt::format("the tenant holds {} nodes on {}, over its quota of {}", held, id, quota));
   }
@@ -218,7 +263,8 @@ void CapacityController::schedule() {
   view.now = Seconds(now());
   for (auto& [id, c] : platform_.clusters) {
     view.free_gpus[c.spec] = free_gpus_for_start(c);
-    view.price_factor[c.spec] = c.price_factor;
+    // Reserved nodes not in use are paid for already: starting a job on them costs nothing more.
+    view.price_factor[c.spec] = held_nodes(c) < reserved_nodes(c) ? 0.0 : c.price_factor;
   }
   view.project_quota = scenario_.project_quota;
   view.runtime = [this](const JobSpec& job, const ClusterSpec& c, long long gpus) {
@@ -233,9 +279,10 @@ void CapacityController::schedule() {
         if (!c.preempted || where->region == j.checkpoint_region) q.candidates.push_back(where->spec);
       queue.push_back(std::move(q));
     }
-    bool holds =
-        (c.state == State::Running || c.state == State::Responding || c.preempting) && !j.alloc.empty();
-    if (holds) view.project_gpus[j.spec->project] += j.alloc.gpus + j.remote.gpus;
+    // A job in flight (started, not queued, not done) counts against its project's quota at its full
+    // width, whatever it holds this instant: a job waiting out a throttle takes its GPUs back after.
+    if (c.started && c.state != State::Queued && c.state != State::Done)
+      view.project_gpus[j.spec->project] += j.spec->gpus;
     if (c.preempting && !j.alloc.empty()) view.releasing[j.alloc.cluster->spec] += j.alloc.gpus;
     if (c.state == State::Running && !c.preempting && !j.alloc.empty())
       running.push_back({j.id, j.alloc.cluster->spec, j.alloc.gpus,
@@ -681,16 +728,15 @@ WorldView CapacityController::world_view(const Control& c, const ThrottleEvent* 
           free += std::min<long long>(s.gpus, std::min(s.nodes, after[s.index]) * gpn);
     }
     ClusterAvailability a{cl.spec, free, cl.cut_off, cl.price_factor};
+    a.reserved_nodes = reserved_nodes(cl);
+    a.held_nodes = held_nodes(cl);
+    if (&cl == job.alloc.cluster) a.held_nodes -= job.alloc.nodes();
     if (cl.granted_at) {
       a.granted_at = Seconds(*cl.granted_at);
       a.grant_lead = cl.grant_lead;
       a.grant_capacity = cl.grant_capacity;
     }
-    if (cl.requested_at) {
-      a.requested_at = Seconds(*cl.requested_at);
-      a.held_nodes = held_nodes(cl);
-      if (&cl == job.alloc.cluster) a.held_nodes -= job.alloc.nodes();
-    }
+    if (cl.requested_at) a.requested_at = Seconds(*cl.requested_at);
     v.clusters.push_back(a);
   }
   v.links_down = platform_.links_down();

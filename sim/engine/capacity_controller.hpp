@@ -22,6 +22,12 @@ class CapacityController {
 public:
   CapacityController(BuiltPlatform& platform, std::vector<JobRuntime*> jobs, const ScenarioSpec& scenario,
                      bool with_events, RunLog& log);
+  /// Every reservation in force in this run (each once, however many jobs' responses name it).
+  const std::vector<ReservationSpec>& reservations() const { return reservations_; }
+  /// For the utilization sampler (engine/utilization.cpp): nodes of `c` delivered to the tenant now, and
+  /// the jobs waiting in the queue with the GPUs they ask for.
+  int delivered_now(const ClusterRuntime& c) const { return delivered_nodes(c); }
+  std::pair<int, long long> queue_length() const;
   /// The actor's body: runs until every job is done.
   void operator()();
   void post(ControllerMsg m) { inbox_.push(std::move(m)); }
@@ -97,7 +103,11 @@ private:
   /// Estimated wall time of `job` on `cluster` with `gpus` GPUs from `done` FLOPs on (the step speed,
   /// without failures): what the scheduler backfills and places by.
   Seconds estimate(const JobSpec& job, const ClusterSpec& cluster, long long gpus, double done) const;
-  std::map<const ClusterSpec*, std::pair<std::string, long long>> reservations_; // cluster: (name, nodes)
+  /// Reserved nodes of `c` that are the tenant's now (bought in advance, no lead time, no quota), and
+  /// those that ever were (nodes taken on them stay the tenant's when the term ends).
+  int reserved_nodes(const ClusterRuntime& c) const;
+  int reserved_nodes_ever(const ClusterRuntime& c) const;
+  std::vector<ReservationSpec> reservations_; // the scenario's, and those of the responses in force
 
   // Capacity.
   Allocation take(ClusterRuntime& cluster, long long gpus, Control& c, double since,

@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
-#include <limits>
 #include <simgrid/plugins/energy.h>
 #include <stdexcept>
 #include <tuple>
@@ -72,7 +71,7 @@ void JobRuntime::update_interval() {
 
 Seconds JobRuntime::mtbf() const {
   const ClusterSpec& c = *current->spec;
-  if (!c.failures) return Seconds(std::numeric_limits<double>::infinity());
+  if (!c.failures) return kNeverTime;
   double nodes = std::ceil(static_cast<double>(active_gpus) / c.gpus_per_node);
   // Node failures scale with the job's nodes; job-level failures come on top, whatever its size.
   double rate = nodes / c.failures->node_mtbf.raw();
@@ -181,8 +180,11 @@ void JobRuntime::request_halt() {
   }
 }
 
+// A checkpoint write is estimated from the store's bandwidth alone, plus 10 % for other I/O on it.
+constexpr double kWriteEstimateMargin = 1.1;
+
 Seconds checkpoint_write_margin(const JobRuntime& job) {
-  return job.spec->checkpoint_size / job.current->region->spec->storage_bandwidth * 1.1;
+  return job.spec->checkpoint_size / job.current->region->spec->storage_bandwidth * kWriteEstimateMargin;
 }
 
 } // namespace riftsim

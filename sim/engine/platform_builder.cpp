@@ -203,7 +203,6 @@ BuiltPlatform build_platform(const PlatformSpec& spec) {
       RegionRuntime& rr = out.regions[region.id];
       rr.spec = &region;
       rr.provider = &provider;
-      rr.storage = storage;
       rr.disk = disk;
       rr.storage_link = storage_link;
 

@@ -1,12 +1,15 @@
 #pragma once
 // Builds the SimGrid platform from the platform spec, with the S4U API:
-//   world (Full) ─┬─ region zone (Full), one per provider region
-//                 │     ├─ storage zone (Star): the region's gateway router and its storage host + disk
-//                 │     └─ cluster zone, one per cluster (fat-tree, rail-optimized or star): one host per
-//                 node group ├─ lab zone (Full): the tenant's control host, where the job runners and
-//                 orchestrators live ├─ WAN links between region gateways (the default path between two
-//                 regions) └─ per WAN link, two endpoint hosts routed store-net, link, store-net (paths by
-//                 name)
+// clang-format off
+//   world (Full)
+//   ├─ region zone (Full), one per provider region
+//   │   ├─ storage zone (Star): the region's gateway router and its storage host + disk
+//   │   └─ cluster zone, one per cluster (fat-tree, rail-optimized or star): one host per node group
+//   ├─ lab zone (Full): the tenant's control host, where the controller and the job actors live
+//   ├─ WAN links between region gateways (the first between two regions is their default path)
+//   └─ per WAN link, two endpoint zones of one host each, routed store-net, link, store-net (copies
+//      that name the link as their path)
+// clang-format on
 // Three levels of zones at most: SimGrid 3.32 mis-routes deeper hierarchies (docs/simgrid-notes.md).
 #include "engine/sg_compat.hpp"
 #include "model/platform.hpp"
@@ -25,7 +28,6 @@ namespace sg4 = simgrid::s4u;
 struct RegionRuntime {
   const RegionSpec* spec = nullptr;
   const ProviderSpec* provider = nullptr;
-  sg4::Host* storage = nullptr;
   sg4::Disk* disk = nullptr;
   sg4::Link* storage_link = nullptr; // between the store and the region's gateway
 };

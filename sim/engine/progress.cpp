@@ -1,5 +1,7 @@
 #include "engine/progress.hpp"
 
+#include "core/units.hpp"
+
 #include <cstdio>
 #include <fmt/format.h>
 
@@ -11,7 +13,7 @@ void ProgressLine::update(double simulated_s, const std::string& what) {
   if (now - start_ < std::chrono::seconds(2) || now - last_ < std::chrono::milliseconds(250)) return;
   last_ = now;
   printed_ = true;
-  std::fprintf(stderr, "\r\033[Kriftsim: simulated day %.1f  %s", simulated_s / 86400.0, what.c_str());
+  std::fprintf(stderr, "\r\033[Kriftsim: simulated day %.1f  %s", simulated_s / kSecondsPerDay, what.c_str());
   std::fflush(stderr);
 }
 

@@ -9,7 +9,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <spdlog/spdlog.h>
 
 namespace riftsim {
@@ -56,7 +55,7 @@ Outcome ResponseExecutor::run() {
       ResponseDecision meanwhile = d;
       meanwhile.reason = "until the move to " + d.target->id + " is ready";
       if (Outcome o = shrink_in_place(meanwhile, e.here); o != Outcome::Resumed) return o;
-      CutoffEvent never{e.event.scope, Seconds(std::numeric_limits<double>::infinity()), Seconds(0)};
+      CutoffEvent never{e.event.scope, kNeverTime, Seconds(0)};
       return migrate(never, true, std::nullopt);
     }
     return migrate(e.event, e.with_notice, e.stopped);

@@ -1,5 +1,7 @@
 #include "engine/sim_log.hpp"
 
+#include "core/units.hpp"
+
 #include <cstring>
 #include <simgrid/s4u.hpp>
 #include <spdlog/pattern_formatter.h>
@@ -17,7 +19,7 @@ class SimClockFlag : public spdlog::custom_flag_formatter {
 public:
   void format(const spdlog::details::log_msg&, const std::tm&, spdlog::memory_buf_t& dest) override {
     double t = sg4::Engine::is_initialized() ? sg4::Engine::get_clock() : 0.0;
-    std::string text = fmt::format("d{:7.3f} {:>12.1f}s", t / 86400.0, t);
+    std::string text = fmt::format("d{:7.3f} {:>12.1f}s", t / kSecondsPerDay, t);
     // The actor's name is only there inside an actor: maestro has none (and crashes if asked).
     if (sg4::Engine::is_initialized() && !sg4::this_actor::is_maestro()) {
       text += ' ';

@@ -2,6 +2,7 @@
 #include "engine/actors.hpp"
 #include "engine/capacity_controller.hpp"
 #include "engine/sim_log.hpp"
+#include "engine/utilization_sampler.hpp"
 #include "engine/watchdog.hpp"
 
 #include <algorithm>
@@ -47,6 +48,12 @@ RunResult simulate(const Inputs& in, const SimOptions& opt, int* argc, char** ar
     j.current = &platform.cluster(pl.cluster); // where it asks to run; the controller places it
     j.home = j.current;
     for (const auto& name : pl.candidates) j.candidates.push_back(&platform.cluster(name));
+    // The response may open more clusters to the scheduler (a burst); the baseline keeps to the placement's.
+    if (opt.with_events)
+      for (const auto& name : pl.response.candidates)
+        if (ClusterRuntime* c = &platform.cluster(name);
+            std::find(j.candidates.begin(), j.candidates.end(), c) == j.candidates.end())
+          j.candidates.push_back(c);
     if (j.candidates.empty()) j.candidates.push_back(j.current);
     j.checkpoint_region = j.current->region;
     j.dataset_region = j.current->region;
@@ -78,8 +85,12 @@ RunResult simulate(const Inputs& in, const SimOptions& opt, int* argc, char** ar
     sg::spawn("provider-timeline", platform.control, ProviderTimeline(in.scenario.events, controller))
         ->daemonize();
 
+  UtilizationSampler sampler(platform, controller, job_ptrs, opt.utilization_bucket);
+  sg::spawn("utilization-sampler", platform.control, [&sampler] { sampler(); })->daemonize();
+
   engine.run();
   progress.finish();
+  sampler.finish(sg4::Engine::get_clock());
   if (!watchdog().reason().empty()) throw SimulationStuck(watchdog().reason());
 
   RunResult r;
@@ -103,6 +114,8 @@ RunResult simulate(const Inputs& in, const SimOptions& opt, int* argc, char** ar
   std::stable_sort(log.events.begin(), log.events.end(),
                    [](const EventRecord& a, const EventRecord& b) { return a.time < b.time; });
   r.log = std::move(log);
+  r.utilization = std::move(sampler.utilization);
+  r.queue = std::move(sampler.queue);
   for (JobRuntime* j : job_ptrs) {
     JobResult jr;
     jr.name = j->spec->name;
@@ -119,6 +132,22 @@ RunResult simulate(const Inputs& in, const SimOptions& opt, int* argc, char** ar
     jr.ledger = j->ledger;
     jr.ledger.close_leases(Seconds(j->finished ? j->end : r.simulated_end.raw()));
     r.jobs.push_back(std::move(jr));
+  }
+  // Reservations: billed for their term, used or not; what jobs ran on them they do not pay twice.
+  std::vector<const Tenure*> tenures;
+  for (const JobResult& jr : r.jobs)
+    for (const Tenure& t : jr.ledger.tenures) tenures.push_back(&t);
+  for (const ReservationSpec& spec : controller.reservations()) {
+    ReservationUse u;
+    u.name = spec.name;
+    u.cluster = spec.cluster;
+    u.provider = in.platform.find_cluster(spec.cluster)->provider;
+    u.nodes = spec.nodes;
+    u.from = spec.from;
+    u.to = spec.to;
+    u.price = spec.price;
+    account_reservation(u, tenures);
+    r.reservations.push_back(u);
   }
   return r;
 }

@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 
 namespace riftsim {
 
@@ -34,7 +33,7 @@ Seconds CapacitySpec::full_after(Seconds lead) const {
 }
 
 Seconds CapacitySpec::time_for(int nodes, Seconds lead) const {
-  if (nodes > quota) return Seconds(std::numeric_limits<double>::infinity());
+  if (nodes > quota) return kNeverTime;
   if (nodes <= initial || ramp_nodes <= 0) return lead;
   return lead + ramp_every * std::ceil(static_cast<double>(nodes - initial) / ramp_nodes);
 }

@@ -80,8 +80,10 @@ struct ClusterSpec {
   double matmul_efficiency = 0;      // best-shape matmul throughput / peak
   Watts node_power_idle;
   Watts node_power_busy;
-  UsdPerHour node_price; // per node (instance) hour, on the pricing plan below
-  enum class Pricing { OnDemand, Reserved } pricing = Pricing::OnDemand;
+  UsdPerHour node_price;                   // per node (instance) hour, on the pricing kind below
+  PriceKind pricing = PriceKind::OnDemand; // what every tenure here is billed at
+  std::string price_as_of;                 // when node_price was read, and where (empty: not given)
+  std::string price_source;
   Seconds lead_time;      // from asking for capacity to having it, for a tenant arriving from elsewhere
   int nodes_per_host = 0; // how many nodes one simulated host stands for (resolved, never 0 after loading)
   std::optional<FailureSpec> failures;

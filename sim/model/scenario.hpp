@@ -93,6 +93,10 @@ struct ReservationSpec {
   SourcePos pos;
 };
 
+/// Parallel streams per WAN copy when a response does not say (each is capped by a link's per-flow rate;
+/// Skyplane's benchmark ran 8 gateways, docs/sources.md).
+constexpr int kDefaultStreams = 8;
+
 /// How a job responds when its capacity goes away. `strategy` names a ResponseStrategy
 /// implementation (see policy/); the remaining fields are that strategy's parameters.
 struct ResponseSpec {
@@ -109,11 +113,14 @@ struct ResponseSpec {
   Seconds detection;                   // from the event to a decision being made
   Seconds porting;                     // port and validate the software on the target, once nodes are there
   std::vector<std::string> paths;      // links the job's copies take where they join the two regions
-  int streams = 8;                     // parallel streams per copy (each capped by the link's per_flow)
+  int streams = kDefaultStreams;       // parallel streams per copy (each capped by the link's per_flow)
   Seconds warmup;                      // after restarting on a new layout: re-shard, compile, ramp up
   // Commitments bought as part of this response (a reservation at another provider, as a hedge),
   // shared by every job whose response names the same one; billed in its runs only.
   std::vector<ReservationSpec> reservations;
+  // Clusters this response lets the scheduler start (and restart) the job on too, after its placement's
+  // candidates: bursting to another provider is a response as much as moving is.
+  std::vector<std::string> candidates;
   SourcePos pos;
 };
 

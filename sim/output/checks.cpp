@@ -2,9 +2,12 @@
 
 #include "output/xml_text.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <fmt/format.h>
+#include <map>
+#include <set>
 #include <sstream>
 
 namespace riftsim {
@@ -130,6 +133,74 @@ bool number(const std::string& s, double& v) {
 void diff_json(const ojson& result, const ojson& golden, double rtol, const std::string& file,
                std::vector<Difference>& out) {
   diff_node(result, golden, rtol, file, "", out);
+}
+
+namespace {
+
+/// A trace's events grouped by what they are: phase, category, name and the track's name (not its number,
+/// which depends on which tracks appear first); each group in time order, ties in a fixed order. The tid
+/// is left out of each event for the same reason. Metadata events aside.
+std::map<std::string, std::vector<ojson>> trace_events_by_kind(const ojson& trace) {
+  std::map<std::string, std::vector<ojson>> groups;
+  if (!trace.contains("traceEvents") || !trace["traceEvents"].is_array()) return groups;
+  const ojson& events = trace["traceEvents"];
+  std::map<std::pair<long long, long long>, std::string> thread_names;
+  for (const auto& e : events)
+    if (e.value("ph", "") == "M" && e.value("name", "") == "thread_name" && e.contains("args"))
+      thread_names[{e.value("pid", 0LL), e.value("tid", 0LL)}] = e["args"].value("name", "");
+  for (const auto& e : events) {
+    if (!e.is_object() || e.value("ph", "") == "M") continue;
+    auto thread = thread_names.find({e.value("pid", 0LL), e.value("tid", 0LL)});
+    std::string kind =
+        fmt::format("{} {} '{}' on '{}'", e.value("ph", ""), e.value("cat", ""), e.value("name", ""),
+                    thread == thread_names.end() ? std::string("?") : thread->second);
+    ojson copy = e;
+    copy.erase("tid");
+    groups[kind].push_back(std::move(copy));
+  }
+  for (auto& [kind, list] : groups)
+    std::stable_sort(list.begin(), list.end(), [](const ojson& a, const ojson& b) {
+      double ta = a.value("ts", 0.0), tb = b.value("ts", 0.0);
+      return ta != tb ? ta < tb : a.dump() < b.dump();
+    });
+  return groups;
+}
+
+} // namespace
+
+void diff_trace(const ojson& result, const ojson& golden, double rtol, const std::string& file,
+                std::vector<Difference>& out) {
+  // Everything but the events as any JSON. Events are matched by identity: what they are (see above) and
+  // when (ts within the tolerance), so that an event added, removed or moved shows as that one event
+  // rather than as every later position shifting.
+  ojson r = result, g = golden;
+  r.erase("traceEvents");
+  g.erase("traceEvents");
+  diff_node(r, g, rtol, file, "", out);
+  auto rs = trace_events_by_kind(result), gs = trace_events_by_kind(golden);
+  static const std::vector<ojson> kNone;
+  std::set<std::string> kinds;
+  for (const auto& [k, _] : rs) kinds.insert(k);
+  for (const auto& [k, _] : gs) kinds.insert(k);
+  for (const auto& kind : kinds) {
+    const auto& rl = rs.count(kind) ? rs.at(kind) : kNone;
+    const auto& gl = gs.count(kind) ? gs.at(kind) : kNone;
+    auto where = [&](const ojson& e) {
+      return fmt::format("{} at ts {}", kind, brief(e.value("ts", ojson())));
+    };
+    size_t i = 0, j = 0;
+    while (i < gl.size() || j < rl.size()) {
+      double gt = i < gl.size() ? gl[i].value("ts", 0.0) : 0, rt = j < rl.size() ? rl[j].value("ts", 0.0) : 0;
+      if (i < gl.size() && j < rl.size() && close(rt, gt, rtol)) {
+        diff_node(rl[j], gl[i], rtol, file, where(gl[i]), out);
+        ++i, ++j;
+      } else if (j < rl.size() && (i == gl.size() || rt < gt)) {
+        out.push_back({file, where(rl[j++]), "not in the golden"});
+      } else {
+        out.push_back({file, where(gl[i++]), "missing from the result"});
+      }
+    }
+  }
 }
 
 void diff_csv(const std::string& result, const std::string& golden, double rtol, const std::string& file,

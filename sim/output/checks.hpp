@@ -29,6 +29,10 @@ struct Difference {
 /// Compares two JSON documents field by field; numbers within a relative tolerance.
 void diff_json(const ojson& result, const ojson& golden, double rtol, const std::string& file,
                std::vector<Difference>& out);
+/// Compares two trace.json documents: their events matched by identity (phase, category, name, track name
+/// and occurrence on that track), not by position in the list.
+void diff_trace(const ojson& result, const ojson& golden, double rtol, const std::string& file,
+                std::vector<Difference>& out);
 /// Compares two CSV texts cell by cell; cells that are numbers on both sides within rtol.
 void diff_csv(const std::string& result, const std::string& golden, double rtol, const std::string& file,
               std::vector<Difference>& out);

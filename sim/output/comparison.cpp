@@ -26,7 +26,10 @@ ojson comparison_json(const std::vector<std::pair<std::string, ojson>>& runs) {
                       {"cost_usd", j.at("cost_usd")},
                       {"energy_kwh", j.at("energy_kwh")},
                       {"clusters", j.at("clusters")}});
-  return {{"schema_version", 2}, {"rows", rows}};
+  ojson portfolio = ojson::object();
+  for (const auto& [label, summary] : runs)
+    if (summary.contains("portfolio")) portfolio[label] = summary.at("portfolio");
+  return {{"schema_version", 3}, {"rows", rows}, {"portfolio", portfolio}};
 }
 
 std::string comparison_text(const ojson& c) {

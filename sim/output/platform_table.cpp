@@ -29,9 +29,20 @@ std::string platform_table(const PlatformSpec& p) {
             c.accelerator.empty() ? "-" : c.accelerator, c.nodes, c.total_gpus(),
             format_si(c.node_peak().raw() * c.nodes, "FLOPS"), format_bandwidth(c.node_network),
             fmt::format("${:.2f}{}", c.node_price.raw(),
-                        c.pricing == ClusterSpec::Pricing::Reserved ? " (reserved)" : ""),
+                        c.pricing == PriceKind::OnDemand ? ""
+                                                         : fmt::format(" ({})", price_kind_name(c.pricing))),
             fmt::format("${:.2f}", c.node_price.raw() / c.gpus_per_node), format_duration(c.lead_time), cap);
       }
+  // Where each cluster's price comes from, and when it was read.
+  out += fmt::format("\n{:<34} {:<13} {:>10} {:<10}  {}\n", "cluster price", "pricing", "$/node-h", "as of",
+                     "source");
+  for (const auto& prov : p.providers)
+    for (const auto& r : prov.regions)
+      for (const auto& c : r.clusters)
+        out += fmt::format("{:<34} {:<13} {:>10} {:<10}  {}\n", c.id, price_kind_name(c.pricing),
+                           fmt::format("${:.2f}", c.node_price.raw()),
+                           c.price_as_of.empty() ? "-" : c.price_as_of,
+                           c.price_source.empty() ? "given in the platform file, no source" : c.price_source);
   out += fmt::format("\n{:<20} {:>10} {:>12} {:>12} {:>5} {:>9}  {}\n", "region", "storage", "$/GB-month",
                      "egress $/GB", "PUE", "gCO2/kWh", "offers");
   for (const auto& prov : p.providers)
@@ -56,15 +67,28 @@ std::string platform_table(const PlatformSpec& p) {
                       l.egress ? fmt::format("${:.3f}", l.egress->raw()) : std::string("provider"));
   }
   if (p.catalog) {
-    out += fmt::format("\n{:<20} {:<6} {:<10} {:>4} {:>10} {:>10} {:>10} {:>9} {:>8}\n", "catalog instance",
-                       "cloud", "accel.", "n", "network", "busy", "$/node-h", "reserved", "$/GPU-h");
+    out += fmt::format("\n{:<20} {:<6} {:<10} {:>4} {:>10} {:>10}\n", "catalog instance", "cloud", "accel.",
+                       "n", "network", "busy");
     for (const auto& i : p.catalog->instances)
-      out +=
-          fmt::format("{:<20} {:<6} {:<10} {:>4} {:>10} {:>10} {:>10} {:>9} {:>8}\n", i.name, i.provider,
-                      i.accelerator->name, i.accelerators, format_bandwidth(i.network),
-                      format_si(i.power_busy.raw(), "W"), fmt::format("${:.2f}", i.price.raw()),
-                      i.reserved_price ? fmt::format("${:.2f}", i.reserved_price->raw()) : std::string("-"),
-                      fmt::format("${:.2f}", i.price.raw() / i.accelerators));
+      out += fmt::format("{:<20} {:<6} {:<10} {:>4} {:>10} {:>10}\n", i.name, i.provider, i.accelerator->name,
+                         i.accelerators, format_bandwidth(i.network), format_si(i.power_busy.raw(), "W"));
+    // Every price of every instance type: the reference price, the regions whose price differs, when it was
+    // read and where.
+    out += fmt::format("\n{:<20} {:<13} {:>10} {:>9} {:<10}  {}\n", "catalog price", "pricing", "$/node-h",
+                       "$/GPU-h", "as of", "by region; source");
+    for (const auto& i : p.catalog->instances)
+      for (const auto& [kind, list] : i.prices) {
+        std::string regions;
+        for (const auto& [name, price] : list.regions)
+          regions += fmt::format("{}{} ${:.2f}", regions.empty() ? "" : ", ", name, price.raw());
+        if (list.interruptions_per_node_day > 0)
+          regions += fmt::format("{}{:g} interruptions per node-day", regions.empty() ? "" : ", ",
+                                 list.interruptions_per_node_day);
+        out += fmt::format("{:<20} {:<13} {:>10} {:>9} {:<10}  {}{}\n", i.name, price_kind_name(kind),
+                           fmt::format("${:.2f}", list.price.raw()),
+                           fmt::format("${:.2f}", list.price.raw() / i.accelerators), list.as_of,
+                           regions.empty() ? "" : regions + "; ", list.source);
+      }
   }
   return out;
 }

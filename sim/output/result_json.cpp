@@ -1,6 +1,7 @@
 #include "output/result_json.hpp"
 
 #include "core/units.hpp"
+#include "output/planner_files.hpp"
 
 namespace riftsim {
 namespace {
@@ -151,6 +152,14 @@ ojson run_result_to_json(const RunResult& r) {
     jobs.push_back({{"name", jr.name},
                     {"status", status_name(jr.status)},
                     {"status_detail", jr.status_detail},
+                    {"submit_s", jr.submit.raw()},
+                    {"priority", jr.priority},
+                    {"project", jr.project},
+                    {"deadline_s", jr.deadline ? ojson(jr.deadline->raw()) : ojson(nullptr)},
+                    {"gpus", jr.gpus},
+                    {"started", jr.started},
+                    {"preemptions", l.preemptions},
+                    {"requeued_s", l.requeued.raw()},
                     {"start_s", jr.start.raw()},
                     {"end_s", jr.end.raw()},
                     {"compute_s", l.compute.raw()},
@@ -178,13 +187,24 @@ ojson run_result_to_json(const RunResult& r) {
     events.push_back({e.time, static_cast<int>(e.kind), e.job, e.provider, e.cluster, e.progress, e.detail});
   for (const auto& s : r.log.spans)
     spans.push_back({s.provider_track, s.track, static_cast<int>(s.kind), s.start, s.end, s.detail});
+  ojson util = ojson::array(), queue = ojson::array(), reservations = ojson::array();
+  for (const auto& u : r.utilization)
+    util.push_back({u.cluster, u.provider, u.start, u.length, u.nodes, u.delivered, u.busy, u.reserved,
+                    u.down, u.power_w});
+  for (const auto& q : r.queue) queue.push_back({q.start, q.length, q.mean_jobs, q.mean_gpus, q.max_jobs});
+  for (const auto& v : r.reservations)
+    reservations.push_back({v.name, v.cluster, v.provider, v.nodes, v.from.raw(), v.to.raw(), v.price.raw(),
+                            v.covered.raw(), v.used_node_hours});
   return {{"scenario", r.scenario},
           {"seed", r.seed},
           {"with_events", r.with_events},
           {"simulated_end_s", r.simulated_end.raw()},
           {"jobs", jobs},
           {"events", events},
-          {"spans", spans}};
+          {"spans", spans},
+          {"utilization", util},
+          {"queue", queue},
+          {"reservations", reservations}};
 }
 
 RunResult run_result_from_json(const ojson& j) {
@@ -200,7 +220,15 @@ RunResult run_result_from_json(const ojson& j) {
     jr.status_detail = jj.at("status_detail");
     jr.start = Seconds(jj.at("start_s"));
     jr.end = Seconds(jj.at("end_s"));
+    jr.submit = Seconds(jj.at("submit_s"));
+    jr.priority = jj.at("priority");
+    jr.project = jj.at("project");
+    if (!jj.at("deadline_s").is_null()) jr.deadline = Seconds(jj.at("deadline_s"));
+    jr.gpus = jj.at("gpus");
+    jr.started = jj.at("started");
     JobLedger& l = jr.ledger;
+    l.preemptions = jj.at("preemptions");
+    l.requeued = Seconds(jj.at("requeued_s"));
     l.compute = Seconds(jj.at("compute_s"));
     l.compute_at_home = Seconds(jj.at("compute_at_home_s"));
     l.checkpoint = Seconds(jj.at("checkpoint_s"));
@@ -226,6 +254,12 @@ RunResult run_result_from_json(const ojson& j) {
     r.log.events.push_back({e[0], static_cast<EventKind>(e[1].get<int>()), e[2], e[3], e[4], e[5], e[6]});
   for (const auto& s : j.at("spans"))
     r.log.spans.push_back({s[0], s[1], static_cast<SpanKind>(s[2].get<int>()), s[3], s[4], s[5]});
+  for (const auto& u : j.at("utilization"))
+    r.utilization.push_back({u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9]});
+  for (const auto& q : j.at("queue")) r.queue.push_back({q[0], q[1], q[2], q[3], q[4]});
+  for (const auto& v : j.at("reservations"))
+    r.reservations.push_back(
+        {v[0], v[1], v[2], v[3], Seconds(v[4]), Seconds(v[5]), UsdPerHour(v[6]), Usd(v[7]), v[8]});
   return r;
 }
 
@@ -240,6 +274,15 @@ ojson summary_json(const ScenarioInfo& s, const RunResult& run, const RunResult&
     j["name"] = jr.name;
     j["status"] = status_name(jr.status);
     j["status_detail"] = jr.status_detail.empty() ? ojson(nullptr) : ojson(jr.status_detail);
+    j["project"] = jr.project;
+    j["priority"] = jr.priority;
+    j["gpus"] = jr.gpus;
+    j["submit_s"] = jr.submit.raw();
+    j["wait_s"] = jr.wait().raw();
+    j["deadline_s"] = jr.deadline ? ojson(jr.deadline->raw()) : ojson(nullptr);
+    j["missed_deadline"] = jr.deadline ? ojson(jr.missed_deadline()) : ojson(nullptr);
+    j["preemptions"] = l.preemptions;
+    j["requeued_s"] = l.requeued.raw();
     j["start_s"] = jr.start.raw();
     j["end_s"] = jr.end.raw();
     j["wall_time_s"] = finished ? ojson(jr.wall().raw()) : ojson(nullptr);
@@ -289,9 +332,9 @@ ojson summary_json(const ScenarioInfo& s, const RunResult& run, const RunResult&
     j["gpu_hours"] = l.gpu_hours();
     j["cost_usd"] = cost_json(l);
     j["baseline_cost_usd"] = base ? cost_json(base->ledger) : ojson(nullptr);
-    j["energy_kwh"] = l.energy().raw() / 3.6e6;
-    j["baseline_energy_kwh"] = base ? ojson(base->ledger.energy().raw() / 3.6e6) : ojson(nullptr);
-    j["facility_energy_kwh"] = l.facility_energy().raw() / 3.6e6;
+    j["energy_kwh"] = kwh(l.energy());
+    j["baseline_energy_kwh"] = base ? ojson(kwh(base->ledger.energy())) : ojson(nullptr);
+    j["facility_energy_kwh"] = kwh(l.facility_energy());
     j["co2_tonnes"] = l.co2_tonnes();
     j["clusters"] = l.clusters;
     ojson tenures = ojson::array(), transfers = ojson::array();
@@ -299,7 +342,7 @@ ojson summary_json(const ScenarioInfo& s, const RunResult& run, const RunResult&
       ojson tj = tenure_json(t);
       tj["gpu_hours"] = t.gpu_hours();
       tj["cost_usd"] = t.cost().raw();
-      tj["energy_kwh"] = t.energy.raw() / 3.6e6;
+      tj["energy_kwh"] = kwh(t.energy);
       tj.erase("energy_j");
       tj["step"] = tenure_step_json(t.step);
       tenures.push_back(tj);
@@ -332,6 +375,7 @@ ojson summary_json(const ScenarioInfo& s, const RunResult& run, const RunResult&
             {"workload", s.workload}}},
           {"seed", run.seed},
           {"simulated_end_s", run.simulated_end.raw()},
+          {"portfolio", portfolio_json(run, jobs)},
           {"jobs", jobs}};
 }
 

@@ -11,7 +11,7 @@ namespace riftsim {
 
 using ojson = nlohmann::ordered_json;
 
-inline constexpr int kSummarySchemaVersion = 2;
+inline constexpr int kSummarySchemaVersion = 3;
 
 ojson run_result_to_json(const RunResult& r);
 RunResult run_result_from_json(const ojson& j);

@@ -29,6 +29,7 @@ struct ClusterAvailability {
   // holds `held_nodes` nodes here already (counted against the quota).
   std::optional<Seconds> requested_at{};
   int held_nodes = 0;
+  int reserved_nodes = 0; // a reservation's nodes, the tenant's now (no lead time); taken first
   /// Until `nodes` more nodes would be there if asked at `now`: the sooner of the cluster's own lead
   /// time and ramp, and the grant's; infinite if neither quota holds them.
   Seconds ready_in(int nodes, Seconds now) const;
@@ -51,7 +52,7 @@ struct JobView {
   const ClusterSpec* current = nullptr; // where it ran when capacity went away
   Flops remaining;                      // work not yet saved in a checkpoint
   std::vector<std::string> paths{};     // links its copies prefer (the response's `paths`)
-  int streams = 8;                      // parallel streams per copy
+  int streams = kDefaultStreams;        // parallel streams per copy
 };
 
 /// What a move to `target` would take and cost, from the platform's nominal numbers (no contention).

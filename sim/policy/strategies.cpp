@@ -4,24 +4,29 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
-#include <limits>
 
 namespace riftsim {
 
 Seconds ClusterAvailability::ready_in(int nodes, Seconds now) const {
   // The tenant's own schedule runs from its first request (now if it never asked), the grant's from the
   // grant; what it holds there already counts against either quota.
-  Seconds own = cluster->capacity.time_for(held_nodes + nodes, cluster->lead_time);
+  // Reserved nodes are there at once; only what goes beyond them comes on demand.
+  const int need = held_nodes + nodes - reserved_nodes;
+  if (need <= 0) return Seconds(0);
+  Seconds own = cluster->capacity.time_for(need, cluster->lead_time);
   if (requested_at) own = std::max(Seconds(0), own - (now - *requested_at));
   if (!granted_at) return own;
-  Seconds granted = grant_capacity.time_for(held_nodes + nodes, grant_lead) + (*granted_at - now);
+  Seconds granted = grant_capacity.time_for(need, grant_lead) + (*granted_at - now);
   return std::min(own, std::max(Seconds(0), granted));
 }
 
 std::vector<CapacitySpec::Held> ClusterAvailability::held_before_ready(int nodes, Seconds now) const {
   Seconds ready = ready_in(nodes, now);
   if (std::isinf(ready.raw())) return {};
-  Seconds own = cluster->capacity.time_for(held_nodes + nodes, cluster->lead_time);
+  const int need = held_nodes + nodes - reserved_nodes;
+  const int held_on_demand = std::max(0, held_nodes - reserved_nodes);
+  if (need <= 0) return {};
+  Seconds own = cluster->capacity.time_for(need, cluster->lead_time);
   if (requested_at) own = std::max(Seconds(0), own - (now - *requested_at));
   // The schedule chosen started at the first request (own) or at the grant, perhaps in the past; of
   // what it delivers, the nodes beyond those already held are this request's.
@@ -30,8 +35,8 @@ std::vector<CapacitySpec::Held> ClusterAvailability::held_before_ready(int nodes
   Seconds lead = own_schedule ? cluster->lead_time : grant_lead;
   Seconds start = own_schedule ? (requested_at ? *requested_at : now) : *granted_at;
   std::vector<CapacitySpec::Held> held;
-  for (auto h : cap.held_between(held_nodes + nodes, lead, now - start, now - start + ready)) {
-    h.nodes -= held_nodes;
+  for (auto h : cap.held_between(need, lead, now - start, now - start + ready)) {
+    h.nodes -= held_on_demand;
     if (h.nodes <= 0) continue;
     h.from += start;
     h.to += start;
@@ -70,7 +75,7 @@ MoveEstimate estimate_move(const JobView& job, const ClusterSpec& target, const 
     double bw = std::min({link ? link->stream_bandwidth(job.streams).raw() : 0.0,
                           p.find_region(job.current->region)->storage_bandwidth.raw(),
                           p.find_region(target.region)->storage_bandwidth.raw()});
-    e.transfer = bw > 0 ? bytes / BytesPerSecond(bw) : Seconds(1e18);
+    e.transfer = bw > 0 ? bytes / BytesPerSecond(bw) : kNeverTime;
     if (link && target.provider != job.current->provider) {
       if (link->egress)
         e.cost += *link->egress * bytes;
@@ -81,8 +86,8 @@ MoveEstimate estimate_move(const JobView& job, const ClusterSpec& target, const 
   static const TrainingSpeed kMfuOnly;
   const TrainingSpeed& speed = world.speed ? *world.speed : kMfuOnly;
   // A target too small for the whole job never finishes it (a split only asks it for its provisioning).
-  Seconds compute = target.total_gpus() >= j.gpus ? job.remaining / speed.step(j, target, j.gpus).rate
-                                                  : Seconds(std::numeric_limits<double>::infinity());
+  Seconds compute =
+      target.total_gpus() >= j.gpus ? job.remaining / speed.step(j, target, j.gpus).rate : kNeverTime;
   const ClusterAvailability* a = world.find(target.id);
   e.provisioning = a ? a->ready_in(nodes_for(j.gpus, target), world.now) : target.lead_time;
   Seconds ready = std::max(e.provisioning + porting, e.transfer);

@@ -12,7 +12,8 @@ namespace riftsim {
 namespace {
 
 std::string step_text(const PathStep& s) {
-  return s.index >= 0 ? "[" + std::to_string(s.index) + "]" : "'" + s.key + "'";
+  // fmt rather than "[" + ... : GCC 12 -O2 warns falsely (-Wrestrict) on a literal + a temporary string.
+  return s.index >= 0 ? fmt::format("[{}]", s.index) : fmt::format("'{}'", s.key);
 }
 
 /// The node a path reaches, or why it reaches none. `parent_ok` is set when only the last key is
@@ -91,8 +92,7 @@ std::string assignments(const SweepSpec& spec, const SweepPoint& p) {
 SweepInputs::SweepInputs(SweepSpec& spec) : spec_(spec) {
   auto read = [](const std::string& path, const SourcePos& at, const std::string& what) {
     FileText t = read_input_file(path, kMaxYamlFileBytes);
-    if (!t.error.empty())
-      throw InputError(at, what + " " + path + " cannot be read: it " + t.error);
+    if (!t.error.empty()) throw InputError(at, what + " " + path + " cannot be read: it " + t.error);
     return std::move(t.text);
   };
   std::array<std::string, 3> text;
@@ -170,10 +170,11 @@ Inputs SweepInputs::point(const SweepPoint& p) const {
       }
     }
     if (!blamed) blamed = &spec_.parameters.front();
-    std::string where = file_doc >= 0 ? " (in " + e.pos().file + " as the point changes it)"
-                                      : fmt::format(" ({}:{}:{})", e.pos().file, e.pos().line, e.pos().column);
-    throw InputError(blamed->pos, fmt::format("point {} ({}): {}{}", p.index, assignments(spec_, p), e.message(),
-                                              where));
+    std::string where = file_doc >= 0
+                            ? " (in " + e.pos().file + " as the point changes it)"
+                            : fmt::format(" ({}:{}:{})", e.pos().file, e.pos().line, e.pos().column);
+    throw InputError(blamed->pos,
+                     fmt::format("point {} ({}): {}{}", p.index, assignments(spec_, p), e.message(), where));
   }
 }
 

@@ -17,28 +17,37 @@ namespace riftsim {
 
 const char* document_name(InputDocument d) {
   switch (d) {
-  case InputDocument::Scenario: return "scenario";
-  case InputDocument::Platform: return "platform";
-  case InputDocument::Workload: return "workload";
+  case InputDocument::Scenario:
+    return "scenario";
+  case InputDocument::Platform:
+    return "platform";
+  case InputDocument::Workload:
+    return "workload";
   }
   return "?";
 }
 
 const char* design_name(Design d) {
   switch (d) {
-  case Design::Grid: return "grid";
-  case Design::Zip: return "zip";
-  case Design::LatinHypercube: return "latin_hypercube";
-  case Design::Random: return "random";
-  case Design::OneAtATime: return "one_at_a_time";
+  case Design::Grid:
+    return "grid";
+  case Design::Zip:
+    return "zip";
+  case Design::LatinHypercube:
+    return "latin_hypercube";
+  case Design::Random:
+    return "random";
+  case Design::OneAtATime:
+    return "one_at_a_time";
   }
   return "?";
 }
 
 ParameterPath parse_parameter_path(const std::string& text, const SourcePos& pos) {
   auto fail = [&](const std::string& why) {
-    throw InputError(pos, "parameter '" + text + "': " + why +
-                              " (write keys joined by '.', list items as [0], keys holding '.' as [\"a.b\"])");
+    throw InputError(pos,
+                     "parameter '" + text + "': " + why +
+                         " (write keys joined by '.', list items as [0], keys holding '.' as [\"a.b\"])");
   };
   ParameterPath p;
   p.text = text;
@@ -85,8 +94,7 @@ ParameterPath parse_parameter_path(const std::string& text, const SourcePos& pos
                                       : InputDocument::Scenario;
     p.steps.erase(p.steps.begin());
   } else if (head == "platform" || head == "workload") {
-    fail("it names the scenario's " + head + " file; sweep the values inside it with '" + head +
-         ".<path>'");
+    fail("it names the scenario's " + head + " file; sweep the values inside it with '" + head + ".<path>'");
   }
   if (p.document == InputDocument::Scenario && !p.steps.empty() && p.steps.front().key == "schema_version")
     fail("the schema version is not a parameter");
@@ -98,8 +106,8 @@ namespace {
 /// Splits "$98.32/h" into "$", 98.32, "/h"; false if the text holds no number.
 bool split_number(const std::string& text, std::string& prefix, double& number, std::string& suffix) {
   size_t start = 0;
-  while (start < text.size() && !std::isdigit(static_cast<unsigned char>(text[start])) && text[start] != '-' &&
-         text[start] != '+' && text[start] != '.')
+  while (start < text.size() && !std::isdigit(static_cast<unsigned char>(text[start])) &&
+         text[start] != '-' && text[start] != '+' && text[start] != '.')
     ++start;
   if (start == text.size()) return false;
   size_t end = start;
@@ -176,6 +184,11 @@ ValueRange read_range(const YAML::Node& node, const std::string& file, const std
   }
   f.done();
   return r;
+}
+
+/// A whole number drawn evenly from [0, n): floor(u * n), kept below n where u * n rounds up to n.
+size_t index_below(Random& rng, size_t n) {
+  return std::min(n - 1, static_cast<size_t>(std::floor(rng.uniform() * static_cast<double>(n))));
 }
 
 } // namespace
@@ -267,16 +280,18 @@ SweepSpec parse_sweep(const std::string& text, const std::string& file) {
     for (const auto& other : s.parameters)
       if (document_name(other.path.document) == std::string(document_name(sp.path.document)) &&
           other.path.steps.size() == sp.path.steps.size() &&
-          std::equal(other.path.steps.begin(), other.path.steps.end(), sp.path.steps.begin(),
-                     [](const PathStep& a, const PathStep& b) { return a.key == b.key && a.index == b.index; }))
+          std::equal(
+              other.path.steps.begin(), other.path.steps.end(), sp.path.steps.begin(),
+              [](const PathStep& a, const PathStep& b) { return a.key == b.key && a.index == b.index; }))
         throw InputError(sp.pos, "parameter '" + key + "' names the same value as '" + other.path.text + "'");
     const YAML::Node v = it->second;
     if (v.IsSequence()) {
       if (v.size() == 0) throw InputError(pos_of(v, file), "parameter '" + key + "' lists no value");
       if (v.size() > kMaxSweepPoints)
-        throw InputError(pos_of(v, file), fmt::format("parameter '{}' lists more than {} values", key,
-                                                      kMaxSweepPoints));
-      for (const auto& item : v) sp.values.push_back(scalar_of(item, file, "a value of parameter '" + key + "'"));
+        throw InputError(pos_of(v, file),
+                         fmt::format("parameter '{}' lists more than {} values", key, kMaxSweepPoints));
+      for (const auto& item : v)
+        sp.values.push_back(scalar_of(item, file, "a value of parameter '" + key + "'"));
     } else if (v.IsMap()) {
       sp.range = read_range(v, file, key);
       sp.values = sp.range->values();
@@ -318,9 +333,7 @@ SweepSpec load_sweep(const std::string& path) {
 std::vector<SweepPoint> expand_design(const SweepSpec& s) {
   const size_t d = s.parameters.size();
   std::vector<SweepPoint> points;
-  auto add = [&](std::vector<std::string> values) {
-    points.push_back({points.size(), std::move(values)});
-  };
+  auto add = [&](std::vector<std::string> values) { points.push_back({points.size(), std::move(values)}); };
   switch (s.design) {
   case Design::Grid: {
     // The first parameter varies slowest, as in nested loops written in the file's order.
@@ -376,7 +389,7 @@ std::vector<SweepPoint> expand_design(const SweepSpec& s) {
       std::vector<size_t> strata(n);
       std::iota(strata.begin(), strata.end(), 0);
       if (s.design == Design::LatinHypercube) // one draw in each of n equal strata, in shuffled order
-        for (size_t i = n; i > 1; --i) std::swap(strata[i - 1], strata[rng.below(i)]);
+        for (size_t i = n; i > 1; --i) std::swap(strata[i - 1], strata[index_below(rng, i)]);
       for (size_t i = 0; i < n; ++i) {
         double u = s.design == Design::LatinHypercube
                        ? (static_cast<double>(strata[i]) + rng.uniform()) / static_cast<double>(n)
@@ -386,7 +399,8 @@ std::vector<SweepPoint> expand_design(const SweepSpec& s) {
           double x = r.log ? r.from * std::pow(r.to / r.from, u) : r.from + u * (r.to - r.from);
           columns[k].push_back(r.text(x));
         } else {
-          auto idx = std::min(p.values.size() - 1, static_cast<size_t>(u * static_cast<double>(p.values.size())));
+          auto idx =
+              std::min(p.values.size() - 1, static_cast<size_t>(u * static_cast<double>(p.values.size())));
           columns[k].push_back(p.values[idx]);
         }
       }

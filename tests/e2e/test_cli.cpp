@@ -1,4 +1,5 @@
 // The riftsim binary as users and CI call it: exit codes, messages, and summary.json.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <gtest/gtest.h>
@@ -54,6 +55,36 @@ nlohmann::json summary(const fs::path& dir) {
   return nlohmann::json::parse(slurp(dir / "summary.json"));
 }
 
+/// What trace viewers need (Perfetto drops overlapping complete events on a track) and docs/outputs.md
+/// promises: whole-microsecond times, events sorted by time, no two spans of one track overlapping, and
+/// every span name documented.
+void expect_clean_trace(const fs::path& file) {
+  static const std::string outputs_md = slurp(std::string(RIFTSIM_REPO) + "/docs/outputs.md");
+  auto trace = nlohmann::json::parse(slurp(file));
+  long long last_ts = -1;
+  std::map<std::pair<int, int>, std::vector<std::pair<long long, long long>>> spans; // by (pid, tid)
+  int overlaps = 0, unsorted = 0;
+  for (const auto& e : trace["traceEvents"]) {
+    if (e["ph"] == "M") continue;
+    ASSERT_TRUE(e["ts"].is_number_integer()) << file << ": " << e.dump();
+    long long ts = e["ts"].get<long long>();
+    if (ts < last_ts) ++unsorted;
+    last_ts = ts;
+    if (e["ph"] != "X") continue;
+    ASSERT_TRUE(e["dur"].is_number_integer()) << file << ": " << e.dump();
+    spans[{e["pid"].get<int>(), e["tid"].get<int>()}].emplace_back(ts, ts + e["dur"].get<long long>());
+    std::string name = e["name"].get<std::string>();
+    EXPECT_NE(outputs_md.find("`" + name + "`"), std::string::npos) << "span '" << name << "' undocumented";
+  }
+  for (auto& [track, list] : spans) {
+    std::sort(list.begin(), list.end());
+    for (size_t i = 1; i < list.size(); ++i)
+      if (list[i].first < list[i - 1].second) ++overlaps;
+  }
+  EXPECT_EQ(unsorted, 0) << file;
+  EXPECT_EQ(overlaps, 0) << file;
+}
+
 } // namespace
 
 TEST(Cli, RunWritesASummaryWhoseBreakdownAddsUp) {
@@ -61,7 +92,7 @@ TEST(Cli, RunWritesASummaryWhoseBreakdownAddsUp) {
   Outcome o = riftsim("run " + kData + "/mini-cutoff.yaml --out " + out.string() + " --quiet");
   ASSERT_EQ(o.code, 0) << o.err;
   auto s = summary(out);
-  EXPECT_EQ(s["schema_version"], 2);
+  EXPECT_EQ(s["schema_version"], 3);
   const auto& j = s["jobs"]["train"];
   EXPECT_EQ(j["status"], "finished");
   EXPECT_NEAR(j["wall_time_s"].get<double>(), 119630, 1e-6);
@@ -142,6 +173,16 @@ TEST(Cli, ValidateChecksFilesWithoutRunning) {
   EXPECT_EQ(ok.code, 0) << ok.err;
   EXPECT_NE(ok.out.find("platform: 2 providers, 3 clusters, 1 links"), std::string::npos) << ok.out;
   EXPECT_EQ(riftsim("validate " + kData + "/bad/wrong-unit.yaml").code, 2);
+  // Every file given is checked: ok for the good ones, one located line for each bad one, exit 2.
+  Outcome mixed = riftsim("validate " + kData + "/mini-platform.yaml " + kData + "/bad/wrong-unit.yaml " +
+                          kData + "/bad/no-such-cluster.yaml " + kData + "/mini-cutoff.yaml");
+  EXPECT_EQ(mixed.code, 2);
+  EXPECT_NE(mixed.out.find("ok  " + kData + "/mini-platform.yaml"), std::string::npos) << mixed.out;
+  EXPECT_NE(mixed.out.find("ok  " + kData + "/mini-cutoff.yaml"), std::string::npos) << mixed.out;
+  EXPECT_EQ(mixed.out.find("wrong-unit"), std::string::npos) << mixed.out;
+  EXPECT_EQ(std::count(mixed.err.begin(), mixed.err.end(), '\n'), 2) << mixed.err;
+  EXPECT_NE(mixed.err.find("wrong-unit-workload.yaml:8:26: error:"), std::string::npos) << mixed.err;
+  EXPECT_NE(mixed.err.find("no-such-cluster.yaml:6:3: error:"), std::string::npos) << mixed.err;
 }
 
 TEST(Cli, EveryShippedScenarioRuns) {
@@ -161,6 +202,7 @@ TEST(Cli, EveryShippedScenarioRuns) {
       nlohmann::json s = nlohmann::json::parse(slurp(f));
       for (const auto& [name, job] : s["jobs"].items())
         EXPECT_EQ(job["status"], "finished") << f << " " << name;
+      expect_clean_trace(f.parent_path() / "trace.json");
     }
     fs::remove_all(out);
   }
@@ -261,6 +303,48 @@ TEST(Golden, EveryOutputFileMatchesItsGoldenCopy) {
   }
 }
 
+TEST(Golden, AResultDoesNotDependOnTheDirectoryRiftsimRanIn) {
+  // The scenario named by an absolute path from another directory: the same result as from tests/data.
+  fs::path out = fresh_dir("golden-elsewhere");
+  ASSERT_EQ(riftsim_in(fs::temp_directory_path().string(),
+                       "run " + kData + "/mini-cutoff.yaml --quiet --out " + out.string())
+                .code,
+            0);
+  EXPECT_EQ(summary(out)["scenario"]["platform"], "mini-platform.yaml");
+  Outcome c = riftsim("check " + out.string() + " --golden " + kGolden + "/mini-cutoff --rtol 1e-9");
+  EXPECT_EQ(c.code, 0) << c.out;
+  fs::remove_all(out);
+}
+
+TEST(Golden, CheckMatchesTraceEventsByIdentityNotByPosition) {
+  fs::path changed = fresh_dir("trace-identity");
+  fs::copy(kGolden + "/mini-cutoff", changed, fs::copy_options::recursive);
+  auto trace = nlohmann::json::parse(slurp(changed / "trace.json"));
+  auto& events = trace["traceEvents"];
+  // Removing the first checkpoint span is one difference, however many events come after it.
+  size_t first_checkpoint = 0;
+  while (!(events[first_checkpoint]["ph"] == "X" && events[first_checkpoint]["name"] == "checkpoint"))
+    ++first_checkpoint;
+  ASSERT_GT(events.size() - first_checkpoint, 10u);
+  events.erase(first_checkpoint);
+  std::ofstream(changed / "trace.json") << trace.dump();
+  Outcome o = riftsim("check " + changed.string() + " --golden " + kGolden + "/mini-cutoff");
+  EXPECT_EQ(o.code, 1);
+  EXPECT_NE(o.out.find("1 difference(s)"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("trace.json: X job 'checkpoint' on 'train' at ts 3600000000: missing from the result"),
+            std::string::npos)
+      << o.out;
+  // Events in another order, on renumbered tracks: no difference.
+  trace = nlohmann::json::parse(slurp(kGolden + "/mini-cutoff/trace.json"));
+  std::reverse(trace["traceEvents"].begin(), trace["traceEvents"].end());
+  for (auto& e : trace["traceEvents"])
+    if (e.contains("tid")) e["tid"] = 100 - e["tid"].get<int>();
+  std::ofstream(changed / "trace.json") << trace.dump();
+  o = riftsim("check " + changed.string() + " --golden " + kGolden + "/mini-cutoff");
+  EXPECT_EQ(o.code, 0) << o.out;
+  fs::remove_all(changed);
+}
+
 TEST(Golden, CheckListsEveryChangedFieldAndWritesJUnit) {
   fs::path changed = fresh_dir("changed");
   fs::copy(kGolden + "/mini-cutoff", changed, fs::copy_options::recursive);
@@ -341,7 +425,9 @@ TEST(Timeline, EventsCsvAndTraceJsonDescribeTheRun) {
   for (const char* s : {"compute", "lost compute", "checkpoint", "detection", "provisioning", "porting",
                         "transfer", "restart", "cut off", "tenure"})
     EXPECT_TRUE(spans.count(s)) << s;
-  EXPECT_EQ(threads, (std::set<std::string>{"train", "alpha", "beta"})); // a track per job and per provider
+  // A track per job and per provider; the job's copies overlap its training, so they go to further tracks.
+  EXPECT_EQ(threads, (std::set<std::string>{"train", "train #2", "train #3", "alpha", "beta"}));
+  expect_clean_trace(out / "trace.json");
   fs::remove_all(out);
 }
 

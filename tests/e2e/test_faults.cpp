@@ -222,7 +222,8 @@ TEST(Faults, ANewResultReplacesThePreviousOneWhole) {
   ASSERT_EQ(riftsim(dir, "run " + kData + "/mini-cutoff.yaml --quiet --out out").code, 0);
   std::vector<std::string> files = leftovers(dir / "out");
   std::sort(files.begin(), files.end());
-  EXPECT_EQ(files, (std::vector<std::string>{"events.csv", "summary.json", "trace.json"}));
+  EXPECT_EQ(files, (std::vector<std::string>{"events.csv", "jobs.csv", "queue.csv", "summary.json",
+                                             "trace.json", "utilization.csv"}));
   EXPECT_EQ(leftovers(dir, {"out"}), std::vector<std::string>{});
   fs::remove_all(dir);
 }

@@ -6,9 +6,15 @@
 #include "output/platform_xml.hpp"
 #include "output/result_json.hpp"
 
+#include <algorithm>
 #include <cstdio>
+#include <fmt/format.h>
+#include <functional>
 #include <gtest/gtest.h>
+#include <map>
 #include <simgrid/plugins/energy.h>
+#include <sstream>
+#include <sys/wait.h>
 #include <unistd.h>
 
 using namespace riftsim;
@@ -39,6 +45,11 @@ std::vector<std::string> route(sg4::Host* a, sg4::Host* b) {
   return names;
 }
 
+/// A region's store host, by the name the builder gives it.
+sg4::Host* store_of(const std::string& region) {
+  return sg4::Host::by_name(region + "/storage");
+}
+
 /// Writes `spec` as SimGrid XML and loads it into a fresh engine (one per test process).
 std::unique_ptr<sg4::Engine> load_exported(const PlatformSpec& spec, const std::string& tag) {
   static int argc = 1;
@@ -52,7 +63,107 @@ std::unique_ptr<sg4::Engine> load_exported(const PlatformSpec& spec, const std::
   return e;
 }
 
+/// Runs `fn` in a child process and returns what it wrote to `out` (a process holds one engine).
+std::string in_child(const std::function<void(FILE* out)>& fn) {
+  int fds[2];
+  if (pipe(fds) != 0) return "pipe failed";
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(fds[0]);
+    std::freopen("/dev/null", "w", stderr);
+    FILE* out = fdopen(fds[1], "w");
+    try {
+      fn(out);
+    } catch (const std::exception& e) {
+      std::fprintf(out, " error: %s\n", e.what());
+    }
+    std::fflush(out);
+    _exit(0);
+  }
+  close(fds[1]);
+  std::string text;
+  char buf[4096];
+  for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;) text.append(buf, static_cast<size_t>(n));
+  close(fds[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return text;
+}
+
+/// The platform SimGrid holds, in words: every host (speed, properties, disks) and, for every ordered
+/// pair of hosts, its route (links with bandwidth, latency and sharing) or "no route" (SimGrid 3.32 throws
+/// on a pair it cannot route).
+void describe_platform(sg4::Engine& e, FILE* out) {
+  auto hosts = e.get_all_hosts();
+  std::sort(hosts.begin(), hosts.end(), [](auto* a, auto* b) { return a->get_name() < b->get_name(); });
+  for (auto* h : hosts) {
+    std::fprintf(out, "host %s speed %.17g", h->get_cname(), h->get_speed());
+    std::map<std::string, std::string> props;
+    for (const auto& [k, v] : *h->get_properties()) props[k] = v;
+    for (const auto& [k, v] : props) std::fprintf(out, " %s=%s", k.c_str(), v.c_str());
+    for (auto* d : h->get_disks())
+      std::fprintf(out, " disk %s %.17g/%.17g", d->get_cname(), d->get_read_bandwidth(),
+                   d->get_write_bandwidth());
+    std::fprintf(out, "\n");
+  }
+  for (auto* a : hosts)
+    for (auto* b : hosts) {
+      if (a == b) continue;
+      std::string route;
+      try {
+        std::vector<sg4::Link*> links;
+        a->route_to(b, links, nullptr);
+        for (auto* l : links)
+          route += fmt::format(" {}({:.17g},{:.17g},{})", l->get_cname(), l->get_bandwidth(),
+                               l->get_latency(), static_cast<int>(l->get_sharing_policy()));
+      } catch (const std::exception& e) {
+        route = std::string(" no route: ") + e.what();
+      }
+      std::fprintf(out, "%s -> %s:%s\n", a->get_cname(), b->get_cname(), route.c_str());
+    }
+}
+
+/// The platform as the engine builds it and as its SimGrid XML export loads, each described in a child.
+std::pair<std::string, std::string> built_and_exported(const std::string& file) {
+  PlatformSpec spec = load_platform(std::string(RIFTSIM_TEST_DATA) + "/" + file);
+  std::string built = in_child([&](FILE* out) {
+    int argc = 1;
+    char arg0[] = "test";
+    char* argv[] = {arg0, nullptr};
+    sg4::Engine e(&argc, argv);
+    configure_network_model();
+    build_platform(spec);
+    describe_platform(e, out);
+  });
+  std::string exported =
+      in_child([&](FILE* out) { describe_platform(*load_exported(spec, "described"), out); });
+  return {built, exported};
+}
+
 } // namespace
+
+TEST(Network, TheExportedXmlHoldsTheSameHostsLinksAndRoutesAsTheEngine) {
+  // Every host pair, routed or not, compared between the engine's platform and the XML: the two cannot
+  // drift apart unnoticed.
+  for (const char* file : {"mini-platform.yaml", "fat-tree-platform.yaml", "rail-platform.yaml",
+                           "paths-platform.yaml", "../../platforms/clouds.yaml"}) {
+    SCOPED_TRACE(file);
+    auto [built, exported] = built_and_exported(file);
+    ASSERT_NE(built.find("host "), std::string::npos) << built;
+    EXPECT_NE(built.find("-> "), std::string::npos);
+    // Compared line by line, so that a failure names the host or the route.
+    std::istringstream b(built), x(exported);
+    std::string lb, lx;
+    int lines = 0;
+    while (std::getline(b, lb)) {
+      ASSERT_TRUE(std::getline(x, lx)) << "the export ends before: " << lb;
+      EXPECT_EQ(lx, lb);
+      ++lines;
+    }
+    EXPECT_FALSE(std::getline(x, lx)) << "the export has more: " << lx;
+    EXPECT_GT(lines, 100);
+  }
+}
 
 TEST(Network, OneTransferTakesSizeOverBandwidthPlusLatency) {
   EngineFixture f;
@@ -199,24 +310,22 @@ TEST(Network, EachPathHasItsOwnRouteThroughTheSameStores) {
             (std::vector<std::string>{"beta/r1/storage-net", "alpha-beta/per-flow", "alpha-beta",
                                       "alpha/r1/storage-net"}));
   // The store-to-store route is the default path, the first listed.
-  EXPECT_EQ(route(f.platform.regions.at("alpha/r1").storage, f.platform.regions.at("beta/r1").storage),
+  EXPECT_EQ(route(store_of("alpha/r1"), store_of("beta/r1")),
             (std::vector<std::string>{"alpha/r1/storage-net", "alpha-beta", "beta/r1/storage-net"}));
 }
 
 TEST(Network, RoutesCrossTheExpectedLinks) {
   EngineFixture f;
-  auto& alpha = f.platform.regions.at("alpha/r1");
-  auto& beta = f.platform.regions.at("beta/r1");
-  EXPECT_EQ(route(alpha.storage, beta.storage),
+  EXPECT_EQ(route(store_of("alpha/r1"), store_of("beta/r1")),
             (std::vector<std::string>{"alpha/r1/storage-net", "alpha-beta", "beta/r1/storage-net"}));
   auto& c1 = f.platform.cluster("alpha/r1/c1");
   ASSERT_EQ(c1.hosts.size(), 4u);
   EXPECT_EQ(route(c1.hosts[0], c1.hosts[1]),
             (std::vector<std::string>{"alpha/r1/c1/0/nic_UP", "alpha/r1/c1/1/nic_DOWN"}));
-  EXPECT_EQ(route(c1.hosts[0], alpha.storage),
+  EXPECT_EQ(route(c1.hosts[0], store_of("alpha/r1")),
             (std::vector<std::string>{"alpha/r1/c1/0/nic_UP", "alpha/r1/c1/uplink", "alpha/r1/storage-net"}));
   // Leaving the region goes through its gateway router, not through the store's own link.
-  EXPECT_EQ(route(c1.hosts[0], beta.storage),
+  EXPECT_EQ(route(c1.hosts[0], store_of("beta/r1")),
             (std::vector<std::string>{"alpha/r1/c1/0/nic_UP", "alpha/r1/c1/uplink", "alpha-beta",
                                       "beta/r1/storage-net"}));
   // Between two clusters of one region (beta): up one uplink and down the other, no WAN.
@@ -327,7 +436,7 @@ TEST(Network, ARailOptimizedClusterRoutesPairsOverOneRailAndOutThroughTheSpine) 
   EXPECT_EQ(route(c1.hosts[0], c1.hosts[1]),
             (std::vector<std::string>{"alpha/r1/c1/0/rail-1_UP", "alpha/r1/c1/1/rail-1_DOWN"}));
   // Host 2 leaves over its rail 2, that rail's uplink to the spine, then the region's uplink.
-  EXPECT_EQ(route(c1.hosts[2], f.platform.regions.at("beta/r1").storage),
+  EXPECT_EQ(route(c1.hosts[2], store_of("beta/r1")),
             (std::vector<std::string>{"alpha/r1/c1/2/rail-2_UP", "alpha/r1/c1/rail-2/up",
                                       "alpha/r1/c1/uplink", "alpha-beta", "beta/r1/storage-net"}));
   // Each rail NIC carries a quarter of the node's 800 Gbps.
@@ -356,7 +465,7 @@ TEST(Network, AFatTreeClusterRoutesThroughItsSwitches) {
   EXPECT_EQ(across.size(), 4u);      // up to the top switch and down
   EXPECT_GT(across.size(), same_switch.size());
   // Out of the cluster through its gateway (the first host), then the region's uplink and the WAN.
-  auto out = route(c1.hosts[3], f.platform.regions.at("beta/r1").storage);
+  auto out = route(c1.hosts[3], store_of("beta/r1"));
   ASSERT_GE(out.size(), 3u);
   EXPECT_EQ(out[out.size() - 3], "alpha/r1/c1/uplink");
   EXPECT_EQ(out[out.size() - 2], "alpha-beta");

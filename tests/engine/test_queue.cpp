@@ -67,3 +67,19 @@ TEST(Queue, AProjectQuotaHoldsTheSecondJobAlthoughAClusterIsFree) {
   EXPECT_NEAR(job(r, "first").start.raw(), 0, 1e-6);
   EXPECT_NEAR(job(r, "second").start.raw(), 10000, 1e-6);
 }
+
+TEST(Queue, AReservationIsThereAtOnceAndBilledForItsWholeTerm) {
+  // Without it the job would wait a day's lead time. With it: 0-10000 s on the reserved nodes. The
+  // reservation costs 4 nodes x 24 h x $5 = $480 used or not; the job's 4 x 2.78 h at the on-demand
+  // $20 ($222.22) are covered by it (11.1 of its 96 node-hours used).
+  RunResult r = run_file("reservation.yaml");
+  const JobResult& a = job(r, "a");
+  EXPECT_NEAR(a.start.raw(), 0, 1e-6);
+  EXPECT_NEAR(a.end.raw(), 10000, 1e-6);
+  ASSERT_EQ(r.reservations.size(), 1u);
+  const ReservationUse& u = r.reservations[0];
+  EXPECT_NEAR(u.cost().raw(), 480, 1e-9);
+  EXPECT_NEAR(u.covered.raw(), 4 * 10000 / 3600.0 * 20, 1e-6);
+  EXPECT_NEAR(u.used_node_hours, 4 * 10000 / 3600.0, 1e-9);
+  EXPECT_NEAR(u.utilization(), 4 * 10000 / 3600.0 / 96, 1e-9);
+}

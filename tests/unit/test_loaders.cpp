@@ -1,4 +1,5 @@
 #include "config/loaders.hpp"
+#include "config/yaml_fields.hpp"
 
 #include <fstream>
 #include <gtest/gtest.h>
@@ -84,6 +85,43 @@ TEST(PlatformLoader, UnknownKeyIsReportedAtItsLineAndColumn) {
   EXPECT_EQ(e.pos().line, 17);
   EXPECT_EQ(e.pos().column, 13);
   EXPECT_NE(e.message().find("unknown key 'colour'"), std::string::npos) << e.what();
+}
+
+TEST(PlatformLoader, AMisspelledKeyIsUnknownAtItsOwnLineWithTheKeyMeant) {
+  // A required key written wrong is reported where it is written, not as missing at its parent's line.
+  auto e = expect_input_error(
+      [] { parse_platform(replace(kCluster, "gpus_per_node: 8", "gpus_per_nod: 8"), "p.yaml"); });
+  EXPECT_EQ(e.pos().line, 12);
+  EXPECT_EQ(e.pos().column, 13);
+  EXPECT_NE(e.message().find("unknown key 'gpus_per_nod' in cluster 'p/r/c' (did you mean 'gpus_per_node'?)"),
+            std::string::npos)
+      << e.what();
+  // An optional one, with the valid keys.
+  e = expect_input_error([] {
+    parse_platform(replace(kCluster, "            price:", "            lead_tiem: 1d\n            price:"),
+                   "p.yaml");
+  });
+  EXPECT_EQ(e.pos().line, 17);
+  EXPECT_NE(
+      e.message().find("unknown key 'lead_tiem' in cluster 'p/r/c' (did you mean 'lead_time'?) (valid keys:"),
+      std::string::npos)
+      << e.what();
+  // Nothing close: no guess.
+  e = expect_input_error([] {
+    parse_platform(replace(kCluster, "            price:", "            colour: red\n            price:"),
+                   "p.yaml");
+  });
+  EXPECT_EQ(e.message().find("did you mean"), std::string::npos) << e.what();
+}
+
+TEST(Fields, DidYouMeanGuessesTyposOnly) {
+  const std::set<std::string> keys = {"nodes", "lead_time", "storage_bandwidth", "gpus_per_node"};
+  EXPECT_EQ(did_you_mean("nodse", keys), " (did you mean 'nodes'?)"); // swapped neighbours
+  EXPECT_EQ(did_you_mean("storage_bandwith", keys),
+            " (did you mean 'storage_bandwidth'?)");                          // a letter dropped
+  EXPECT_EQ(did_you_mean("lead-time", keys), " (did you mean 'lead_time'?)"); // a letter changed
+  EXPECT_EQ(did_you_mean("colour", keys), "");
+  EXPECT_EQ(did_you_mean("nodes", keys), ""); // the word itself is no guess
 }
 
 TEST(PlatformLoader, WrongUnitNamesTheValue) {
@@ -173,6 +211,21 @@ TEST(ScenarioLoader, EveryBadInputFileFailsWithFileLineAndColumn) {
   }
 }
 
+TEST(ScenarioLoader, AnUnknownNameListsTheValidOnesAndTheClosest) {
+  auto e = expect_input_error([] { load_inputs(kData + "/bad/no-such-cluster.yaml"); });
+  EXPECT_NE(e.message().find("the platform's clusters: alpha/r1/c1, beta/r1/c2, beta/r1/small"),
+            std::string::npos)
+      << e.what();
+  // An event naming a link with a typo.
+  Inputs in = load_inputs(kData + "/mini-cutoff.yaml");
+  in.scenario.events.push_back({ProviderEvent(LinkEvent{"alpha-betta", Seconds(1), false}), SourcePos{}});
+  e = expect_input_error([&] { check_inputs(in); });
+  EXPECT_NE(e.message().find("link 'alpha-betta', which is not in the platform; the platform's links: "
+                             "alpha-beta (did you mean 'alpha-beta'?)"),
+            std::string::npos)
+      << e.what();
+}
+
 TEST(ScenarioLoader, MissingScenarioFile) {
   auto e = expect_input_error([] { load_inputs(kData + "/nope.yaml"); });
   EXPECT_NE(e.message().find("cannot open"), std::string::npos);
@@ -224,14 +277,26 @@ TEST(Catalog, EveryEntryLoadsWithItsDerivedValues) {
     SCOPED_TRACE(i.name);
     ASSERT_NE(i.accelerator, nullptr);
     EXPECT_DOUBLE_EQ(i.node_peak().raw(), i.accelerator->bf16_dense.raw() * i.accelerators);
-    EXPECT_GT(i.price.raw(), 0);
+    // Every price carries the date it was read and its source.
+    ASSERT_NE(i.find_price(PriceKind::OnDemand), nullptr);
+    for (const auto& [kind, list] : i.prices) {
+      SCOPED_TRACE(price_kind_name(kind));
+      EXPECT_GT(list.price.raw(), 0);
+      EXPECT_TRUE(is_iso_date(list.as_of)) << list.as_of;
+      EXPECT_FALSE(list.source.empty());
+      for (const auto& [region, price] : list.regions) EXPECT_GT(price.raw(), 0) << region;
+    }
     EXPECT_LE(i.power_idle, i.power_busy);
     EXPECT_TRUE(i.provider == "azure" || i.provider == "aws" || i.provider == "gcp");
   }
   const InstanceSpec* p5 = cat.find_instance("p5.48xlarge");
   ASSERT_NE(p5, nullptr);
   EXPECT_NEAR(p5->node_peak().raw(), 8 * 989.4e12, 1);
-  EXPECT_NEAR(p5->reserved_price->raw(), 39.33, 1e-9);
+  EXPECT_NEAR(p5->find_price(PriceKind::Reserved)->price.raw(), 39.33, 1e-9);
+  // AWS's cut of June 2025, and GCP's whole-machine price (not host + GPUs).
+  EXPECT_NEAR(p5->on_demand().price.raw(), 55.04, 1e-9);
+  EXPECT_NEAR(cat.find_instance("a3-highgpu-8g")->on_demand().in_region("europe-west4").raw(), 112.54, 1e-9);
+  EXPECT_NEAR(cat.find_instance("a3-highgpu-8g")->on_demand().in_region("us-central1").raw(), 88.49, 1e-9);
   EXPECT_NEAR(cat.find_accelerator("Trainium")->memory_bandwidth.raw(), 820.0 * 1073741824.0, 1);
 }
 
@@ -243,7 +308,10 @@ TEST(Catalog, ClustersInheritTheirInstanceTypeAndMayOverrideIt) {
   EXPECT_EQ(c.gpus_per_node, 8);
   EXPECT_DOUBLE_EQ(c.gpu_peak.raw(), 989.4e12);
   EXPECT_DOUBLE_EQ(c.node_network.raw(), 1800e9 / 8);
-  EXPECT_DOUBLE_EQ(c.node_price.raw(), 46.02);
+  // A3 Mega has no us-central1 price in the catalog: the reference price, with its source and date.
+  EXPECT_DOUBLE_EQ(c.node_price.raw(), 92.94);
+  EXPECT_EQ(c.price_as_of, "2026-07-30");
+  EXPECT_NE(c.price_source.find("Cyclenerd"), std::string::npos);
   // An instance type of another provider is refused.
   std::string text = read_file_for_test(kData + "/../../platforms/clouds.yaml");
   text.replace(text.find("instance: ND96amsr_A100_v4"), 26, "instance: p5.48xlarge     ");
@@ -259,7 +327,7 @@ TEST(Catalog, AReservedClusterIsBilledAtTheCatalogsReservedPrice) {
                "instance: p4d.24xlarge\n            pricing: reserved");
   PlatformSpec p = parse_platform(text, file);
   const ClusterSpec& c = *p.find_cluster("aws/us-east-1/p4de");
-  EXPECT_EQ(c.pricing, ClusterSpec::Pricing::Reserved);
+  EXPECT_EQ(c.pricing, PriceKind::Reserved);
   EXPECT_DOUBLE_EQ(c.node_price.raw(), 14.75);
   // Without a reserved price in the catalog, asking for one is an error at the key.
   std::string bad = read_file_for_test(file);
@@ -267,6 +335,39 @@ TEST(Catalog, AReservedClusterIsBilledAtTheCatalogsReservedPrice) {
               "instance: p4de.24xlarge\n            pricing: reserved");
   auto e = expect_input_error([&] { parse_platform(bad, file); });
   EXPECT_NE(e.message().find("no reserved price for p4de.24xlarge"), std::string::npos) << e.what();
+}
+
+TEST(Catalog, PricesFollowTheRegionAndThePricingKind) {
+  const std::string file = kData + "/../../platforms/clouds.yaml";
+  std::string text = read_file_for_test(file);
+  // The A100 cluster of GCP on a 1-year commitment of A3 High nodes: the us-central1 committed price.
+  text.replace(text.find("instance: a2-ultragpu-8g"), 24,
+               "instance: a3-highgpu-8g\n            pricing: committed_1y");
+  PlatformSpec p = parse_platform(text, file);
+  const ClusterSpec& c = *p.find_cluster("gcp/us-central1/a2-ultragpu-8g");
+  EXPECT_EQ(c.pricing, PriceKind::Committed1y);
+  EXPECT_DOUBLE_EQ(c.node_price.raw(), 61.38);
+  EXPECT_EQ(c.price_as_of, "2026-07-30");
+}
+
+TEST(Catalog, ASpotClusterAddsItsInterruptionsToTheNodeFailureRate) {
+  const std::string file = kData + "/../../platforms/clouds.yaml";
+  std::string text = read_file_for_test(file);
+  // 6.5 failures per 1,000 node-days, plus 0.02 spot interruptions per node-day.
+  text.replace(text.find("instance: a2-ultragpu-8g"), 24,
+               "instance: a2-ultragpu-8g\n            pricing: spot\n            "
+               "spot_interruptions_per_node_day: 0.02");
+  PlatformSpec p = parse_platform(text, file);
+  const ClusterSpec& c = *p.find_cluster("gcp/us-central1/a2-ultragpu-8g");
+  EXPECT_DOUBLE_EQ(c.node_price.raw(), 22.08);
+  ASSERT_TRUE(c.failures.has_value());
+  EXPECT_NEAR(kSecondsPerDay / c.failures->node_mtbf.raw(), 0.0065 + 0.02, 1e-12);
+  // Without a rate, a spot cluster is an error at its pricing key: no provider publishes one.
+  std::string bad = read_file_for_test(file);
+  bad.replace(bad.find("instance: a2-ultragpu-8g"), 24,
+              "instance: a2-ultragpu-8g\n            pricing: spot");
+  auto e = expect_input_error([&] { parse_platform(bad, file); });
+  EXPECT_NE(e.message().find("spot_interruptions_per_node_day"), std::string::npos) << e.what();
 }
 
 TEST(PlatformLoader, LinksOfEachKindAndTheirChecks) {
