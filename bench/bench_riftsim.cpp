@@ -51,6 +51,20 @@ BENCHMARK(BM_FlagshipWithFailures100Replications)
     ->Iterations(1)
     ->UseRealTime();
 
+/// Target (the planner issue): one simulation of the portfolio — 506 jobs over a year on ~103,000 GPUs,
+/// failures on — under 10 s (the undisturbed run: no provider events, the portfolio's baseline).
+void BM_PortfolioOneSimulation(benchmark::State& state) {
+  std::string cmd = std::string(RIFTSIM_BIN) + " simulate " + kRepo +
+                    "/workloads/scenarios/portfolio-azure-throttle.yaml --result /tmp/riftsim-bench-pf.json "
+                    "--no-events --no-timeline --log-level error";
+  for (auto _ : state)
+    if (std::system((cmd + " >/dev/null 2>&1").c_str()) != 0) state.SkipWithError(("failed: " + cmd).c_str());
+  struct rusage ru {};
+  ::getrusage(RUSAGE_CHILDREN, &ru);
+  state.counters["max_child_rss_MB"] = static_cast<double>(ru.ru_maxrss) / 1024.0;
+}
+BENCHMARK(BM_PortfolioOneSimulation)->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
+
 /// Target: a 25,000-GPU fat-tree platform (one host per node) builds in under 1 s and 300 MB (one
 /// simulation of a one-segment job on it, so build time dominates).
 void BM_FatTree25kPlatform(benchmark::State& state) {

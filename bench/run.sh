@@ -15,6 +15,7 @@ targets_ms = {  # name -> maximum real time per iteration
     "BM_FatTree25kPlatform/": 1000.0,
     "BM_DeriveStep16k/": 500.0,
     "BM_FlagshipLayoutRun/": 3000.0,
+    "BM_PortfolioOneSimulation/": 10000.0,
 }
 data = json.load(open(sys.argv[1]))
 failed = False

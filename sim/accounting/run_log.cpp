@@ -52,8 +52,6 @@ const char* event_name(EventKind k) {
     return "restarted";
   case EventKind::JobFailure:
     return "job_failure";
-  case EventKind::Submit:
-    return "submit";
   case EventKind::Preempted:
     return "preempted";
   }

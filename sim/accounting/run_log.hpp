@@ -31,7 +31,6 @@ enum class EventKind {
   NodeFailure,     // a node under the job failed (ordinary failure, not a provider event)
   Restarted,       // the job restarted after a node failure
   JobFailure,      // the whole job failed (software, collective library, storage), not a node
-  Submit,          // a job was submitted: it waits in the queue for the scheduler
   Preempted,       // the scheduler made the job give its GPUs to a higher priority; it is queued again
 };
 const char* event_name(EventKind k);

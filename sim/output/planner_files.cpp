@@ -230,7 +230,6 @@ std::string portfolio_comparison_text(const std::vector<std::pair<std::string, o
     row.push_back(format_usd(Usd(cost.at("reservations"))));
     table.add_row(row);
   }
-  // Appended rather than "\n" + ...: GCC 12 -O2 warns falsely (-Wrestrict) on a literal + a temporary string.
   std::string text = "\n";
   text += table.render();
   text += "time lost: summed over the jobs, against the same portfolio undisturbed; reserved: bought whether "

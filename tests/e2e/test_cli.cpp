@@ -188,6 +188,9 @@ TEST(Cli, ValidateChecksFilesWithoutRunning) {
 TEST(Cli, EveryShippedScenarioRuns) {
   // The stories in workloads/scenarios/ all run to the end, every job finished.
   for (const auto& entry : fs::directory_iterator(std::string(RIFTSIM_REPO) + "/workloads/scenarios")) {
+    // The portfolio (506 jobs over a year, ~1 min per simulation) is run by its benchmark
+    // (bench/portfolio.sh); its mechanisms are tested on small schedules (tests/engine/test_queue.cpp).
+    if (entry.path().stem().string().starts_with("portfolio")) continue;
     SCOPED_TRACE(entry.path().string());
     fs::path out = fresh_dir("shipped-" + entry.path().stem().string());
     Outcome o = riftsim("run " + entry.path().string() + " --quiet --out " + out.string());
@@ -749,5 +752,26 @@ TEST(Step, EachTenureReportsTheStepItTrainedAt) {
   // Half the replicas after the throttle: twice the micro-batches per step (the gradient ring about the
   // same).
   EXPECT_GT(tenures[1]["step"]["step_s"].get<double>(), 1.8 * tenures[0]["step"]["step_s"].get<double>());
+  fs::remove_all(out);
+}
+
+TEST(Cli, APortfolioRunWritesJobsUtilizationAndQueueFiles) {
+  // The FIFO schedule of tests/data/queue/fifo.yaml: b waits 9,900 s, c 14,800 s.
+  fs::path out = fresh_dir("planner-files");
+  Outcome o = riftsim("run " + kData + "/queue/fifo.yaml --quiet --out " + out.string());
+  ASSERT_EQ(o.code, 0) << o.err;
+  std::string jobs = slurp((out / "jobs.csv").string());
+  EXPECT_EQ(jobs.rfind("job,project,priority,gpus,submit_s,start_s,end_s,wait_s,", 0), 0u) << jobs;
+  EXPECT_NE(jobs.find("\nb,,0,32,100.000,10000.000,15000.000,9900.000,5000.000,finished,"), std::string::npos)
+      << jobs;
+  EXPECT_EQ(std::count(jobs.begin(), jobs.end(), '\n'), 4); // header and three jobs
+  std::string util = slurp((out / "utilization.csv").string());
+  EXPECT_NE(util.find("\nalpha/r1/c1,alpha,0,20000,4,"), std::string::npos) << util;
+  std::string queue = slurp((out / "queue.csv").string());
+  EXPECT_NE(queue.find("\n0,20000,"), std::string::npos) << queue;
+  auto s = nlohmann::json::parse(slurp((out / "summary.json").string()));
+  EXPECT_EQ(s["portfolio"]["jobs"], 3);
+  EXPECT_NEAR(s["portfolio"]["wait_s"]["mean"].get<double>(), (0 + 9900 + 14800) / 3.0, 1e-6);
+  EXPECT_NEAR(s["portfolio"]["makespan_s"].get<double>(), 20000, 1e-6);
   fs::remove_all(out);
 }
