@@ -4,8 +4,11 @@ BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 SCENARIO ?= workloads/scenarios/gpt4-azure-cutoff.yaml
 OUT ?=
+SANITIZE_DIR ?= build-asan
+FUZZ_DIR ?= build-fuzz
+FUZZ_TIME ?= 60
 
-.PHONY: deps configure build run test bench format clean
+.PHONY: deps configure build run test bench bench-sweep format clean test-sanitize fuzz test-slurm
 
 deps:
 	@bash tools/install-deps.sh
@@ -29,11 +32,42 @@ run: build
 test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
+# Every test and every shipped scenario under AddressSanitizer and UndefinedBehaviorSanitizer, in its own
+# build folder (docs/simgrid-notes.md: what SimGrid's context switching needs under ASan). -O1 with line
+# tables and assertions on: quicker to build than -O2 -g, and reports still name file and line. The
+# bad-input corpus is left out here (SANITIZE_EXCLUDE): its 230 files go through the loaders under the
+# sanitizers in Fuzz.Replay_*, and through the binary in `make test`.
+SANITIZE_EXCLUDE ?= BadInput\.
+test-sanitize: deps
+	@cmake -S . -B $(SANITIZE_DIR) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" \
+	  -DRIFTSIM_SANITIZE=ON -DRIFTSIM_BENCH=OFF >/dev/null
+	@cmake --build $(SANITIZE_DIR) -j $(JOBS)
+	@cd $(SANITIZE_DIR) && ASAN_OPTIONS=detect_stack_use_after_return=0 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --output-on-failure -j $(JOBS) $(if $(SANITIZE_EXCLUDE),-E '$(SANITIZE_EXCLUDE)')
+
+# The libFuzzer targets of fuzz/ (clang, ASan + UBSan), FUZZ_TIME seconds each, JOBS at a time.
+fuzz:
+	@bash tools/install-deps.sh fuzz
+	@cmake -S . -B $(FUZZ_DIR) -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRIFTSIM_FUZZ=ON \
+	  -DBUILD_TESTING=OFF -DRIFTSIM_BENCH=OFF >/dev/null
+	@cmake --build $(FUZZ_DIR) -j $(JOBS) --target fuzz_targets
+	@bash fuzz/run.sh $(FUZZ_DIR) $(FUZZ_TIME) $(JOBS)
+
 bench: build
 	@bash bench/run.sh $(BUILD_DIR)
+	@bash bench/sweep.sh $(BUILD_DIR)
+
+# Only the sweep benchmark: 1,000 points of the flagship with failures (docs/sweeps.md).
+bench-sweep: build
+	@bash bench/sweep.sh $(BUILD_DIR)
+
+# A sweep on a real single-node Slurm (needs root; installs slurm-wlm and munge, starts and stops the
+# daemons): opt-in, not part of `make test` or .ci/run (docs/sweeps.md, "Testing on Slurm").
+test-slurm: build
+	@bash tests/slurm/test_slurm_sweep.sh $(BUILD_DIR)
 
 format:
 	@clang-format -i $$(git ls-files '*.cpp' '*.hpp')
 
 clean:
-	@rm -rf $(BUILD_DIR)
+	@rm -rf $(BUILD_DIR) $(SANITIZE_DIR) $(FUZZ_DIR)

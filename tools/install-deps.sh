@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages riftsim needs, only those that are missing.
 # Idempotent and quiet when everything is already there, so `make` can call it every time.
+# `install-deps.sh fuzz` adds what `make fuzz` needs (clang, its libFuzzer and sanitizer runtimes, and
+# llvm-symbolizer for readable reports); plain builds stay on GCC.
 set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config
   libsimgrid-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libgtest-dev
   libcli11-dev nlohmann-json3-dev libbenchmark-dev
-  python3 python3-matplotlib python3-yaml python3-jsonschema
+  python3 python3-matplotlib python3-pandas python3-yaml python3-jsonschema
 )
+if [ "${1:-}" = fuzz ]; then
+  packages+=(clang libclang-rt-14-dev llvm-14)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

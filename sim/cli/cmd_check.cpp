@@ -1,5 +1,7 @@
 #include "cli/commands.hpp"
+#include "config/input_files.hpp"
 #include "core/input_error.hpp"
+#include "output/atomic_files.hpp"
 #include "output/checks.hpp"
 
 #include <filesystem>
@@ -12,28 +14,32 @@ namespace fs = std::filesystem;
 namespace riftsim {
 namespace {
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) throw InputError({p.string(), 1, 1}, "cannot open file");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+// Result files are at most 256 MiB: a trace of a months-long run with failures is a few MB.
+constexpr std::size_t kMaxResultFileBytes = std::size_t{256} << 20;
 
-ojson parse_json(const fs::path& p) {
-  try {
-    return ojson::parse(slurp(p));
-  } catch (const ojson::parse_error& e) {
-    throw InputError({p.string(), 1, 1}, std::string("not valid JSON: ") + e.what());
-  }
+std::string slurp(const fs::path& p) {
+  return read_text_file(p.string(), kMaxResultFileBytes);
 }
 
 } // namespace
 
+ojson read_result_json(const std::string& path) {
+  std::string text = slurp(path);
+  try {
+    // Nested deeper than any riftsim output: refused before the comparison recurses into it.
+    return ojson::parse(text, [](int depth, ojson::parse_event_t, ojson&) {
+      if (depth > 100) throw std::length_error("nested more than 100 levels deep");
+      return true;
+    });
+  } catch (const std::exception& e) {
+    throw InputError({path, 1, 1}, std::string("not a riftsim result: ") + e.what());
+  }
+}
+
 int cmd_check(const CheckArgs& a) {
   for (const auto& d : {a.result_dir, a.golden_dir})
     if (!fs::is_directory(d)) throw InputError({d, 1, 1}, "not a directory");
-  if (!(a.rtol >= 0)) throw InputError({"--rtol", 1, 1}, "must be zero or positive");
+  if (!(a.rtol >= 0 && a.rtol <= 1e300)) throw UsageError("--rtol must be zero or a positive number");
   std::vector<std::string> files;
   std::vector<Difference> diffs;
   for (const std::string name : {"summary.json", "events.csv", "trace.json"}) {
@@ -46,9 +52,9 @@ int cmd_check(const CheckArgs& a) {
       continue;
     }
     if (name == "trace.json")
-      diff_trace(parse_json(result), parse_json(golden), a.rtol, name, diffs);
+      diff_trace(read_result_json(result.string()), read_result_json(golden.string()), a.rtol, name, diffs);
     else if (name.ends_with(".json"))
-      diff_json(parse_json(result), parse_json(golden), a.rtol, name, diffs);
+      diff_json(read_result_json(result.string()), read_result_json(golden.string()), a.rtol, name, diffs);
     else
       diff_csv(slurp(result), slurp(golden), a.rtol, name, diffs);
   }
@@ -56,11 +62,7 @@ int cmd_check(const CheckArgs& a) {
     throw InputError({a.golden_dir, 1, 1}, "holds no summary.json, events.csv or trace.json");
   for (const auto& d : diffs)
     std::cout << d.file << ": " << (d.where.empty() ? "" : d.where + ": ") << d.message << "\n";
-  if (!a.junit.empty()) {
-    std::ofstream out(a.junit);
-    out << junit_xml(files, diffs);
-    if (!out) throw std::runtime_error("cannot write " + a.junit);
-  }
+  if (!a.junit.empty()) write_file_atomically(a.junit, junit_xml(files, diffs));
   std::cout << (diffs.empty() ? "same" : std::to_string(diffs.size()) + " difference(s)") << " in "
             << files.size() << " file(s) (rtol " << a.rtol << ")\n";
   return diffs.empty() ? kExitOk : kExitCheckFailed;

@@ -1,6 +1,8 @@
 #include "accounting/run_result.hpp"
 #include "cli/commands.hpp"
+#include "cli/interrupts.hpp"
 #include "cli/launcher.hpp"
+#include "cli/staged_output.hpp"
 #include "cli/step_table.hpp"
 #include "config/loaders.hpp"
 #include "core/units.hpp"
@@ -9,16 +11,19 @@
 #include "output/planner_files.hpp"
 #include "output/replications.hpp"
 #include "output/result_json.hpp"
+#include "output/results_table.hpp"
 #include "output/summary_text.hpp"
 #include "output/timeline_files.hpp"
 
 #include <algorithm>
 #include <cstdio>
+#include <deque>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <limits>
 #include <thread>
 #include <unistd.h>
 
@@ -36,19 +41,11 @@ RunResult read_child_result(const fs::path& path) {
   return run_result_from_json(ojson::parse(in));
 }
 
-/// A private scratch directory, removed on every way out.
-struct ScratchDir {
-  fs::path path;
-  ScratchDir() {
-    char tmpl[] = "/tmp/riftsim-XXXXXX";
-    if (!::mkdtemp(tmpl)) throw std::runtime_error("cannot create a temporary directory");
-    path = tmpl;
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
+/// JSON text for a file: names and descriptions are checked UTF-8 at loading, and anything that is not
+/// (a path given on the command line) is replaced rather than failing after the simulations.
+std::string json_text(const ojson& j, int indent = -1) {
+  return j.dump(indent, ' ', false, ojson::error_handler_t::replace) + "\n";
+}
 
 } // namespace
 
@@ -78,18 +75,19 @@ int simulate_to_file(Inputs in, const SimulateArgs& a, std::vector<std::string> 
   argv.push_back(nullptr);
   int argc = static_cast<int>(argv.size()) - 1;
   RunResult r = simulate(in, opt, &argc, argv.data());
-  write_file_atomically(a.result, run_result_to_json(r).dump() + "\n");
+  write_file_atomically(a.result, json_text(run_result_to_json(r)));
   return kExitOk;
 }
 
 namespace {
 
-/// Writes summary.json, events.csv and trace.json of one run into `dir`.
+/// Writes summary.json, events.csv, trace.json and the planner files (jobs, utilization, queue) of one run
+/// into `dir`.
 void write_run(const fs::path& dir, const ojson& summary, const RunResult& run, const std::string& scenario) {
   fs::create_directories(dir);
-  write_file_atomically((dir / "summary.json").string(), summary.dump(2) + "\n");
+  write_file_atomically((dir / "summary.json").string(), json_text(summary, 2));
   write_file_atomically((dir / "events.csv").string(), events_csv(run.log));
-  write_file_atomically((dir / "trace.json").string(), trace_json(run.log, scenario).dump() + "\n");
+  write_file_atomically((dir / "trace.json").string(), json_text(trace_json(run.log, scenario)));
   write_file_atomically((dir / "jobs.csv").string(), jobs_csv(summary));
   write_file_atomically((dir / "utilization.csv").string(), utilization_csv(run));
   write_file_atomically((dir / "queue.csv").string(), queue_csv(run));
@@ -117,16 +115,25 @@ bool report_expectations(const std::vector<ExpectationResult>& checks, const std
 int cmd_run(const RunArgs& a, const std::vector<std::string>& sg_flags) {
   Inputs in = load_inputs(a.scenario); // bad input stops here, before anything is written
   if (a.replications < 1 || a.replications > 100000)
-    throw InputError({"--replications", 1, 1}, "must be between 1 and 100000");
+    throw UsageError("--replications must be between 1 and 100,000");
+  if (a.jobs < 0 || a.jobs > kMaxChildren)
+    throw UsageError("--jobs must be between 1 and " + std::to_string(kMaxChildren) +
+                     " (default: one per core)");
+  if (a.seed > std::numeric_limits<std::uint64_t>::max() - static_cast<std::uint64_t>(a.replications - 1))
+    throw UsageError("--seed plus --replications goes past the largest seed, 2^64 - 1");
   int parallel = a.jobs > 0 ? a.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   if (!a.explain_step.empty())
     return explain_step(in, a.explain_step.at(0), a.explain_step.at(1), parallel, std::cout);
+  check_start_allocations(in);
+  const size_t variants = response_variants(in.scenario);
+  fs::path out = a.out.empty() ? fs::path("results") / in.scenario.name : fs::path(a.out);
+  // From here a signal kills the simulations and unwinds, which removes the staging folder.
+  InterruptGuard interrupts;
+  StagedOutput staged(out); // --out checked before any simulation
+  const fs::path& result = staged.result();
   // Jobs without `mfu` train at the speed of their layout on the fabric: every step the scenario may need
   // is simulated once here, in children, and every simulation below reads it (docs/model-training.md).
   std::shared_ptr<const TrainingSpeed> speed = derive_training_speed(in, parallel);
-  const size_t variants = response_variants(in.scenario);
-  fs::path out = a.out.empty() ? fs::path("results") / in.scenario.name : fs::path(a.out);
-  ScratchDir work;
 
   // Each simulation is its own process (one SimGrid engine each): per seed, the run with provider events
   // for each response variant, and one baseline without events (the same for every variant; common
@@ -135,8 +142,9 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& sg_flags) {
   bool progress = !a.quiet && n == 1 && variants == 1 && ::isatty(STDERR_FILENO);
   std::vector<std::uint64_t> seeds;
   std::vector<std::function<int()>> children;
+  std::vector<std::string> children_results; // each child's result file, in the order of `children`
   auto result_file = [&](const std::string& kind, int seed_index, size_t variant) {
-    return (work.path / fmt::format("{}-{}-{}.json", kind, seed_index, variant)).string();
+    return (staged.scratch() / fmt::format("{}-{}-{}.json", kind, seed_index, variant)).string();
   };
   for (int i = 0; i < n; ++i) {
     std::uint64_t seed = a.seed + static_cast<std::uint64_t>(i);
@@ -146,6 +154,7 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& sg_flags) {
       SimulateArgs sim;
       sim.scenario = a.scenario;
       sim.result = result_file(events ? "events" : "baseline", i, events ? v : 0);
+      children_results.push_back(sim.result);
       sim.seed = seed;
       // Warnings from the first run only: 100 replications would repeat them 100 times.
       sim.log_level = events && i == 0 && v == 0 ? (a.quiet ? "warn" : a.log_level) : "error";
@@ -154,7 +163,15 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& sg_flags) {
       sim.progress = events && progress;
       // Only the first seed's timeline is written out (events.csv, trace.json); baselines' never.
       sim.no_timeline = !events || i > 0;
-      children.push_back([&in, sim, &sg_flags, speed] { return simulate_to_file(in, sim, sg_flags, speed); });
+      // Bad input found only by the simulation is reported once, by the parent, from this file.
+      children.push_back([&in, sim, &sg_flags, speed] {
+        try {
+          return simulate_to_file(in, sim, sg_flags, speed);
+        } catch (const InputError& e) {
+          write_file_atomically(sim.result + ".error", e.what());
+          return kExitBadInput;
+        }
+      });
     }
   }
   bool show_count = !a.quiet && n > 1 && ::isatty(STDERR_FILENO);
@@ -162,11 +179,19 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& sg_flags) {
     if (show_count) std::fprintf(stderr, "\r\033[Kriftsim: %zu/%zu simulations done", done, children.size());
   });
   if (show_count) std::fprintf(stderr, "\r\033[K");
-  for (int c : codes)
-    if (c != 0) {
-      std::cerr << "riftsim: a simulation failed (exit " << c << ")\n";
-      return c == kExitBadInput ? kExitBadInput : kExitInternal;
+  for (size_t k = 0; k < codes.size(); ++k) {
+    if (codes[k] <= 0) continue; // ok, or not run after another failed
+    fs::path error = fs::path(children_results[k] + ".error");
+    if (codes[k] == kExitBadInput && fs::exists(error)) {
+      std::cerr << read_text_file(error.string()) << "\n";
+      return kExitBadInput;
     }
+    std::cerr << "riftsim: a simulation failed ("
+              << (codes[k] > 128 ? "killed by signal " + std::to_string(codes[k] - 128)
+                                 : "exit " + std::to_string(codes[k]))
+              << "); nothing written\n";
+    return kExitInternal;
+  }
 
   // The scenario by its file name and its inputs relative to its folder: a result does not depend on the
   // directory riftsim ran in (goldens compare across checkouts).
@@ -185,6 +210,8 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& sg_flags) {
   for (int i = 0; i < n; ++i) bases.push_back(read_child_result(result_file("baseline", i, 0)));
   std::vector<std::pair<std::string, ojson>> runs; // first seed, per response
   std::vector<std::pair<std::string, ojson>> reps; // replications.json, per response
+  std::deque<ojson> csv_summaries;                 // --csv: every seed's summary, per response
+  std::vector<TidyRun> csv_runs;
   for (size_t v = 0; v < variants; ++v) {
     std::string name = variants > 1 ? response_variant_name(in.scenario, v) : "";
     std::vector<ojson> summaries;
@@ -198,12 +225,18 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& sg_flags) {
     if (variants > 1) summary["variant"] = name;
     auto checks = check_expectations(in.scenario.expectations, summary);
     summary["expectations"] = expectations_json(checks);
-    fs::path dir = variants > 1 ? out / name : out;
+    fs::path dir = variants > 1 ? result / name : result;
     write_run(dir, summary, first, in.scenario.name);
     if (n > 1) {
       ojson r = replications_json(summaries, seeds);
-      write_file_atomically((dir / "replications.json").string(), r.dump(1) + "\n");
+      write_file_atomically((dir / "replications.json").string(), json_text(r, 1));
       reps.emplace_back(name, std::move(r));
+    }
+    for (int i = 0; a.csv && i < n; ++i) {
+      csv_summaries.push_back(summaries[static_cast<size_t>(i)]);
+      csv_runs.push_back(
+          {{std::to_string(seeds[static_cast<size_t>(i)]), response_variant_name(in.scenario, v)},
+           &csv_summaries.back()});
     }
     all_passed = report_expectations(checks, name, a.quiet) && all_passed;
     runs.emplace_back(name, std::move(summary));
@@ -215,7 +248,7 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& sg_flags) {
       for (auto& [name, r] : reps) comparison["replications"][name] = r["jobs"];
       comparison["seeds"] = seeds;
     }
-    write_file_atomically((out / "comparison.json").string(), comparison.dump(2) + "\n");
+    write_file_atomically((result / "comparison.json").string(), json_text(comparison, 2));
     if (!a.quiet) {
       if (in.scenario.placements.size() > kJobsListedSideBySide) { // a portfolio: one row per response
         std::cout << "\nside by side (" << variants << " responses, " << in.scenario.placements.size()
@@ -238,9 +271,17 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& sg_flags) {
     outputs = std::string("summary.json, jobs.csv, utilization.csv, queue.csv, events.csv, trace.json") +
               (n > 1 ? ", replications.json" : "");
   }
-  std::cout << "\nresults: " << out.string() << "/ (" << outputs << ")\n";
+  if (a.csv) {
+    write_file_atomically((result / "results.csv").string(), results_csv({"seed", "response"}, csv_runs));
+    outputs += ", results.csv";
+  }
   int code = all_passed ? kExitOk : kExitCheckFailed;
-  if (a.plot && run_plot_tool(out.string()) != 0) {
+  // The figures are part of the set: drawn before it is published.
+  bool plotted = !a.plot || run_plot_tool(result.string()) == 0;
+  throw_if_interrupted();
+  staged.publish();
+  std::cout << "\nresults: " << out.string() << "/ (" << outputs << ")\n";
+  if (!plotted) {
     std::cerr << "riftsim: the figures could not be made (see above)\n";
     return code == kExitOk ? kExitInternal : code;
   }
@@ -266,13 +307,14 @@ int cmd_compare(const std::vector<std::string>& given) {
   std::vector<std::pair<std::string, ojson>> runs;
   for (const auto& d : dirs) {
     fs::path f = fs::path(d) / "summary.json";
-    std::ifstream in(f);
-    if (!in) throw InputError({f.string(), 1, 1}, "cannot open file (is this a riftsim result directory?)");
-    try {
-      runs.emplace_back(fs::path(d).lexically_normal().filename().string(), ojson::parse(in));
+    std::pair<std::string, ojson> run{fs::path(d).lexically_normal().filename().string(),
+                                      read_result_json(f.string())};
+    try { // each alone first, so that a file with missing or mistyped fields is named
+      comparison_text(comparison_json({run}));
     } catch (const ojson::exception& e) {
-      throw InputError({f.string(), 1, 1}, std::string("not a summary.json: ") + e.what());
+      throw InputError({f.string(), 1, 1}, std::string("not a riftsim summary.json: ") + e.what());
     }
+    runs.push_back(std::move(run));
   }
   std::cout << comparison_text(comparison_json(runs));
   return kExitOk;

@@ -18,11 +18,14 @@ void validate_one(const std::string& f) {
               << " clusters, " << p.links.size() << " links\n";
     break;
   }
-  case FileKind::Workload:
-    std::cout << "ok  " << f << "  workload: " << load_workload(f).jobs.size() << " jobs\n";
+  case FileKind::Workload: {
+    WorkloadSpec w = load_workload(f); // loaded before "ok" is printed: an error leaves no half line
+    std::cout << "ok  " << f << "  workload: " << w.jobs.size() << " jobs\n";
     break;
+  }
   case FileKind::Scenario: {
     Inputs in = load_inputs(f);
+    check_start_allocations(in);
     std::cout << "ok  " << f << "  scenario '" << in.scenario.name << "': " << in.scenario.placements.size()
               << " jobs, " << in.scenario.events.size() << " events, " << in.scenario.expectations.size()
               << " expectations\n";

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <iosfwd>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,7 @@ struct RunArgs {
   bool plot = false;
   int replications = 1;                  // seeds seed, seed+1, ...
   int jobs = 0;                          // simulations at once; 0 = one per core
+  bool csv = false;                      // also results.csv (output/results_table.hpp)
   std::vector<std::string> explain_step; // JOB CLUSTER: print that step's breakdown instead of running
 };
 
@@ -60,6 +62,9 @@ int explain_step(const Inputs& in, const std::string& job, const std::string& cl
 int cmd_validate(const std::vector<std::string>& files);
 int cmd_check(const CheckArgs& a);
 int cmd_compare(const std::vector<std::string>& result_dirs);
+/// A JSON result file read by `check` or `compare`: a regular file of at most 256 MiB, nested at most
+/// 100 levels deep; anything else is an InputError.
+nlohmann::ordered_json read_result_json(const std::string& path);
 
 /// Runs tools/riftsim-plot on a result directory; returns its exit code.
 int run_plot_tool(const std::string& result_dir);

@@ -1,12 +1,14 @@
 // riftsim command line: parses arguments and dispatches to the commands (cli/cmd_*.cpp).
 // Exit codes: 0 ok, 1 an expectation or golden comparison failed, 2 bad input or usage,
 // 3 an internal error (a bug: please report it with the input files).
+#include "cli/cmd_sweep.hpp"
 #include "cli/commands.hpp"
+#include "cli/interrupts.hpp"
 #include "config/loaders.hpp"
 #include "core/input_error.hpp"
+#include "output/atomic_files.hpp"
 #include "output/platform_table.hpp"
 #include "output/platform_xml.hpp"
-#include "output/result_json.hpp"
 
 #include <CLI/CLI.hpp>
 #include <cstring>
@@ -38,13 +40,20 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.footer(kExitCodesHelp);
   const auto levels = CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"});
+  // CLI11 reads "-1" into an unsigned integer as 2^64 - 1: refuse a sign before it converts.
+  const CLI::Validator no_sign(
+      [](std::string& text) {
+        return text.find_first_of("-+") == std::string::npos ? std::string()
+                                                             : "must be a whole number from 0 to 2^64 - 1";
+      },
+      "UINT");
 
   RunArgs run;
   auto* run_cmd =
       app.add_subcommand("run", "simulate a scenario and its baseline; print and write the results");
   run_cmd->add_option("scenario", run.scenario, "scenario YAML file")->required();
   run_cmd->add_option("--out", run.out, "output directory (default results/<scenario name>)");
-  run_cmd->add_option("--seed", run.seed, "random seed (default 1)");
+  run_cmd->add_option("--seed", run.seed, "random seed (default 1)")->check(no_sign);
   run_cmd
       ->add_option("--log-level", run.log_level, "trace, debug, info (default), warn, error, critical, off")
       ->check(levels);
@@ -54,6 +63,7 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--replications", run.replications,
                       "run N seeds (seed, seed+1, ...) and write their statistics to replications.json");
   run_cmd->add_option("--jobs", run.jobs, "simulations at once (default: one per core)");
+  run_cmd->add_flag("--csv", run.csv, "also write results.csv: one row per seed, response and job");
   run_cmd
       ->add_option("--explain-step", run.explain_step,
                    "print the training step of JOB on CLUSTER (its layout, compute, communications, bubble, "
@@ -74,8 +84,37 @@ int main(int argc, char** argv) {
   sim_cmd->add_flag("--progress", sim.progress);
   sim_cmd->add_option("--variant", sim.variant);
   sim_cmd->add_flag("--no-timeline", sim.no_timeline);
-  sim_cmd->add_option("--seed", sim.seed);
+  sim_cmd->add_option("--seed", sim.seed)->check(no_sign);
   sim_cmd->add_option("--log-level", sim.log_level)->check(levels);
+
+  SweepArgs sweep;
+  auto* sweep_cmd = app.add_subcommand(
+      "sweep",
+      "run a parameter study: the points of a sweep file x its seeds, into results.csv and results.json");
+  sweep_cmd->add_option("sweep_file", sweep.file, "sweep YAML file (docs/sweeps.md)");
+  sweep_cmd->add_option("--out", sweep.out,
+                        "output directory (default results/<sweep name>); resumed if it holds "
+                        "the same sweep");
+  sweep_cmd->add_option("--jobs", sweep.jobs, "simulations at once (default: one per core)");
+  sweep_cmd->add_option("--shard", sweep.shard, "run only the points I, I+N, I+2N, ... (I/N, from 0)");
+  sweep_cmd->add_flag("--quiet", sweep.quiet, "print only errors and the result path");
+  sweep_cmd->add_flag(
+      "--slurm", sweep.slurm,
+      "write a Slurm job array (one task per shard) and a merge job into DIR/slurm, and submit "
+      "them where sbatch exists");
+  sweep_cmd->add_flag("--slurm-wait", sweep.slurm_wait, "with --slurm: wait until the merge job has ended");
+  sweep_cmd->add_option("--slurm-tasks", sweep.slurm_tasks,
+                        "array tasks (default: one per 10 points, at most 100)");
+  sweep_cmd->add_option("--slurm-cpus", sweep.slurm_cpus, "CPUs per array task (default 2)");
+  sweep_cmd->add_option("--slurm-time", sweep.slurm_time, "time limit per array task (default 04:00:00)");
+  sweep_cmd->add_option("--slurm-partition", sweep.slurm_partition,
+                        "partition (default: the cluster's default)");
+  std::string merge_dir;
+  auto* merge_cmd =
+      sweep_cmd->add_subcommand("merge", "gather the points of a sweep folder into results.csv and "
+                                         "results.json (after its shards have run)");
+  merge_cmd->add_option("dir", merge_dir, "the sweep's output directory")->required();
+  sweep_cmd->require_subcommand(0, 1);
 
   std::vector<std::string> files;
   auto* val_cmd =
@@ -107,20 +146,34 @@ int main(int argc, char** argv) {
 
   try {
     app.parse(static_cast<int>(args.size()), args.data());
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    int rc = app.exit(e);
-    return rc == 0 ? kExitOk : kExitBadInput;
+    // One line, as for every other bad input.
+    std::cerr << UsageError(std::string(e.what()) + " (see riftsim --help)").what() << "\n";
+    return kExitBadInput;
   }
 
   spdlog::set_pattern("%^%l%$: %v");
   try {
     if (*run_cmd) return cmd_run(run, sg_flags);
     if (*sim_cmd) return cmd_simulate(sim, sg_flags);
+    if (*merge_cmd) return cmd_sweep_merge(merge_dir);
+    if (*sweep_cmd) {
+      if (sweep.file.empty()) throw UsageError("sweep needs a sweep file (or: riftsim sweep merge DIR)");
+      return cmd_sweep(sweep, sg_flags);
+    }
     if (*val_cmd) return cmd_validate(files);
     if (*check_cmd) return cmd_check(check);
     if (*compare_cmd) return cmd_compare(compare_dirs);
     if (*export_cmd) {
-      write_file_atomically(xml_out, platform_xml(load_platform(platform_file)));
+      PlatformSpec p = load_platform(platform_file);
+      check_platform_limits(p, RunLimits{}); // the XML lists every host
+      write_file_atomically(xml_out, platform_xml(p));
       std::cout << "wrote " << xml_out << "\n";
       return kExitOk;
     }
@@ -131,6 +184,16 @@ int main(int argc, char** argv) {
   } catch (const InputError& e) {
     std::cerr << e.what() << "\n";
     return kExitBadInput;
+  } catch (const UsageError& e) {
+    std::cerr << e.what() << "\n";
+    return kExitBadInput;
+  } catch (const OutputError& e) {
+    std::cerr << "riftsim: error: " << one_line(e.what()) << "\n";
+    return kExitBadInput;
+  } catch (const Interrupted& e) {
+    // The staging and scratch folders are gone (unwound); end as the signal would have ended us.
+    std::cerr << "riftsim: interrupted; nothing written\n";
+    die_by_signal(e.signal);
   } catch (const std::exception& e) {
     std::cerr << "riftsim: internal error: " << e.what() << "\n";
     return kExitInternal;

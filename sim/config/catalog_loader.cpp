@@ -86,11 +86,16 @@ const InstanceSpec* CatalogSpec::find_instance(const std::string& name) const {
 }
 
 CatalogSpec load_catalog(const std::string& acc_path, const std::string& inst_path) {
+  return parse_catalog(read_text_file(acc_path), acc_path, read_text_file(inst_path), inst_path);
+}
+
+CatalogSpec parse_catalog(const std::string& acc_text, const std::string& acc_path,
+                          const std::string& inst_text, const std::string& inst_path) {
   CatalogSpec cat;
   {
-    YAML::Node root = load_yaml_text(read_text_file(acc_path), acc_path);
+    YAML::Node root = load_yaml_text(acc_text, acc_path);
     Fields top(root, acc_path, "the accelerator catalog");
-    top.optional("schema_version");
+    check_schema_version(top);
     for_each_entry(top.required("accelerators"), acc_path, "accelerators",
                    [&](const std::string& name, const YAML::Node& n, SourcePos pos) {
                      Fields f(n, acc_path, "accelerator '" + name + "'");
@@ -98,9 +103,12 @@ CatalogSpec load_catalog(const std::string& acc_path, const std::string& inst_pa
                      a.name = name;
                      a.pos = pos;
                      a.bf16_dense = f.unit("bf16_dense", parse_flop_rate);
-                     f.require_positive("bf16_dense", a.bf16_dense.raw());
+                     f.require_range("bf16_dense", a.bf16_dense.raw(), 1e9, 1e17,
+                                     "must be between 1 GFLOPS and 100 PFLOPS");
                      a.memory = f.unit("memory", parse_bytes);
+                     f.require_positive("memory", a.memory.raw());
                      a.memory_bandwidth = f.unit("memory_bandwidth", parse_bandwidth);
+                     f.require_positive("memory_bandwidth", a.memory_bandwidth.raw());
                      a.max_power = f.unit("max_power", parse_power);
                      f.require_positive("max_power", a.max_power.raw());
                      if (f.has("matmul_efficiency")) {
@@ -113,9 +121,9 @@ CatalogSpec load_catalog(const std::string& acc_path, const std::string& inst_pa
                    });
     top.done();
   }
-  YAML::Node root = load_yaml_text(read_text_file(inst_path), inst_path);
+  YAML::Node root = load_yaml_text(inst_text, inst_path);
   Fields top(root, inst_path, "the instance catalog");
-  top.optional("schema_version");
+  check_schema_version(top);
   for_each_entry(top.required("instances"), inst_path, "instances",
                  [&](const std::string& name, const YAML::Node& n, SourcePos pos) {
                    Fields f(n, inst_path, "instance '" + name + "'");
@@ -127,9 +135,7 @@ CatalogSpec load_catalog(const std::string& acc_path, const std::string& inst_pa
                    i.accelerator = cat.find_accelerator(acc);
                    if (!i.accelerator)
                      f.fail("accelerator", "names '" + acc + "', which is not in " + acc_path);
-                   double count = f.unit("accelerators", parse_count);
-                   f.require_range("accelerators", count, 1, 1024, "must be between 1 and 1024");
-                   i.accelerators = static_cast<int>(count);
+                   i.accelerators = static_cast<int>(f.whole("accelerators", 1, 1024));
                    i.network = f.unit("network", parse_bandwidth);
                    f.require_positive("network", i.network.raw());
                    if (f.has("scale_up_bandwidth")) {
@@ -138,7 +144,9 @@ CatalogSpec load_catalog(const std::string& acc_path, const std::string& inst_pa
                    }
                    i.power_idle = f.unit("power_idle", parse_power);
                    i.power_busy = f.unit("power_busy", parse_power);
-                   if (i.power_idle > i.power_busy) f.fail("power_idle", "must not exceed power_busy");
+                   f.require_positive("power_busy", i.power_busy.raw());
+                   if (i.power_idle.raw() < 0 || i.power_idle > i.power_busy)
+                     f.fail("power_idle", "must be between 0 and power_busy");
                    for_each_entry(f.required("prices"), inst_path, "prices of instance '" + name + "'",
                                   [&](const std::string& kind, const YAML::Node& pn, SourcePos kpos) {
                                     auto k = price_kind_from_name(kind);

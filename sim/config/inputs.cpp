@@ -3,6 +3,7 @@
 #include "policy/response_strategy.hpp"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 namespace riftsim {
@@ -25,6 +26,37 @@ void check_layout(const JobSpec& job, const ClusterSpec& home, const PlacementSp
     for (const auto& t : alt.targets)
       if (const ClusterSpec* tc = plat.find_cluster(t)) check(*tc, alt.pos);
     if (const ClusterSpec* sc = plat.find_cluster(alt.standby)) check(*sc, alt.pos);
+  }
+}
+
+/// The text of a file the scenario names; one that cannot be read is reported at the scenario's key.
+std::string read_named_by_scenario(const std::string& path, const SourcePos& at, const std::string& key) {
+  FileText t = read_input_file(path, kMaxYamlFileBytes);
+  if (!t.error.empty())
+    throw InputError(at, "'" + key + "' of the scenario file names " + path + ", which cannot be read: it " +
+                             t.error);
+  return std::move(t.text);
+}
+
+/// Each response variant becomes a folder of the results: its name must be one, and its own.
+void check_variant_names(const ScenarioSpec& s) {
+  const size_t variants = response_variants(s);
+  if (variants < 2) return;
+  std::map<std::string, size_t> seen;
+  for (size_t k = 0; k < variants; ++k) {
+    SourcePos pos{s.file, 1, 1};
+    for (const auto& pl : s.placements)
+      if (!pl.alternatives.empty()) {
+        pos = pl.alternatives[std::min(k, pl.alternatives.size() - 1)].pos;
+        break;
+      }
+    std::string name = response_variant_name(s, k);
+    check_folder_name(name, pos, "the responses compared side by side");
+    auto [first, fresh] = seen.emplace(name, k);
+    if (!fresh)
+      throw InputError(pos, "responses " + std::to_string(first->second + 1) + " and " +
+                                std::to_string(k + 1) + " compared side by side are both named '" + name +
+                                "' and would share a folder of the results: give them different names");
   }
 }
 
@@ -52,8 +84,11 @@ std::string platform_names(const PlatformSpec& plat, const std::string& kind, co
 Inputs load_inputs(const std::string& scenario_path) {
   Inputs in;
   in.scenario = load_scenario(scenario_path);
-  in.platform = load_platform(in.scenario.platform_file);
-  in.workload = load_workload(in.scenario.workload_file);
+  const ScenarioSpec& s = in.scenario;
+  in.platform =
+      parse_platform(read_named_by_scenario(s.platform_file, s.platform_pos, "platform"), s.platform_file);
+  in.workload =
+      parse_workload(read_named_by_scenario(s.workload_file, s.workload_pos, "workload"), s.workload_file);
   place_every_job(in);
   check_inputs(in);
   return in;
@@ -194,6 +229,47 @@ void check_inputs(const Inputs& in) {
         },
         te.event);
   }
+  check_variant_names(in.scenario);
+  check_limits(in);
+}
+
+void check_start_allocations(const Inputs& in) {
+  for (size_t k = 0; k < response_variants(in.scenario); ++k) {
+    // The hosts taken at the start, in the order of the jobs: a job that does not fit next to those before
+    // it waits in the scheduler's queue and takes none; a hedge's standby is held from the start or not at
+    // all, so it must fit next to them.
+    std::map<const ClusterSpec*, size_t> next_host;
+    auto free_gpus = [&](const ClusterSpec& c, size_t from) {
+      const std::vector<int> hosts = c.host_nodes();
+      long long free = 0;
+      for (size_t h = from; h < hosts.size(); ++h) free += static_cast<long long>(hosts[h]) * c.gpus_per_node;
+      return free;
+    };
+    auto take = [&](const ClusterSpec& c, long long gpus) {
+      const std::vector<int> hosts = c.host_nodes();
+      size_t& i = next_host[&c];
+      for (long long got = 0; got < gpus; ++i) got += static_cast<long long>(hosts[i]) * c.gpus_per_node;
+    };
+    auto refuse = [](const ClusterSpec& c, long long gpus, const SourcePos& pos, const std::string& what,
+                     const std::string& why) {
+      throw InputError(pos, "cluster '" + c.id + "' cannot give " + what + " " + std::to_string(gpus) +
+                                " GPUs" + why + " (a simulated host goes to one job)");
+    };
+    for (const auto& pl : in.scenario.placements) {
+      const JobSpec* job = in.workload.find_job(pl.job);
+      const ClusterSpec& home = *in.platform.find_cluster(pl.cluster);
+      if (free_gpus(home, 0) < job->gpus) refuse(home, job->gpus, pl.pos, "job '" + pl.job + "'", "");
+      if (free_gpus(home, next_host[&home]) >= job->gpus) take(home, job->gpus);
+      if (pl.alternatives.empty()) continue;
+      const ResponseSpec& r = pl.alternatives[std::min(k, pl.alternatives.size() - 1)];
+      if (r.strategy != "hedge") continue;
+      const ClusterSpec& standby = *in.platform.find_cluster(r.standby);
+      if (free_gpus(standby, next_host[&standby]) < job->gpus)
+        refuse(standby, job->gpus, r.pos, "the standby of job '" + pl.job + "'",
+               " next to the jobs that start there");
+      take(standby, job->gpus);
+    }
+  }
 }
 
 size_t response_variants(const ScenarioSpec& s) {
@@ -208,12 +284,14 @@ void select_response_variant(ScenarioSpec& s, size_t k) {
 }
 
 std::string response_variant_name(const ScenarioSpec& s, size_t k) {
-  std::string name;
+  std::vector<std::string> parts; // each name once, in the order of the jobs
   for (const auto& pl : s.placements) {
     if (pl.alternatives.empty()) continue;
     const std::string& n = pl.alternatives[std::min(k, pl.alternatives.size() - 1)].name;
-    if (name.find(n) == std::string::npos) name += (name.empty() ? "" : "+") + n;
+    if (std::find(parts.begin(), parts.end(), n) == parts.end()) parts.push_back(n);
   }
+  std::string name;
+  for (const auto& p : parts) name += (name.empty() ? "" : "+") + p;
   return name.empty() ? "default" : name;
 }
 

@@ -1,6 +1,7 @@
 #include "config/loaders.hpp"
 #include "config/yaml_fields.hpp"
 
+#include <charconv>
 #include <cmath>
 #include <filesystem>
 #include <sstream>
@@ -10,6 +11,8 @@ namespace riftsim {
 constexpr int kMaxRailHosts = 256;
 namespace {
 
+constexpr int kMaxRails = 64; // NICs per node; the largest servers have 8 to 16
+
 // Above this a value is a typo rather than a fleet (the largest public clusters are ~100k GPUs).
 constexpr double kMaxNodes = 1e6;
 // Hosts per cluster when the file does not say: enough to spread load, few enough that a
@@ -18,24 +21,31 @@ constexpr int kAutoHostsPerCluster = 8;
 // Until a failed (or taken back) node is a spare again, when the file does not say.
 constexpr Seconds kDefaultRepairTime{3 * kSecondsPerDay};
 
+/// The whole of `text` as a number (no sign, spaces or suffix allowed around it); false if it is not one.
+bool parse_whole_field(std::string_view text, double& out) {
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\r')) text.remove_suffix(1);
+  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc() && end == text.data() + text.size() && !text.empty() && std::isfinite(out);
+}
+
 /// "time_s,node" rows; header optional. Positions point into the trace file.
-std::vector<TracedFailure> read_trace(const std::string& path, int nodes) {
+std::vector<TracedFailure> read_trace(const std::string& text, const std::string& path, int nodes) {
   std::vector<TracedFailure> out;
-  std::istringstream in(read_text_file(path));
+  std::istringstream in(text);
   std::string line;
   for (int n = 1; std::getline(in, line); ++n) {
-    if (line.empty() || line[0] == '#' || (n == 1 && line.find("time") != std::string::npos)) continue;
+    if (line.empty() || line == "\r" || line[0] == '#' || (n == 1 && line.find("time") != std::string::npos))
+      continue;
     auto comma = line.find(',');
-    TracedFailure f;
-    try {
-      if (comma == std::string::npos) throw std::invalid_argument("no comma");
-      f.at = Seconds(std::stod(line.substr(0, comma)));
-      f.node = std::stoi(line.substr(comma + 1));
-    } catch (const std::exception&) {
+    double at = 0, node = 0;
+    if (comma == std::string::npos || !parse_whole_field(std::string_view(line).substr(0, comma), at) ||
+        !parse_whole_field(std::string_view(line).substr(comma + 1), node))
       throw InputError({path, n, 1}, "expected 'time_s,node' (seconds, 0-based node index)");
-    }
-    if (f.at.raw() < 0 || f.node < 0 || f.node >= nodes)
-      throw InputError({path, n, 1}, "time must be >= 0 and node between 0 and " + std::to_string(nodes - 1));
+    if (at < 0 || node < 0 || node >= nodes || node != std::floor(node))
+      throw InputError({path, n, 1}, "time must be >= 0 and node a whole number between 0 and " +
+                                         std::to_string(nodes - 1));
+    TracedFailure f{Seconds(at), static_cast<int>(node)};
     if (!out.empty() && f.at < out.back().at)
       throw InputError({path, n, 1}, "failures must be in time order");
     out.push_back(f);
@@ -43,7 +53,21 @@ std::vector<TracedFailure> read_trace(const std::string& path, int nodes) {
   return out;
 }
 
-FailureSpec read_failures(const YAML::Node& node, const std::string& file, const ClusterSpec& c) {
+/// Reads a file that `key` of `f` names, relative to the file `f` is in; a file that cannot be read is
+/// reported at the key.
+std::string read_named_file(Fields& f, const std::string& key, const FileReader& read, std::size_t max_bytes,
+                            std::string& path) {
+  std::filesystem::path p(f.string(key));
+  if (p.empty()) f.fail(key, "must name a file");
+  if (p.is_relative()) p = std::filesystem::path(f.file()).parent_path() / p;
+  path = p.lexically_normal().string();
+  FileText t = read(path, max_bytes);
+  if (!t.error.empty()) f.fail(key, "names " + path + ", which cannot be read: it " + t.error);
+  return std::move(t.text);
+}
+
+FailureSpec read_failures(const YAML::Node& node, const std::string& file, const ClusterSpec& c,
+                          const FileReader& read) {
   Fields f(node, file, "failures of cluster '" + c.id + "'");
   FailureSpec s;
   bool by_mtbf = f.has("node_mtbf"), by_rate = f.has("failures_per_1000_node_days");
@@ -80,19 +104,15 @@ FailureSpec read_failures(const YAML::Node& node, const std::string& file, const
     Fields cf(*corr, file, "correlated failures of cluster '" + c.id + "'");
     s.correlated_fraction = cf.unit("fraction", parse_fraction);
     cf.require_range("fraction", s.correlated_fraction, 0, 1, "must be between 0 and 1");
-    double k = cf.unit("nodes", parse_count);
-    cf.require_range("nodes", k, 1, c.nodes, "must be between 1 and the cluster's node count");
-    s.correlated_nodes = static_cast<int>(k);
+    s.correlated_nodes = static_cast<int>(cf.whole("nodes", 1, c.nodes));
     cf.done();
   }
   if (f.has("trace")) {
-    std::filesystem::path p = std::filesystem::path(f.string("trace"));
-    if (p.is_relative()) p = std::filesystem::path(file).parent_path() / p;
-    s.trace = read_trace(p.lexically_normal().string(), c.nodes);
+    std::string path;
+    std::string text = read_named_file(f, "trace", read, kMaxTraceFileBytes, path);
+    s.trace = read_trace(text, path, c.nodes);
   }
-  double spares = f.unit_or("spares", parse_count, 0.0);
-  if (spares < 0 || spares > 1e6) f.fail("spares", "must be between 0 and 1,000,000");
-  s.spares = static_cast<int>(spares);
+  s.spares = static_cast<int>(f.whole_or("spares", 0, 1e6, 0));
   s.repair_time = f.unit_or("repair_time", parse_duration, kDefaultRepairTime);
   if (s.repair_time.raw() < 0) f.fail("repair_time", "must not be negative");
   f.done();
@@ -100,7 +120,8 @@ FailureSpec read_failures(const YAML::Node& node, const std::string& file, const
 }
 
 ClusterSpec read_cluster(const std::string& name, const YAML::Node& node, const RegionSpec& region,
-                         const std::string& file, SourcePos key_pos, const CatalogSpec* catalog) {
+                         const std::string& file, SourcePos key_pos, const CatalogSpec* catalog,
+                         const FileReader& read) {
   ClusterSpec c;
   c.name = name;
   c.provider = region.provider;
@@ -115,13 +136,9 @@ ClusterSpec read_cluster(const std::string& name, const YAML::Node& node, const 
     f.fail("instance", "is a " + inst->provider + " instance type, not " + c.provider + "'s");
   auto given = [&](const std::string& key) { return f.has(key) || !inst; };
   c.accelerator = f.string_or("accelerator", inst ? inst->accelerator->name : "");
-  double nodes = f.unit("nodes", parse_count);
-  f.require_range("nodes", nodes, 1, kMaxNodes, "must be a whole number between 1 and 1,000,000");
-  if (nodes != std::floor(nodes)) f.fail("nodes", "must be a whole number");
-  c.nodes = static_cast<int>(nodes);
-  double gpn = given("gpus_per_node") ? f.unit("gpus_per_node", parse_count) : inst->accelerators;
-  f.require_range("gpus_per_node", gpn, 1, 1024, "must be a whole number between 1 and 1024");
-  c.gpus_per_node = static_cast<int>(gpn);
+  c.nodes = static_cast<int>(f.whole("nodes", 1, kMaxNodes));
+  c.gpus_per_node =
+      given("gpus_per_node") ? static_cast<int>(f.whole("gpus_per_node", 1, 1024)) : inst->accelerators;
   c.gpu_peak = given("gpu_peak") ? f.unit("gpu_peak", parse_flop_rate) : inst->accelerator->bf16_dense;
   f.require_range("gpu_peak", c.gpu_peak.raw(), 1e9, 1e17,
                   "must be between 1 GFLOPS and 100 PFLOPS per accelerator");
@@ -168,10 +185,8 @@ ClusterSpec read_cluster(const std::string& name, const YAML::Node& node, const 
   if (c.node_price.raw() < 0) f.fail("price", "must not be negative");
   c.lead_time = f.unit_or("lead_time", parse_duration, Seconds(0));
   if (c.lead_time.raw() < 0) f.fail("lead_time", "must not be negative");
-  if (auto n = f.optional("nodes_per_host")) {
-    double g = f.unit("nodes_per_host", parse_count);
-    f.require_range("nodes_per_host", g, 1, c.nodes, "must be between 1 and the cluster's node count");
-    c.nodes_per_host = static_cast<int>(g);
+  if (f.optional("nodes_per_host")) {
+    c.nodes_per_host = static_cast<int>(f.whole("nodes_per_host", 1, c.nodes));
   } else {
     // At most kAutoHostsPerCluster hosts, all standing for the same number of nodes (so that a fat-tree
     // exports to SimGrid XML as one <cluster>): the largest host count up to the limit dividing the nodes.
@@ -180,7 +195,7 @@ ClusterSpec read_cluster(const std::string& name, const YAML::Node& node, const 
       if (c.nodes % h == 0) hosts = h;
     c.nodes_per_host = c.nodes / hosts;
   }
-  if (auto fn = f.optional("failures")) c.failures = read_failures(*fn, file, c);
+  if (auto fn = f.optional("failures")) c.failures = read_failures(*fn, file, c, read);
   if (c.pricing == PriceKind::Spot) {
     // A spot node taken back is, for the job, a node failure: the rate joins the failure model's.
     double rate = f.unit_or("spot_interruptions_per_node_day", parse_count,
@@ -206,13 +221,22 @@ ClusterSpec read_cluster(const std::string& name, const YAML::Node& node, const 
   c.topology = topo == "fat-tree"         ? ClusterSpec::Topology::FatTree
                : topo == "rail-optimized" ? ClusterSpec::Topology::RailOptimized
                                           : ClusterSpec::Topology::Star;
-  double rails = f.unit_or("rails", parse_count, static_cast<double>(c.gpus_per_node));
-  f.require_range("rails", rails, 1, 64, "must be a whole number of rails between 1 and 64");
-  c.rails = static_cast<int>(rails);
-  // Routes in a rail-optimized zone are listed pair by pair: keep the host count small.
-  if (c.topology == ClusterSpec::Topology::RailOptimized && c.host_count() > kMaxRailHosts)
-    f.fail("topology", "rail-optimized is built host pair by host pair: at most " +
-                           std::to_string(kMaxRailHosts) + " simulated hosts (raise nodes_per_host)");
+  // Rails exist only in a rail-optimized fabric: one switch per NIC of a node, by default one per GPU.
+  c.rails = c.gpus_per_node;
+  if (c.topology == ClusterSpec::Topology::RailOptimized) {
+    if (f.has("rails"))
+      c.rails = static_cast<int>(f.whole("rails", 1, kMaxRails));
+    else if (c.gpus_per_node > kMaxRails)
+      f.fail("topology", "rail-optimized has one rail per GPU by default, and " +
+                             std::to_string(c.gpus_per_node) + " GPUs per node are more than the " +
+                             std::to_string(kMaxRails) + " rails riftsim builds: give 'rails'");
+    // Routes in a rail-optimized zone are listed pair by pair: keep the host count small.
+    if (c.host_count() > kMaxRailHosts)
+      f.fail("topology", "rail-optimized is built host pair by host pair: at most " +
+                             std::to_string(kMaxRailHosts) + " simulated hosts (raise nodes_per_host)");
+  } else if (f.has("rails")) {
+    f.fail("rails", "is for topology rail-optimized (this cluster's fabric is " + topo + ")");
+  }
   c.oversubscription = f.unit_or("oversubscription", parse_count, 1.0);
   f.require_range("oversubscription", c.oversubscription, 1, 64, "must be between 1 and 64");
   c.capacity.quota = c.nodes;
@@ -224,7 +248,8 @@ ClusterSpec read_cluster(const std::string& name, const YAML::Node& node, const 
 }
 
 RegionSpec read_region(const std::string& name, const YAML::Node& node, const ProviderSpec& provider,
-                       const std::string& file, SourcePos key_pos, const CatalogSpec* catalog) {
+                       const std::string& file, SourcePos key_pos, const CatalogSpec* catalog,
+                       const FileReader& read) {
   RegionSpec r;
   r.name = name;
   r.provider = provider.name;
@@ -249,18 +274,17 @@ RegionSpec read_region(const std::string& name, const YAML::Node& node, const Pr
   if (auto cl = f.optional("clusters"))
     for_each_entry(*cl, file, "clusters of region '" + r.id + "'",
                    [&](const std::string& cname, const YAML::Node& cn, SourcePos p) {
-                     r.clusters.push_back(read_cluster(cname, cn, r, file, p, catalog));
+                     r.clusters.push_back(read_cluster(cname, cn, r, file, p, catalog, read));
                    });
   f.done();
   return r;
 }
 
 ProviderSpec read_provider(const std::string& name, const YAML::Node& node, const std::string& file,
-                           SourcePos key_pos, const CatalogSpec* catalog) {
+                           SourcePos key_pos, const CatalogSpec* catalog, const FileReader& read) {
   ProviderSpec p;
   p.name = name;
   p.pos = key_pos;
-  if (name.find('/') != std::string::npos) throw InputError(key_pos, "provider names cannot contain '/'");
   Fields f(node, file, "provider '" + name + "'");
   // One price, or tiers: [{up_to: 10TB, price: $0.09/GB}, ..., {price: $0.05/GB}]
   YAML::Node eg = f.required("egress");
@@ -291,7 +315,7 @@ ProviderSpec read_provider(const std::string& name, const YAML::Node& node, cons
   }
   for_each_entry(f.required("regions"), file, "regions of provider '" + name + "'",
                  [&](const std::string& rname, const YAML::Node& rn, SourcePos pos) {
-                   p.regions.push_back(read_region(rname, rn, p, file, pos, catalog));
+                   p.regions.push_back(read_region(rname, rn, p, file, pos, catalog, read));
                  });
   f.done();
   return p;
@@ -299,24 +323,24 @@ ProviderSpec read_provider(const std::string& name, const YAML::Node& node, cons
 
 } // namespace
 
-PlatformSpec parse_platform(const std::string& text, const std::string& file) {
+PlatformSpec parse_platform(const std::string& text, const std::string& file, const FileReader& reader) {
+  const FileReader read = reader ? reader : file_system_reader();
   YAML::Node root = load_yaml_text(text, file);
   PlatformSpec spec;
   spec.file = file;
   Fields top(root, file, "the platform file");
-  if (auto v = top.optional("schema_version"); v && v->as<std::string>() != "1")
-    top.fail("schema_version", "is not supported (this riftsim reads schema_version 1)");
+  check_schema_version(top);
   if (auto cat = top.optional("catalog")) {
     Fields cf(*cat, file, "the catalog");
-    std::filesystem::path base = std::filesystem::path(file).parent_path();
-    auto path = [&](const std::string& key) { return (base / cf.string(key)).lexically_normal().string(); };
-    std::string acc = path("accelerators"), inst = path("instances");
+    std::string acc, inst;
+    std::string acc_text = read_named_file(cf, "accelerators", read, kMaxYamlFileBytes, acc);
+    std::string inst_text = read_named_file(cf, "instances", read, kMaxYamlFileBytes, inst);
     cf.done();
-    spec.catalog = std::make_shared<const CatalogSpec>(load_catalog(acc, inst));
+    spec.catalog = std::make_shared<const CatalogSpec>(parse_catalog(acc_text, acc, inst_text, inst));
   }
   for_each_entry(top.required("providers"), file, "providers",
                  [&](const std::string& n, const YAML::Node& v, SourcePos p) {
-                   spec.providers.push_back(read_provider(n, v, file, p, spec.catalog.get()));
+                   spec.providers.push_back(read_provider(n, v, file, p, spec.catalog.get(), read));
                  });
   if (auto links = top.optional("links")) {
     for_each_entry(*links, file, "links", [&](const std::string& n, const YAML::Node& v, SourcePos p) {
@@ -360,15 +384,13 @@ PlatformSpec parse_platform(const std::string& text, const std::string& file) {
     });
   }
   top.done();
-  // A link must join regions that exist; checked after all providers are read.
+  // A link must join regions that exist; checked after all providers are read. (A name listed twice is
+  // refused by for_each_entry.)
   for (const auto& l : spec.links) {
     for (const auto& end : {l.region_a, l.region_b})
       if (!spec.find_region(end))
         throw InputError(l.pos, "link '" + l.name + "' names region '" + end +
                                     "', which is not in the platform (write provider/region)");
-    for (const auto& other : spec.links)
-      if (&other != &l && other.name == l.name)
-        throw InputError(l.pos, "link '" + l.name + "' is listed twice");
   }
   return spec;
 }

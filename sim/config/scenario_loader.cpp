@@ -2,6 +2,7 @@
 #include "config/yaml_fields.hpp"
 #include "policy/scheduler.hpp"
 
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <fmt/format.h>
@@ -33,8 +34,12 @@ TimedEvent read_event(const YAML::Node& node, const std::string& file) {
   // The kind is the one key that names it; new kinds add a branch here and a struct in model/scenario.hpp.
   const std::string kinds[] = {"cutoff", "restore", "throttle", "price", "grant", "link_down", "link_up"};
   std::string kind;
-  for (const auto& k : kinds)
-    if (f.has(k)) kind = k;
+  for (const auto& k : kinds) {
+    if (!f.has(k)) continue;
+    if (!kind.empty())
+      throw InputError(f.pos(k), "event has two kinds, '" + kind + "' and '" + k + "': write one event each");
+    kind = k;
+  }
   if (kind.empty())
     throw InputError(
         f.pos(),
@@ -123,13 +128,14 @@ ResponseSpec read_response(const YAML::Node& node, const std::string& file, cons
   r.pos = f.pos();
   r.strategy = f.string_or("strategy", "migrate");
   r.name = f.string_or("name", r.strategy);
+  // A response's name becomes a folder of the results when several are compared (checked again, with
+  // the names of the other jobs' responses, once the strategies are known: check_inputs).
+  if (f.has("name")) check_folder_name(r.name, f.pos("name"), "response of job '" + job + "'");
   if (r.strategy == "hedge") r.standby = f.string("standby");
   if (r.strategy == "split") {
     r.targets = f.strings("targets");
     if (r.targets.empty()) f.fail("targets", "must name at least one cluster");
-    double every = f.unit_or("sync_every", parse_count, 1.0);
-    f.require_range("sync_every", every, 1, 1e6, "must be a whole number of steps between 1 and 1,000,000");
-    r.sync_every = static_cast<int>(every);
+    r.sync_every = static_cast<int>(f.whole_or("sync_every", 1, 1e6, 1));
     r.gradient_bytes_per_param = f.unit_or("gradient_bytes_per_param", parse_count, 2.0);
     f.require_range("gradient_bytes_per_param", r.gradient_bytes_per_param, 0.01, 16,
                     "must be between 0.01 and 16");
@@ -160,10 +166,7 @@ ResponseSpec read_response(const YAML::Node& node, const std::string& file, cons
   if (f.has("paths")) r.paths = f.strings("paths");
   r.warmup = f.unit_or("warmup", parse_duration, Seconds(0));
   if (r.warmup.raw() < 0) f.fail("warmup", "must not be negative");
-  double streams = f.unit_or("streams", parse_count, static_cast<double>(kDefaultStreams));
-  f.require_range("streams", streams, 1, 4096, "must be a whole number of streams between 1 and 4096");
-  if (streams != std::floor(streams)) f.fail("streams", "must be a whole number");
-  r.streams = static_cast<int>(streams);
+  r.streams = static_cast<int>(f.whole_or("streams", 1, 4096, kDefaultStreams));
   if (auto res = f.optional("reserve")) r.reservations = read_reservations(*res, file);
   if (f.has("candidates")) r.candidates = f.strings("candidates");
   f.done();
@@ -190,7 +193,14 @@ PlacementSpec read_placement(const std::string& job, const YAML::Node& v, Source
   }
   if (auto r = f.optional("response")) {
     if (r->IsSequence()) {
-      for (const auto& item : *r) pl.alternatives.push_back(read_response(item, file, job));
+      for (const auto& item : *r) {
+        ResponseSpec alt = read_response(item, file, job);
+        for (const auto& other : pl.alternatives)
+          if (other.name == alt.name)
+            throw InputError(alt.pos, "job '" + job + "' lists two responses named '" + alt.name +
+                                          "' (give each a different 'name')");
+        pl.alternatives.push_back(std::move(alt));
+      }
       if (pl.alternatives.empty()) f.fail("response", "must list at least one response");
     } else {
       pl.alternatives.push_back(read_response(*r, file, job));
@@ -201,35 +211,79 @@ PlacementSpec read_placement(const std::string& job, const YAML::Node& v, Source
   return pl;
 }
 
+RunLimits read_limits(const YAML::Node& node, const std::string& file) {
+  Fields f(node, file, "limits");
+  RunLimits l;
+  l.hosts = static_cast<double>(f.whole_or("hosts", 1, 1e9, static_cast<long long>(l.hosts)));
+  l.nodes = static_cast<double>(f.whole_or("nodes", 1, 1e10, static_cast<long long>(l.nodes)));
+  l.segments = static_cast<double>(f.whole_or("segments", 1, 1e12, static_cast<long long>(l.segments)));
+  l.activities = static_cast<double>(f.whole_or("activities", 1, 1e13, static_cast<long long>(l.activities)));
+  l.years = static_cast<double>(f.whole_or("years", 1, 10000, static_cast<long long>(l.years)));
+  f.done();
+  return l;
+}
+
+/// The scenario's name when the file gives none: its file name, with what cannot be in a folder name
+/// replaced by '_'.
+std::string name_from_file(const std::string& file) {
+  std::string name = std::filesystem::path(file).stem().string();
+  for (char& c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.' && c != '+') c = '_';
+  while (!name.empty() && (name.front() == '.' || name.front() == '-')) name.erase(0, 1);
+  if (name.size() > 100) name.resize(100);
+  return name.empty() ? "scenario" : name;
+}
+
 } // namespace
+
+void check_folder_name(const std::string& name, const SourcePos& pos, const std::string& what) {
+  auto bad = [&](const std::string& why) {
+    throw InputError(pos, "name '" + name + "' of " + what + " " + why +
+                              " (it names a folder of the results: letters, digits, '.', '_', '-', '+')");
+  };
+  if (name.empty()) bad("is empty");
+  if (name.size() > 100) bad("is longer than 100 characters");
+  for (char c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.' && c != '+')
+      bad(c == '/' || c == '\\' ? "contains a path separator"
+                                : "contains a character a folder name should not");
+  if (name.front() == '.' || name.front() == '-') bad("starts with '" + std::string(1, name.front()) + "'");
+  for (const char* ext : {".json", ".csv", ".png", ".svg"})
+    if (name.ends_with(ext)) bad("ends like a result file ('" + std::string(ext) + "')");
+}
 
 ScenarioSpec parse_scenario(const std::string& text, const std::string& file) {
   YAML::Node root = load_yaml_text(text, file);
   ScenarioSpec s;
   s.file = file;
   Fields top(root, file, "the scenario file");
-  if (auto v = top.optional("schema_version"); v && v->as<std::string>() != "1")
-    top.fail("schema_version", "is not supported (this riftsim reads schema_version 1)");
-  s.name = top.string_or("name", std::filesystem::path(file).stem().string());
+  check_schema_version(top);
+  if (top.has("name")) {
+    s.name = top.string("name");
+    check_folder_name(s.name, top.pos("name"), "the scenario");
+  } else {
+    s.name = name_from_file(file);
+  }
   s.description = top.string_or("description", "");
-  if (auto f = top.optional("failures")) {
-    std::string v = f->Scalar();
+  if (top.has("failures")) {
+    std::string v = top.string("failures");
     if (v != "on" && v != "off" && v != "true" && v != "false") top.fail("failures", "must be on or off");
     s.failures = v == "on" || v == "true";
   }
+  // Resolved against this file's folder; whether they can be read is load_inputs's business.
   std::filesystem::path base = std::filesystem::path(file).parent_path();
   auto resolve = [&](const std::string& key) {
     std::string rel = top.string(key);
+    if (rel.empty()) top.fail(key, "must name a file");
     std::filesystem::path p =
         std::filesystem::path(rel).is_absolute() ? std::filesystem::path(rel) : base / rel;
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(p, ec))
-      top.fail(key,
-               "names '" + rel + "', which is not a file (looked for " + p.lexically_normal().string() + ")");
     return p.lexically_normal().string();
   };
   s.platform_file = resolve("platform");
+  s.platform_pos = top.pos("platform");
   s.workload_file = resolve("workload");
+  s.workload_pos = top.pos("workload");
+  if (auto l = top.optional("limits")) s.limits = read_limits(*l, file);
   if (auto jobs = top.optional("jobs"))
     for_each_entry(*jobs, file, "jobs", [&](const std::string& job, const YAML::Node& v, SourcePos p) {
       s.placements.push_back(read_placement(job, v, p, file));

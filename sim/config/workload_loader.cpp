@@ -189,10 +189,7 @@ JobSpec read_job(const std::string& name, const YAML::Node& node, const std::str
   if (!(j.work.raw() > 0) || j.work.raw() > kMaxFlops)
     f.fail(has_flops ? "flops" : "tokens", "gives a FLOP count outside (0, 1e30]");
 
-  double gpus = f.unit("gpus", parse_count);
-  f.require_range("gpus", gpus, 1, kMaxGpus, "must be a whole number between 1 and 10,000,000");
-  if (gpus != std::floor(gpus)) f.fail("gpus", "must be a whole number");
-  j.gpus = static_cast<long long>(gpus);
+  j.gpus = f.whole("gpus", 1, kMaxGpus);
 
   // Without `mfu`, the speed is derived from the platform (the step model, docs/model-training.md).
   if (f.has("mfu")) {
@@ -228,7 +225,8 @@ JobSpec read_job(const std::string& name, const YAML::Node& node, const std::str
     f.require_positive("checkpoint_size", j.checkpoint_size.raw());
   } else {
     double bpp = has_bpp ? f.unit("checkpoint_bytes_per_param", parse_count) : kBytesPerParamDefault;
-    if (has_bpp) f.require_positive("checkpoint_bytes_per_param", bpp);
+    if (has_bpp)
+      f.require_range("checkpoint_bytes_per_param", bpp, 0.01, 1000, "must be between 0.01 and 1000");
     if (j.params <= 0)
       throw InputError(f.pos(),
                        "job '" + name + "' needs 'params' or 'checkpoint_size' to size its checkpoints");
@@ -257,8 +255,7 @@ WorkloadSpec parse_workload(const std::string& text, const std::string& file) {
   WorkloadSpec spec;
   spec.file = file;
   Fields top(root, file, "the workload file");
-  if (auto v = top.optional("schema_version"); v && v->as<std::string>() != "1")
-    top.fail("schema_version", "is not supported (this riftsim reads schema_version 1)");
+  check_schema_version(top);
   if (auto jobs = top.optional("jobs"))
     for_each_entry(*jobs, file, "jobs", [&](const std::string& n, const YAML::Node& v, SourcePos p) {
       spec.jobs.push_back(read_job(n, v, file, p));
@@ -274,8 +271,10 @@ WorkloadSpec parse_workload(const std::string& text, const std::string& file) {
     for (const auto& t : *traces)
       for (JobSpec& j : read_job_trace(t, file)) spec.jobs.push_back(std::move(j));
   }
-  if (spec.jobs.empty())
+  if (spec.jobs.empty()) {
+    if (top.has("jobs")) top.fail("jobs", "must list at least one job (or give 'generate' or 'traces')");
     throw InputError(top.pos(), "the workload lists no job: give 'jobs', 'generate' or 'traces'");
+  }
   std::set<std::string> names;
   for (const JobSpec& j : spec.jobs)
     if (!names.insert(j.name).second)

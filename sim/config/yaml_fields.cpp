@@ -1,13 +1,70 @@
 #include "config/yaml_fields.hpp"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
+#include <cmath>
+#include <fmt/format.h>
+#include <map>
 #include <sstream>
+#include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
 
 namespace riftsim {
+namespace {
+
+// Past these a value is a unit mistake. Durations go up to 100,000 years (a node MTBF of thousands of
+// years is a way to switch node failures off), below 2^43 s, where doubles keep simulated dates a
+// millisecond apart.
+constexpr double kMaxDurationYears = 100000;
+constexpr double kMaxBytes = 1e21;
+constexpr double kMinBytesPerSecond = 1.0 / 8; // 1 bps
+constexpr double kMaxBytesPerSecond = 1e18;
+
+/// 1000000 -> "1,000,000"; other numbers as %g.
+std::string readable_number(double v) {
+  if (v != std::floor(v) || std::fabs(v) >= 1e15) return fmt::format("{:g}", v);
+  std::string digits = fmt::format("{:.0f}", std::fabs(v));
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return (v < 0 ? "-" : "") + out;
+}
+
+/// The first byte of `text` a YAML file must not hold: one that is not UTF-8, or a control character
+/// other than tab and line ends (YAML 1.2 §5.1). Returns npos and leaves `why` empty if there is none.
+size_t first_forbidden_byte(const std::string& text, std::string& why) {
+  size_t bad_utf8 = invalid_utf8_offset(text);
+  for (size_t i = 0; i < text.size() && i < bad_utf8; ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) {
+      why = fmt::format("control character 0x{:02X} is not allowed in a YAML file", c);
+      return i;
+    }
+  }
+  if (bad_utf8 != std::string::npos)
+    why = fmt::format("byte 0x{:02X} is not UTF-8 text (riftsim reads UTF-8 files)",
+                      static_cast<unsigned char>(text[bad_utf8]));
+  return bad_utf8;
+}
+
+/// Remembers where the last document started; ignores everything else.
+struct DocumentStart : YAML::EventHandler {
+  YAML::Mark mark = YAML::Mark::null_mark();
+  void OnDocumentStart(const YAML::Mark& m) override { mark = m; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+  }
+  void OnMapEnd() override {}
+};
+
+} // namespace
 
 SourcePos pos_of(const YAML::Node& node, const std::string& file) {
   YAML::Mark m = node.Mark();
@@ -16,26 +73,50 @@ SourcePos pos_of(const YAML::Node& node, const std::string& file) {
 }
 
 YAML::Node load_yaml_text(const std::string& text, const std::string& name) {
+  std::string why;
+  if (size_t at = first_forbidden_byte(text, why); at != std::string::npos) {
+    LineColumn lc = line_column_at(text, at);
+    throw InputError({name, lc.line, lc.column}, why);
+  }
+  YAML::Node root;
+  YAML::Mark second_document = YAML::Mark::null_mark();
   try {
-    YAML::Node n = YAML::Load(text);
-    if (!n.IsMap()) throw InputError({name, 1, 1}, "expected a YAML mapping at the top of the file");
-    return n;
+    root = YAML::Load(text);
+    // A second document is looked for with the event parser, called twice at most: YAML::LoadAll loops
+    // forever (and allocates) on a stream holding a lone ',' in yaml-cpp 0.7 (jbeder/yaml-cpp#1040, #1319).
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    DocumentStart start;
+    parser.HandleNextDocument(start);
+    if (parser.HandleNextDocument(start)) second_document = start.mark;
+  } catch (const YAML::DeepRecursion& e) {
+    throw InputError({name, e.mark.line + 1, e.mark.column + 1},
+                     "YAML nested more than " + std::to_string(e.depth() - 1) + " levels deep");
   } catch (const YAML::Exception& e) {
     int line = e.mark.is_null() ? 1 : e.mark.line + 1;
     int col = e.mark.is_null() ? 1 : e.mark.column + 1;
     throw InputError({name, line, col}, "YAML syntax: " + e.msg);
   }
+  if (!root.IsMap()) throw InputError(pos_of(root, name), "expected a YAML mapping at the top of the file");
+  if (!second_document.is_null())
+    throw InputError({name, second_document.line + 1, second_document.column + 1},
+                     "a second YAML document ('---'): an input file holds one");
+  return root;
 }
 
-std::string read_text_file(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) throw InputError({path, 1, 1}, "is a directory, not a file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError({path, 1, 1}, std::string("cannot open file: ") + std::strerror(errno));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) throw InputError({path, 1, 1}, "cannot read file");
-  return ss.str();
+void check_name(const std::string& name, const SourcePos& pos, const std::string& what) {
+  auto bad = [&](const std::string& why) {
+    throw InputError(pos, "name '" + name + "' in " + what + " " + why);
+  };
+  if (name.empty()) throw InputError(pos, "an empty name in " + what);
+  if (name.size() > 128) bad("is longer than 128 bytes");
+  if (invalid_utf8_offset(name) != std::string::npos) bad("is not UTF-8 text");
+  for (char ch : name) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c == 0x7F) bad("holds a control character");
+  }
+  if (name.find('/') != std::string::npos)
+    bad("cannot contain '/' (it joins names into ids such as provider/region/cluster)");
 }
 
 namespace {
@@ -73,6 +154,18 @@ std::string did_you_mean(const std::string& word, const std::set<std::string>& n
 Fields::Fields(const YAML::Node& node, std::string file, std::string what)
     : node_(node), file_(std::move(file)), what_(std::move(what)) {
   if (!node_.IsMap()) throw InputError(pos_of(node_, file_), what_ + " must be a mapping of key: value");
+  // yaml-cpp keeps both copies of a repeated key and node[key] finds the first: refuse the second.
+  std::map<std::string, int> first_line;
+  for (auto it = node_.begin(); it != node_.end(); ++it) {
+    if (!it->first.IsScalar())
+      throw InputError(pos_of(it->first, file_), "a key of " + what_ + " must be a plain word");
+    const std::string& key = it->first.Scalar();
+    SourcePos at = pos_of(it->first, file_);
+    auto [seen, fresh] = first_line.emplace(key, at.line);
+    if (!fresh)
+      throw InputError(at, "key '" + key + "' appears twice in " + what_ + " (first on line " +
+                               std::to_string(seen->second) + ")");
+  }
 }
 
 bool Fields::has(const std::string& key) {
@@ -106,6 +199,9 @@ std::optional<YAML::Node> Fields::optional(const std::string& key) {
 std::string Fields::scalar_text(const YAML::Node& n, const std::string& key) const {
   if (!n.IsScalar())
     throw InputError(pos_of(n, file_), "'" + key + "' of " + what_ + " must be a single value");
+  // The file is UTF-8, but an escape in a double-quoted string ("\ud800") may not be.
+  if (invalid_utf8_offset(n.Scalar()) != std::string::npos)
+    throw InputError(pos_of(n, file_), "'" + key + "' of " + what_ + " is not UTF-8 text");
   return n.Scalar();
 }
 
@@ -124,6 +220,34 @@ std::vector<std::string> Fields::strings(const std::string& key) {
   std::vector<std::string> out;
   for (const auto& item : n) out.push_back(scalar_text(item, key));
   return out;
+}
+
+long long Fields::whole(const std::string& key, double lo, double hi) {
+  double v = unit(key, parse_count);
+  if (!(v >= lo && v <= hi) || v != std::floor(v))
+    fail(key, "must be a whole number between " + readable_number(lo) + " and " + readable_number(hi));
+  return static_cast<long long>(v);
+}
+
+long long Fields::whole_or(const std::string& key, double lo, double hi, long long fallback) {
+  return optional(key) ? whole(key, lo, hi) : fallback;
+}
+
+void Fields::check_magnitude(const YAML::Node& n, const std::string& key, const Seconds& v) const {
+  if (std::fabs(v.raw()) > kMaxDurationYears * 365.25 * kSecondsPerDay)
+    throw InputError(pos_of(n, file_), "'" + key + "' of " + what_ + " is longer than " +
+                                           readable_number(kMaxDurationYears) + " years");
+}
+
+void Fields::check_magnitude(const YAML::Node& n, const std::string& key, const Bytes& v) const {
+  if (std::fabs(v.raw()) > kMaxBytes)
+    throw InputError(pos_of(n, file_), "'" + key + "' of " + what_ + " is larger than 1 ZB");
+}
+
+void Fields::check_magnitude(const YAML::Node& n, const std::string& key, const BytesPerSecond& v) const {
+  if (v.raw() != 0 && (std::fabs(v.raw()) < kMinBytesPerSecond || std::fabs(v.raw()) > kMaxBytesPerSecond))
+    throw InputError(pos_of(n, file_),
+                     "'" + key + "' of " + what_ + " must be 0 or between 1 bps and 1 EB/s");
 }
 
 SourcePos Fields::pos(const std::string& key) const {
@@ -147,7 +271,7 @@ void Fields::require_range(const std::string& key, double value, double lo, doub
 
 void Fields::done() {
   for (auto it = node_.begin(); it != node_.end(); ++it) {
-    std::string key = it->first.IsScalar() ? it->first.Scalar() : std::string("?");
+    const std::string& key = it->first.Scalar(); // the constructor checked every key is a scalar
     if (known_.count(key)) continue;
     std::string valid;
     for (const auto& k : known_) valid += (valid.empty() ? "" : ", ") + k;
@@ -157,34 +281,56 @@ void Fields::done() {
   }
 }
 
+void check_schema_version(Fields& top) {
+  auto v = top.optional("schema_version");
+  if (!v) return;
+  if (!v->IsScalar() || v->Scalar() != "1")
+    top.fail("schema_version", "is not supported (this riftsim reads schema_version 1)");
+}
+
 void for_each_entry(const YAML::Node& map, const std::string& file, const std::string& what,
                     const std::function<void(const std::string&, const YAML::Node&, SourcePos)>& fn) {
   if (!map.IsMap()) throw InputError(pos_of(map, file), what + " must be a mapping of name: {...}");
+  std::map<std::string, int> first_line;
   for (auto it = map.begin(); it != map.end(); ++it) {
     if (!it->first.IsScalar()) throw InputError(pos_of(it->first, file), what + " names must be plain words");
-    fn(it->first.Scalar(), it->second, pos_of(it->first, file));
+    const std::string& name = it->first.Scalar();
+    SourcePos at = pos_of(it->first, file);
+    check_name(name, at, what);
+    auto [seen, fresh] = first_line.emplace(name, at.line);
+    if (!fresh)
+      throw InputError(at, "'" + name + "' is listed twice in " + what + " (first on line " +
+                               std::to_string(seen->second) + ")");
   }
+  for (auto it = map.begin(); it != map.end(); ++it)
+    fn(it->first.Scalar(), it->second, pos_of(it->first, file));
 }
 
 CapacitySpec read_capacity(const YAML::Node& node, const std::string& file, const std::string& what,
                            int max_nodes, int default_quota) {
   Fields cf(node, file, what);
   CapacitySpec c;
-  double quota = cf.unit_or("quota", parse_count, static_cast<double>(default_quota));
-  cf.require_range("quota", quota, 0, max_nodes > 0 ? max_nodes : 1e6,
-                   max_nodes > 0 ? "must be between 0 and the cluster's node count"
-                                 : "must be between 0 and 1,000,000");
-  c.quota = static_cast<int>(quota);
-  double initial = cf.unit_or("initial", parse_count, quota);
-  cf.require_range("initial", initial, 0, quota, "must be between 0 and the quota");
+  if (cf.has("quota")) {
+    double quota = cf.unit("quota", parse_count);
+    if (!(quota >= 0 && quota <= (max_nodes > 0 ? max_nodes : 1e6)) || quota != std::floor(quota))
+      cf.fail("quota", max_nodes > 0 ? "must be a whole number between 0 and the cluster's node count (" +
+                                           readable_number(max_nodes) + ")"
+                                     : "must be a whole number between 0 and 1,000,000");
+    c.quota = static_cast<int>(quota);
+  } else {
+    c.quota = default_quota;
+  }
+  double initial = cf.unit_or("initial", parse_count, static_cast<double>(c.quota));
+  if (!(initial >= 0 && initial <= c.quota) || initial != std::floor(initial))
+    cf.fail("initial", "must be a whole number between 0 and the quota");
   c.initial = static_cast<int>(initial);
   if (cf.has("ramp_nodes")) {
-    double ramp = cf.unit("ramp_nodes", parse_count);
-    cf.require_positive("ramp_nodes", ramp);
-    c.ramp_nodes = static_cast<int>(ramp);
+    c.ramp_nodes = static_cast<int>(cf.whole("ramp_nodes", 1, 1e6));
     c.ramp_every = cf.unit("ramp_every", parse_duration);
     cf.require_positive("ramp_every", c.ramp_every.raw());
-  } else if (initial < quota) {
+  } else if (cf.has("ramp_every")) {
+    cf.fail("ramp_every", "needs ramp_nodes: how many nodes arrive each time");
+  } else if (c.initial < c.quota) {
     cf.fail("initial", "is below the quota: give ramp_nodes and ramp_every to say how the rest arrives");
   }
   cf.done();

@@ -1,7 +1,9 @@
 #pragma once
 // Strict reading of YAML mappings: every key a reader asks for is remembered, and done() rejects
-// any key nobody asked for, at its own line and column. Values are converted to typed quantities
-// here, at the edge, and every conversion error carries the value's position.
+// any key nobody asked for, at its own line and column; a key given twice is an error. Values are
+// converted to typed quantities here, at the edge, and every conversion error carries the value's
+// position.
+#include "config/input_files.hpp"
 #include "core/input_error.hpp"
 #include "core/units.hpp"
 #include "model/platform.hpp"
@@ -15,12 +17,15 @@
 
 namespace riftsim {
 
-/// Reads a whole file; a missing or unreadable file becomes an InputError at line 1, column 1.
-std::string read_text_file(const std::string& path);
-/// Parses YAML text; a syntax error becomes an InputError at its line and column.
+/// Parses YAML text that must hold a mapping. The text must be UTF-8 without control characters (other
+/// than tab and line ends); a syntax error becomes an InputError at its line and column.
 YAML::Node load_yaml_text(const std::string& text, const std::string& name);
 
 SourcePos pos_of(const YAML::Node& node, const std::string& file);
+
+/// A name chosen in a file (a provider, a cluster, a job): not empty, at most 128 bytes, no control
+/// characters and no '/', which joins names into ids (provider/region/cluster).
+void check_name(const std::string& name, const SourcePos& pos, const std::string& what);
 
 /// A calendar date written YYYY-MM-DD (the `as_of` of a price).
 bool is_iso_date(const std::string& s);
@@ -31,7 +36,7 @@ std::string did_you_mean(const std::string& word, const std::set<std::string>& n
 
 class Fields {
 public:
-  /// `what` names the mapping in messages, e.g. "cluster 'nd-a100-v4'".
+  /// `what` names the mapping in messages, e.g. "cluster 'nd-a100-v4'". Throws on a key given twice.
   Fields(const YAML::Node& node, std::string file, std::string what);
 
   bool has(const std::string& key);
@@ -51,6 +56,9 @@ public:
     auto n = optional(key);
     return n ? convert(*n, key, parse) : fallback;
   }
+  /// A count of things (nodes, GPUs, streams): a whole number in [lo, hi], SI suffixes allowed (25k).
+  long long whole(const std::string& key, double lo, double hi);
+  long long whole_or(const std::string& key, double lo, double hi, long long fallback);
 
   /// Fails with "must be > 0" style messages at the value's position.
   void require_positive(const std::string& key, double value);
@@ -66,12 +74,20 @@ private:
   std::string scalar_text(const YAML::Node& n, const std::string& key) const;
   template <class T> T convert(const YAML::Node& n, const std::string& key, T (*parse)(std::string_view)) {
     std::string text = scalar_text(n, key);
+    T value;
     try {
-      return parse(text);
+      value = parse(text);
     } catch (const UnitError& e) {
       throw InputError(pos_of(n, file_), "'" + key + "' of " + what_ + ": " + e.what());
     }
+    check_magnitude(n, key, value);
+    return value;
   }
+  // Bounds beyond which a value is a unit mistake and simulated dates would lose their precision.
+  template <class T> void check_magnitude(const YAML::Node&, const std::string&, const T&) const {}
+  void check_magnitude(const YAML::Node& n, const std::string& key, const Seconds& v) const;
+  void check_magnitude(const YAML::Node& n, const std::string& key, const Bytes& v) const;
+  void check_magnitude(const YAML::Node& n, const std::string& key, const BytesPerSecond& v) const;
 
   YAML::Node node_;
   std::string file_;
@@ -79,12 +95,16 @@ private:
   std::set<std::string> known_;
 };
 
+/// Reads `schema_version` if present: it must be the single value 1.
+void check_schema_version(Fields& top);
+
 /// Reads a capacity block ({quota, initial, ramp_nodes, ramp_every}); `max_nodes` bounds the quota
 /// (0 = no bound here, checked later against the cluster), `default_quota` fills a missing one.
 CapacitySpec read_capacity(const YAML::Node& node, const std::string& file, const std::string& what,
                            int max_nodes, int default_quota);
 
-/// Iterates a mapping whose keys are user-chosen names (providers, clusters, jobs).
+/// Iterates a mapping whose keys are user-chosen names (providers, clusters, jobs); each name is
+/// checked (check_name) and may appear only once.
 void for_each_entry(
     const YAML::Node& map, const std::string& file, const std::string& what,
     const std::function<void(const std::string& name, const YAML::Node& value, SourcePos)>& fn);

@@ -31,10 +31,19 @@ NumberAndUnit split(std::string_view text, std::string_view what) {
   const char* first = s.data();
   const char* last = s.data() + s.size();
   auto [ptr, ec] = std::from_chars(first, last, v);
+  if (ec == std::errc::result_out_of_range)
+    throw UnitError(fmt::format("'{}' is out of range: too large or too small a number", s));
   if (ec != std::errc() || ptr == first)
     throw UnitError(fmt::format("'{}' is not a {}: it must start with a number", s, what));
   if (!std::isfinite(v)) throw UnitError(fmt::format("'{}' is not a finite number", s));
   return {v, trim(std::string_view(ptr, static_cast<size_t>(last - ptr)))};
+}
+
+// The value with its unit applied must still be finite: "1e305w" overflows to infinity.
+double finite(double value, std::string_view text, std::string_view what) {
+  if (!std::isfinite(value))
+    throw UnitError(fmt::format("'{}' is out of range: too large a {} to compute with", trim(text), what));
+  return value;
 }
 
 // Looks up a unit in a table; the message lists what is accepted so a user can fix the file.
@@ -102,7 +111,7 @@ Seconds parse_duration(std::string_view text) {
       {"ms", 1e-3},   {"s", 1},         {"sec", 1},       {"min", 60},    {"h", 3600},
       {"hour", 3600}, {"hours", 3600},  {"d", 86400},     {"day", 86400}, {"days", 86400},
       {"w", 604800},  {"week", 604800}, {"weeks", 604800}};
-  return Seconds(v * factor_for(u, table, "duration", text));
+  return Seconds(finite(v * factor_for(u, table, "duration", text), text, "duration"));
 }
 
 Bytes parse_bytes(std::string_view text) {
@@ -120,7 +129,7 @@ Bytes parse_bytes(std::string_view text) {
                                                                     {"GiB", 1073741824.0},
                                                                     {"TiB", 1099511627776.0},
                                                                     {"PiB", 1125899906842624.0}};
-  return Bytes(v * factor_for(u, table, "size", text));
+  return Bytes(finite(v * factor_for(u, table, "size", text), text, "size"));
 }
 
 BytesPerSecond parse_bandwidth(std::string_view text) {
@@ -145,7 +154,7 @@ BytesPerSecond parse_bandwidth(std::string_view text) {
                                                                     {"MiB/s", 1048576.0},
                                                                     {"GiB/s", 1073741824.0},
                                                                     {"TiB/s", 1099511627776.0}};
-  return BytesPerSecond(v * factor_for(u, table, "bandwidth", text));
+  return BytesPerSecond(finite(v * factor_for(u, table, "bandwidth", text), text, "bandwidth"));
 }
 
 Flops parse_flops(std::string_view text) {
@@ -157,7 +166,7 @@ Flops parse_flops(std::string_view text) {
     throw UnitError(fmt::format("unknown FLOP-count unit '{}' in '{}'; write a plain number (2.15e25) or "
                                 "use FLOP with an SI prefix (e.g. 21.5YFLOP)",
                                 u, text));
-  return Flops(v * f);
+  return Flops(finite(v * f, text, "FLOP count"));
 }
 
 FlopsPerSecond parse_flop_rate(std::string_view text) {
@@ -169,39 +178,39 @@ FlopsPerSecond parse_flop_rate(std::string_view text) {
   if (f == 0)
     throw UnitError(fmt::format(
         "unknown FLOP-rate unit '{}' in '{}'; use FLOPS with an SI prefix, e.g. 312TFLOPS", u, text));
-  return FlopsPerSecond(v * f);
+  return FlopsPerSecond(finite(v * f, text, "FLOP rate"));
 }
 
 Watts parse_power(std::string_view text) {
   auto [v, u] = split(text, "power");
   static const std::vector<std::pair<std::string, double>> table = {{"W", 1}, {"kW", 1e3}, {"MW", 1e6}};
-  return Watts(v * factor_for(u, table, "power", text));
+  return Watts(finite(v * factor_for(u, table, "power", text), text, "power"));
 }
 
 UsdPerHour parse_usd_per_hour(std::string_view text) {
   auto [v, u] = split(strip_dollar(text), "price per hour");
   static const std::vector<std::pair<std::string, double>> table = {{"/h", 1}, {"/hour", 1}, {"/hr", 1}};
-  return UsdPerHour(v * factor_for(u, table, "price per hour", text));
+  return UsdPerHour(finite(v * factor_for(u, table, "price per hour", text), text, "price per hour"));
 }
 
 UsdPerGB parse_usd_per_gb(std::string_view text) {
   auto [v, u] = split(strip_dollar(text), "price per GB");
   static const std::vector<std::pair<std::string, double>> table = {{"/GB", 1}, {"/TB", 1e-3}};
-  return UsdPerGB(v * factor_for(u, table, "price per GB", text));
+  return UsdPerGB(finite(v * factor_for(u, table, "price per GB", text), text, "price per GB"));
 }
 
 UsdPerGBMonth parse_usd_per_gb_month(std::string_view text) {
   auto [v, u] = split(strip_dollar(text), "storage price");
   static const std::vector<std::pair<std::string, double>> table = {
       {"/GB/month", 1}, {"/GB-month", 1}, {"/TB/month", 1e-3}, {"/TB-month", 1e-3}};
-  return UsdPerGBMonth(v * factor_for(u, table, "storage price", text));
+  return UsdPerGBMonth(finite(v * factor_for(u, table, "storage price", text), text, "storage price"));
 }
 
 Usd parse_usd(std::string_view text) {
   auto [v, u] = split(strip_dollar(text), "amount of money");
   static const std::vector<std::pair<std::string, double>> table = {
       {"", 1}, {"k", 1e3}, {"K", 1e3}, {"M", 1e6}, {"B", 1e9}};
-  return Usd(v * factor_for(u, table, "amount of money", text));
+  return Usd(finite(v * factor_for(u, table, "amount of money", text), text, "amount of money"));
 }
 
 double parse_fraction(std::string_view text) {
@@ -214,7 +223,7 @@ double parse_fraction(std::string_view text) {
 double parse_count(std::string_view text) {
   auto [v, u] = split(text, "number");
   if (u.empty()) return v;
-  if (u.size() == 1 && si_prefix(u[0]) != 0) return v * si_prefix(u[0]);
+  if (u.size() == 1 && si_prefix(u[0]) != 0) return finite(v * si_prefix(u[0]), text, "number");
   throw UnitError(fmt::format(
       "'{}' is not a plain number; use digits, an exponent (1.8e12) or an SI suffix (1.8T)", text));
 }

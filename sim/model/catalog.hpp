@@ -72,5 +72,8 @@ struct CatalogSpec {
 
 /// Reads both catalogs; instances must name accelerators of the first.
 CatalogSpec load_catalog(const std::string& accelerators_path, const std::string& instances_path);
+/// The same from the files' texts; the names stand for the files in messages.
+CatalogSpec parse_catalog(const std::string& accelerators_text, const std::string& accelerators_name,
+                          const std::string& instances_text, const std::string& instances_name);
 
 } // namespace riftsim

@@ -2,8 +2,10 @@
 
 #include "core/units.hpp"
 
+#include <cctype>
 #include <cmath>
-#include <regex>
+#include <cstring>
+#include <utility>
 
 namespace riftsim {
 
@@ -32,31 +34,61 @@ bool parse_value(const std::string& text, double& out) {
 } // namespace
 
 Expectation parse_expectation(const std::string& text, const SourcePos& pos) {
-  static const std::regex form(R"(^\s*([A-Za-z0-9_.\-/]+)\s*(<=|>=|==|!=|<|>)\s*(\S.*?)\s*$)");
-  std::smatch m;
-  if (!std::regex_match(text, m, form))
-    throw InputError(pos,
-                     "expectation '" + text + "' is not 'field op value' (e.g. jobs.gpt4.time_lost_s < 20d)");
+  // "path op value", read left to right in one pass (a backtracking regex overflowed the stack on long
+  // lines).
+  // Messages quote at most 80 characters of the line.
+  auto shown = [](const std::string& t) { return t.size() > 80 ? t.substr(0, 77) + "..." : t; };
+  auto not_the_form = [&] {
+    return InputError(pos, "expectation '" + shown(text) +
+                               "' is not 'field op value' (e.g. jobs.gpt4.time_lost_s < 20d)");
+  };
+  auto is_space = [](char c) { return c == ' ' || c == '\t'; };
+  auto is_path_char = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-' || c == '/';
+  };
+  size_t i = 0;
+  const size_t n = text.size();
+  while (i < n && is_space(text[i])) ++i;
+  const size_t path_start = i;
+  while (i < n && is_path_char(text[i])) ++i;
+  if (i == path_start) throw not_the_form();
+  std::string path = text.substr(path_start, i - path_start);
+  if (path.size() > 256) // summary.json's deepest fields are a few dozen characters
+    throw InputError(pos, "expectation '" + shown(text) + "': the field is longer than 256 characters");
+  while (i < n && is_space(text[i])) ++i;
+  static const std::pair<const char*, CompareOp> ops[] = {
+      {"<=", CompareOp::LessEqual}, {">=", CompareOp::GreaterEqual}, {"==", CompareOp::Equal},
+      {"!=", CompareOp::NotEqual},  {"<", CompareOp::Less},          {">", CompareOp::Greater}};
   Expectation e;
   e.text = text;
   e.pos = pos;
-  std::string path = m[1];
+  bool found = false;
+  for (const auto& [spelling, op] : ops)
+    if (text.compare(i, std::strlen(spelling), spelling) == 0) {
+      e.op = op;
+      i += std::strlen(spelling);
+      found = true;
+      break;
+    }
+  if (!found) throw not_the_form();
+  size_t end = n;
+  while (i < end && is_space(text[i])) ++i;
+  while (end > i && is_space(text[end - 1])) --end;
+  if (i == end) throw not_the_form();
+  const std::string value = text.substr(i, end - i);
+
   size_t start = 0;
   while (true) {
     size_t dot = path.find('.', start);
     e.path.push_back(path.substr(start, dot - start));
+    if (e.path.back().empty())
+      throw InputError(pos,
+                       "expectation '" + shown(text) + "': '" + path + "' has an empty part between dots");
     if (dot == std::string::npos) break;
     start = dot + 1;
   }
-  const std::string op = m[2];
-  e.op = op == "<"    ? CompareOp::Less
-         : op == "<=" ? CompareOp::LessEqual
-         : op == ">"  ? CompareOp::Greater
-         : op == ">=" ? CompareOp::GreaterEqual
-         : op == "==" ? CompareOp::Equal
-                      : CompareOp::NotEqual;
-  if (!parse_value(m[3], e.value))
-    throw InputError(pos, "expectation '" + text + "': '" + std::string(m[3]) +
+  if (!parse_value(value, e.value))
+    throw InputError(pos, "expectation '" + shown(text) + "': '" + shown(value) +
                               "' is not a number or a quantity (20d, 1.5TB, $5e8, 34%)");
   return e;
 }

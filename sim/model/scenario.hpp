@@ -4,6 +4,7 @@
 #include "core/input_error.hpp"
 #include "core/units.hpp"
 #include "model/expectation.hpp"
+#include "model/limits.hpp"
 #include "model/platform.hpp"
 
 #include <map>
@@ -154,6 +155,8 @@ struct ScenarioSpec {
   std::vector<TimedEvent> events;
   std::vector<Expectation> expectations; // checked against summary.json after the run
   bool failures = true;                  // false: the platform's node-failure models are switched off
+  RunLimits limits;                      // what one run may simulate at most (`limits:`)
+  SourcePos platform_pos, workload_pos;  // where the scenario names its platform and workload files
 };
 
 } // namespace riftsim

@@ -3,12 +3,6 @@
 #include "core/units.hpp"
 #include "output/planner_files.hpp"
 
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
-#include <stdexcept>
-#include <unistd.h>
-
 namespace riftsim {
 namespace {
 
@@ -383,21 +377,6 @@ ojson summary_json(const ScenarioInfo& s, const RunResult& run, const RunResult&
           {"simulated_end_s", run.simulated_end.raw()},
           {"portfolio", portfolio_json(run, jobs)},
           {"jobs", jobs}};
-}
-
-void write_file_atomically(const std::string& path, const std::string& text) {
-  std::string tmp = path + ".tmp-" + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw std::runtime_error("cannot write " + tmp);
-    out << text;
-    out.flush();
-    if (!out) {
-      std::remove(tmp.c_str());
-      throw std::runtime_error("cannot write " + tmp);
-    }
-  }
-  std::filesystem::rename(tmp, path);
 }
 
 } // namespace riftsim

@@ -2,6 +2,7 @@
 // JSON forms of results. run_result_* is the private exchange format between a `riftsim simulate`
 // child and its parent; summary_json is the public, documented output (docs/outputs.md).
 #include "accounting/run_result.hpp"
+#include "output/atomic_files.hpp" // write_file_atomically, for the callers of these
 
 #include <nlohmann/json.hpp>
 #include <string>
@@ -25,8 +26,5 @@ struct ScenarioInfo {
 
 /// The summary of a run: per job, the run with events next to its baseline without them.
 ojson summary_json(const ScenarioInfo& scenario, const RunResult& with_events, const RunResult& baseline);
-
-/// Writes text to `path` through a temporary file and a rename, so readers never see half a file.
-void write_file_atomically(const std::string& path, const std::string& text);
 
 } // namespace riftsim
