@@ -1,4 +1,5 @@
 #include "engine/actors.hpp"
+#include "engine/wan_transfer.hpp"
 #include "model/checkpoint_math.hpp"
 
 #include <algorithm>
@@ -125,6 +126,15 @@ void JobRuntime::interrupt_for_failure() {
 void JobRuntime::keep_data_in(const RegionRuntime& region, double from) {
   ledger.keep_data(region.spec->id, spec->dataset_size + spec->checkpoint_size, region.spec->storage_price,
                    Seconds(from));
+}
+
+std::unique_ptr<WanTransfer> JobRuntime::start_copy(const std::string& what, const RegionRuntime& from,
+                                                    const RegionRuntime& to, Bytes bytes, bool waived) {
+  auto t = std::make_unique<WanTransfer>(
+      what, from, to, bytes, candidate_paths(*platform, from, to, response->paths), response->streams,
+      *platform, &platform->egress_this_month(from.provider->name), waived);
+  transfer_started(t->record());
+  return t;
 }
 
 void JobRuntime::transfer_started(const TransferRecord& r) {

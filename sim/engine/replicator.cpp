@@ -8,12 +8,10 @@ namespace riftsim {
 void CheckpointReplicator::operator()() {
   const RegionRuntime& to = *job_.standby->region;
   auto copy = [&](const std::string& what, const RegionRuntime& from, Bytes bytes) {
-    WanTransfer t(what, from, to, bytes, candidate_paths(platform_, from, to, job_.response->paths),
-                  job_.response->streams, platform_, &platform_.egress_this_month(from.provider->name));
-    job_.transfer_started(t.record());
-    t.wait();
-    job_.keep_data_in(to, t.record().start.raw());
-    job_.transfer_done(t.record());
+    std::unique_ptr<WanTransfer> t = job_.start_copy(what, from, to, bytes);
+    t->wait();
+    job_.keep_data_in(to, t->record().start.raw());
+    job_.transfer_done(t->record());
   };
   // The dataset is staged at the standby first.
   if (job_.spec->dataset_size.raw() > 0 && job_.dataset_region != &to)

@@ -202,14 +202,11 @@ Outcome ResponseExecutor::split_across() {
   double provisioned_at = e.t_decided + d.provisioning.raw();
   double ported_at = provisioned_at + d.porting.raw();
   if (job_.spec->dataset_size.raw() > 0 && job_.dataset_region != &to) {
-    WanTransfer dataset("dataset", *job_.dataset_region, to, job_.spec->dataset_size,
-                        candidate_paths(platform_, *job_.dataset_region, to, job_.response->paths),
-                        job_.response->streams, platform_,
-                        &platform_.egress_this_month(job_.dataset_region->provider->name));
-    job_.transfer_started(dataset.record());
-    dataset.wait();
-    job_.transfer_done(dataset.record());
-    job_.keep_data_in(to, dataset.record().start.raw());
+    std::unique_ptr<WanTransfer> dataset =
+        job_.start_copy("dataset", *job_.dataset_region, to, job_.spec->dataset_size);
+    dataset->wait();
+    job_.transfer_done(dataset->record());
+    job_.keep_data_in(to, dataset->record().start.raw());
   }
   if (now() < ported_at) sg4::this_actor::sleep_until(ported_at);
   if (job_.finished) {
@@ -233,14 +230,11 @@ Outcome ResponseExecutor::split_across() {
     return Outcome::Finished;
   }
   if (job_.checkpoint_region != &to && job_.committed > 0) {
-    WanTransfer ckpt("checkpoint", *job_.checkpoint_region, to, job_.spec->checkpoint_size,
-                     candidate_paths(platform_, *job_.checkpoint_region, to, job_.response->paths),
-                     job_.response->streams, platform_,
-                     &platform_.egress_this_month(job_.checkpoint_region->provider->name));
-    job_.transfer_started(ckpt.record());
-    ckpt.wait();
-    job_.transfer_done(ckpt.record());
-    job_.ledger.add_lost(LostPart::Transfer, ckpt.record().end - ckpt.record().start);
+    std::unique_ptr<WanTransfer> ckpt =
+        job_.start_copy("checkpoint", *job_.checkpoint_region, to, job_.spec->checkpoint_size);
+    ckpt->wait();
+    job_.transfer_done(ckpt->record());
+    job_.ledger.add_lost(LostPart::Transfer, ckpt->record().end - ckpt->record().start);
   }
   double t_copied = now();
   read_checkpoint_back(*job_.checkpoint_region);
@@ -294,14 +288,9 @@ Outcome ResponseExecutor::migrate(const CutoffEvent& event, bool with_notice,
                d.target->id, d.reason, format_duration(d.provisioning), format_duration(d.porting));
   job_.event(EventKind::Decision, job_.strategy->name() + " to " + d.target->id + ": " + d.reason);
 
-  std::optional<WanTransfer> dataset;
-  if (job_.spec->dataset_size.raw() > 0 && job_.dataset_region != &to) {
-    dataset.emplace("dataset", *job_.dataset_region, to, job_.spec->dataset_size,
-                    candidate_paths(platform_, *job_.dataset_region, to, job_.response->paths),
-                    job_.response->streams, platform_,
-                    &platform_.egress_this_month(job_.dataset_region->provider->name), d.exit_waiver);
-    job_.transfer_started(dataset->record());
-  }
+  std::unique_ptr<WanTransfer> dataset;
+  if (job_.spec->dataset_size.raw() > 0 && job_.dataset_region != &to)
+    dataset = job_.start_copy("dataset", *job_.dataset_region, to, job_.spec->dataset_size, d.exit_waiver);
 
   if (with_notice && !already_stopped) {
     // Keep training on the old provider until the move is ready or the final checkpoint must start
@@ -323,15 +312,11 @@ Outcome ResponseExecutor::migrate(const CutoffEvent& event, bool with_notice,
   }
   const StoppedMsg stopped = *stop;
 
-  std::optional<WanTransfer> checkpoint;
+  std::unique_ptr<WanTransfer> checkpoint;
   bool has_checkpoint = job_.committed > 0;
-  if (has_checkpoint && job_.checkpoint_region != &to) {
-    checkpoint.emplace("checkpoint", *job_.checkpoint_region, to, job_.spec->checkpoint_size,
-                       candidate_paths(platform_, *job_.checkpoint_region, to, job_.response->paths),
-                       job_.response->streams, platform_,
-                       &platform_.egress_this_month(job_.checkpoint_region->provider->name), d.exit_waiver);
-    job_.transfer_started(checkpoint->record());
-  }
+  if (has_checkpoint && job_.checkpoint_region != &to)
+    checkpoint =
+        job_.start_copy("checkpoint", *job_.checkpoint_region, to, job_.spec->checkpoint_size, d.exit_waiver);
   double dataset_done = dataset ? dataset->wait() : e.t_decided;
   double checkpoint_done = checkpoint ? checkpoint->wait() : stopped.time;
   if (now() < ported_at) sg4::this_actor::sleep_until(ported_at);

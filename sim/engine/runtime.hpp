@@ -22,6 +22,8 @@
 
 namespace riftsim {
 
+class WanTransfer;
+
 class CapacityController;
 enum class JobActivity { Idle, Computing, Checkpointing, Restarting, WaitingForSpares };
 
@@ -63,9 +65,9 @@ struct JobRuntime {
   long long active_gpus = 0; // GPUs training now: the job's, less nodes given up by `shrink`
   double interval = 0;       // compute seconds between checkpoints on the current cluster
   std::unique_ptr<ResponseStrategy> strategy;
-  const ResponseSpec* response = nullptr; // its parameters (paths, streams) as the scenario gives them
-  ClusterRuntime* current = nullptr;      // where it runs or last ran
-  ClusterRuntime* home = nullptr;         // where it was placed: the baseline's hardware
+  const ResponseSpec* response = nullptr;  // its parameters (paths, streams) as the scenario gives them
+  ClusterRuntime* current = nullptr;       // where it runs or last ran
+  ClusterRuntime* home = nullptr;          // where it was placed: the baseline's hardware
   std::vector<ClusterRuntime*> candidates; // where the scheduler may start it, home first
   BuiltPlatform* platform = nullptr;
   sg4::Host* control = nullptr; // the tenant's control host, where helper actors run
@@ -147,6 +149,11 @@ struct JobRuntime {
   /// the default link.
   const WanPathRuntime& path(const BuiltPlatform& p, const RegionRuntime& from,
                              const RegionRuntime& to) const;
+  /// Starts a copy of the job's `what` from `from` to `to` now, over the paths its response prefers, with
+  /// its streams, counting egress in the source provider's billing month (`waived`: an exit program),
+  /// and logs its start; the caller waits for it and calls transfer_done.
+  std::unique_ptr<WanTransfer> start_copy(const std::string& what, const RegionRuntime& from,
+                                          const RegionRuntime& to, Bytes bytes, bool waived = false);
   /// A WAN copy of the job's data started (transfer_start event) or ended: every copy that starts is
   /// logged when it ends (transfer_end event at its own end, a span) and booked in the ledger (egress).
   void transfer_started(const TransferRecord& r);
