@@ -161,8 +161,9 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& sg_flags) {
       sim.variant = events ? v : 0;
       sim.no_events = !events;
       sim.progress = events && progress;
-      // Only the first seed's timeline is written out (events.csv, trace.json); baselines' never.
-      sim.no_timeline = !events || i > 0;
+      // Only the first seed's timeline is written out (events.csv, trace.json), unless every seed's is
+      // asked for (events-seed-SEED.csv); baselines' never.
+      sim.no_timeline = !events || (i > 0 && !a.keep_timelines);
       // Bad input found only by the simulation is reported once, by the parent, from this file.
       children.push_back([&in, sim, &sg_flags, speed] {
         try {
@@ -214,19 +215,25 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& sg_flags) {
   std::vector<TidyRun> csv_runs;
   for (size_t v = 0; v < variants; ++v) {
     std::string name = variants > 1 ? response_variant_name(in.scenario, v) : "";
+    fs::path dir = variants > 1 ? result / name : result;
+    fs::create_directories(dir);
     std::vector<ojson> summaries;
     RunResult first;
     for (int i = 0; i < n; ++i) {
       RunResult run = read_child_result(result_file("events", i, v));
       summaries.push_back(summary_json(info, run, bases[static_cast<size_t>(i)]));
+      if (a.keep_timelines && n > 1)
+        write_file_atomically(
+            (dir / fmt::format("events-seed-{}.csv", seeds[static_cast<size_t>(i)])).string(),
+            events_csv(run.log));
       if (i == 0) first = std::move(run);
     }
     ojson& summary = summaries.front();
     if (variants > 1) summary["variant"] = name;
     auto checks = check_expectations(in.scenario.expectations, summary);
     summary["expectations"] = expectations_json(checks);
-    fs::path dir = variants > 1 ? result / name : result;
     write_run(dir, summary, first, in.scenario.name);
+
     if (n > 1) {
       ojson r = replications_json(summaries, seeds);
       write_file_atomically((dir / "replications.json").string(), json_text(r, 1));
@@ -269,7 +276,7 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& sg_flags) {
       if (n > 1) std::cout << replications_text(reps.front().second);
     }
     outputs = std::string("summary.json, jobs.csv, utilization.csv, queue.csv, events.csv, trace.json") +
-              (n > 1 ? ", replications.json" : "");
+              (n > 1 ? ", replications.json" : "") + (n > 1 && a.keep_timelines ? ", events-seed-*.csv" : "");
   }
   if (a.csv) {
     write_file_atomically((result / "results.csv").string(), results_csv({"seed", "response"}, csv_runs));

@@ -68,9 +68,10 @@ Shard parse_shard(const std::string& text) {
     return ec == std::errc() && end == t.data() + t.size() && !t.empty();
   };
   if (slash == std::string::npos || !number(std::string_view(text).substr(0, slash), s.index) ||
-      !number(std::string_view(text).substr(slash + 1), s.count) || s.count < 1 || s.count > kMaxSweepPoints ||
-      s.index >= s.count)
-    throw UsageError("--shard must be I/N with 0 <= I < N <= " + std::to_string(kMaxSweepPoints) + ", e.g. 0/4");
+      !number(std::string_view(text).substr(slash + 1), s.count) || s.count < 1 ||
+      s.count > kMaxSweepPoints || s.index >= s.count)
+    throw UsageError("--shard must be I/N with 0 <= I < N <= " + std::to_string(kMaxSweepPoints) +
+                     ", e.g. 0/4");
   return s;
 }
 
@@ -121,7 +122,8 @@ void prepare_out(const fs::path& out, const ojson& sweep) {
       for (const auto& e : fs::directory_iterator(out, ec)) {
         const std::string name = e.path().filename().string();
         if (name != "points" && name != "baselines" && name.rfind(".scratch-", 0) != 0)
-          throw UsageError("--out " + out.string() + " holds files and no sweep.json: choose a new or empty folder");
+          throw UsageError("--out " + out.string() +
+                           " holds files and no sweep.json: choose a new or empty folder");
       }
     }
   }
@@ -188,14 +190,15 @@ std::string shell_word(const std::string& s) {
 }
 
 int write_slurm_scripts(const SweepArgs& a, const SweepSpec& spec, size_t points, const fs::path& out) {
-  size_t tasks = a.slurm_tasks > 0 ? static_cast<size_t>(a.slurm_tasks) : std::min<size_t>(100, (points + 9) / 10);
+  size_t tasks =
+      a.slurm_tasks > 0 ? static_cast<size_t>(a.slurm_tasks) : std::min<size_t>(100, (points + 9) / 10);
   tasks = std::max<size_t>(1, std::min(tasks, points));
   if (a.slurm_cpus < 1 || a.slurm_cpus > kMaxChildren)
     throw UsageError("--slurm-cpus must be between 1 and " + std::to_string(kMaxChildren));
   if (a.slurm_time.empty() || a.slurm_time.find_first_not_of("0123456789:-") != std::string::npos)
     throw UsageError("--slurm-time must be a Slurm time limit such as 04:00:00 or 1-00:00:00");
-  if (a.slurm_partition.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.,") !=
-      std::string::npos)
+  if (a.slurm_partition.find_first_not_of(
+          "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.,") != std::string::npos)
     throw UsageError("--slurm-partition must be a partition name");
   fs::path dir = out / "slurm";
   fs::create_directories(dir / "logs");
@@ -234,8 +237,8 @@ int write_slurm_scripts(const SweepArgs& a, const SweepSpec& spec, size_t points
             << (dir / "merge.sbatch").string() << "\n";
   const std::string sbatch = find_on_path("sbatch");
   if (sbatch.empty()) {
-    std::cout << "sbatch is not on PATH: submit them on the cluster with\n  sbatch " << (dir / "sweep.sbatch").string()
-              << " && sbatch " << (dir / "merge.sbatch").string() << "\n";
+    std::cout << "sbatch is not on PATH: submit them on the cluster with\n  sbatch "
+              << (dir / "sweep.sbatch").string() << " && sbatch " << (dir / "merge.sbatch").string() << "\n";
     return kExitOk;
   }
   if (int code = run_program({sbatch, (dir / "sweep.sbatch").string()}); code != 0) {
@@ -247,12 +250,13 @@ int write_slurm_scripts(const SweepArgs& a, const SweepSpec& spec, size_t points
   merge_cmd.push_back((dir / "merge.sbatch").string());
   int code = run_program(merge_cmd);
   if (code != 0) {
-    std::cerr << "riftsim: the merge job " << (a.slurm_wait ? "failed" : "was refused") << " (sbatch exit " << code
-              << "; see " << (dir / "logs").string() << ")\n";
+    std::cerr << "riftsim: the merge job " << (a.slurm_wait ? "failed" : "was refused") << " (sbatch exit "
+              << code << "; see " << (dir / "logs").string() << ")\n";
     return kExitInternal;
   }
-  std::cout << (a.slurm_wait ? "the sweep ran on Slurm; results: " + out.string() + "/"
-                             : "submitted; the merge job writes " + out.string() + "/results.csv when the array ends")
+  std::cout << (a.slurm_wait
+                    ? "the sweep ran on Slurm; results: " + out.string() + "/"
+                    : "submitted; the merge job writes " + out.string() + "/results.csv when the array ends")
             << "\n";
   return kExitOk;
 }
@@ -265,13 +269,16 @@ int cmd_sweep(const SweepArgs& a, const std::vector<std::string>& sg_flags) {
   const std::vector<SweepPoint> points = expand_design(spec);
   const Shard shard = parse_shard(a.shard);
   if (a.jobs < 0 || a.jobs > kMaxChildren)
-    throw UsageError("--jobs must be between 1 and " + std::to_string(kMaxChildren) + " (default: one per core)");
-  const int parallel = a.jobs > 0 ? a.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    throw UsageError("--jobs must be between 1 and " + std::to_string(kMaxChildren) +
+                     " (default: one per core)");
+  const int parallel =
+      a.jobs > 0 ? a.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   const size_t variants = response_variants(inputs.base().scenario);
   if (points.size() * spec.seeds.size() * (variants + 1) > kMaxSweepRuns)
-    throw InputError(spec.parameters_pos, fmt::format("{} points x {} seeds x {} simulations is more than the "
-                                                      "{} simulations a sweep may run",
-                                                      points.size(), spec.seeds.size(), variants + 1, kMaxSweepRuns));
+    throw InputError(spec.parameters_pos,
+                     fmt::format("{} points x {} seeds x {} simulations is more than the "
+                                 "{} simulations a sweep may run",
+                                 points.size(), spec.seeds.size(), variants + 1, kMaxSweepRuns));
   // Every point is checked before anything runs; the inputs of this shard's are kept for its children.
   std::map<size_t, Inputs> mine;
   for (const auto& p : points) {
@@ -349,10 +356,11 @@ int cmd_sweep(const SweepArgs& a, const std::vector<std::string>& sg_flags) {
     if (show) std::fprintf(stderr, "\r\033[Kriftsim: %zu/%zu baselines done", done, baseline_tasks.size());
   });
   if (show) std::fprintf(stderr, "\r\033[K");
-  if (int c = check_codes(codes, [&](size_t k) {
-        return fmt::format("the baseline of point {} (seed {})", baseline_point[baseline_ids[k].first],
-                           baseline_ids[k].second);
-      });
+  if (int c = check_codes(codes,
+                          [&](size_t k) {
+                            return fmt::format("the baseline of point {} (seed {})",
+                                               baseline_point[baseline_ids[k].first], baseline_ids[k].second);
+                          });
       c != kExitOk)
     return c;
 
@@ -382,7 +390,8 @@ int cmd_sweep(const SweepArgs& a, const std::vector<std::string>& sg_flags) {
       ojson summaries = ojson::array(); // per response, per seed
       size_t f = 0;
       std::vector<RunResult> bases;
-      for (std::uint64_t seed : spec.seeds) bases.push_back(read_raw_result(baseline_file(out, baseline_of[index], seed)));
+      for (std::uint64_t seed : spec.seeds)
+        bases.push_back(read_raw_result(baseline_file(out, baseline_of[index], seed)));
       std::vector<ojson> per_response(variants, ojson::array());
       for (size_t s = 0; s < spec.seeds.size(); ++s)
         for (size_t v = 0; v < variants; ++v) {
@@ -406,17 +415,17 @@ int cmd_sweep(const SweepArgs& a, const std::vector<std::string>& sg_flags) {
     });
   }
   codes = run_children(point_tasks, parallel, [&](size_t done) {
-    if (show)
-      std::fprintf(stderr, "\r\033[Kriftsim: %zu/%zu points done", done_before + done, mine.size());
+    if (show) std::fprintf(stderr, "\r\033[Kriftsim: %zu/%zu points done", done_before + done, mine.size());
   });
   if (show) std::fprintf(stderr, "\r\033[K");
-  if (int c = check_codes(codes, [&](size_t k) {
-        const SweepPoint& p = points[todo[k]];
-        std::string values;
-        for (size_t i = 0; i < p.values.size(); ++i)
-          values += (i ? ", " : "") + spec.parameters[i].path.text + " = " + p.values[i];
-        return fmt::format("point {} ({})", p.index, values);
-      });
+  if (int c = check_codes(codes,
+                          [&](size_t k) {
+                            const SweepPoint& p = points[todo[k]];
+                            std::string values;
+                            for (size_t i = 0; i < p.values.size(); ++i)
+                              values += (i ? ", " : "") + spec.parameters[i].path.text + " = " + p.values[i];
+                            return fmt::format("point {} ({})", p.index, values);
+                          });
       c != kExitOk)
     return c;
   throw_if_interrupted();
@@ -433,7 +442,8 @@ int cmd_sweep(const SweepArgs& a, const std::vector<std::string>& sg_flags) {
 int cmd_sweep_merge(const std::string& dir_text) {
   const fs::path dir(dir_text);
   const fs::path sweep_file = dir / "sweep.json";
-  if (!fs::is_regular_file(sweep_file)) throw InputError({dir_text, 1, 1}, "not a sweep folder: it holds no sweep.json");
+  if (!fs::is_regular_file(sweep_file))
+    throw InputError({dir_text, 1, 1}, "not a sweep folder: it holds no sweep.json");
   const ojson sweep = read_result_json(sweep_file.string());
   std::vector<ojson> point_docs;
   std::vector<std::string> param_paths;
@@ -450,9 +460,10 @@ int cmd_sweep_merge(const std::string& dir_text) {
       point_docs.push_back(read_result_json(f.string()));
     }
     if (missing > 0)
-      throw UsageError(fmt::format("{} of {} points of the sweep in {} are not done (the first: {}); run the sweep "
-                                   "(or its missing shards) again: it resumes",
-                                   missing, sweep.at("points").size(), dir_text, first_missing));
+      throw UsageError(
+          fmt::format("{} of {} points of the sweep in {} are not done (the first: {}); run the sweep "
+                      "(or its missing shards) again: it resumes",
+                      missing, sweep.at("points").size(), dir_text, first_missing));
   } catch (const ojson::exception& e) {
     throw InputError({sweep_file.string(), 1, 1}, std::string("not a riftsim sweep.json: ") + e.what());
   }
@@ -493,7 +504,8 @@ int cmd_sweep_merge(const std::string& dir_text) {
                               {"responses", responses}});
     }
   } catch (const ojson::exception& e) {
-    throw InputError({dir_text, 1, 1}, std::string("a point.json of this sweep is not riftsim's: ") + e.what());
+    throw InputError({dir_text, 1, 1},
+                     std::string("a point.json of this sweep is not riftsim's: ") + e.what());
   }
   write_file_atomically((dir / "results.csv").string(), results_csv(columns, runs));
   ojson results = {{"schema_version", kSweepResultsSchemaVersion},
@@ -504,8 +516,8 @@ int cmd_sweep_merge(const std::string& dir_text) {
                    {"responses", sweep.at("responses")},
                    {"points", stats_points}};
   write_file_atomically((dir / "results.json").string(), json_text(results, 1));
-  std::cout << "results: " << dir_text << "/ (results.csv: " << runs.size() << " runs of " << point_docs.size()
-            << " points; results.json)\n";
+  std::cout << "results: " << dir_text << "/ (results.csv: " << runs.size() << " runs of "
+            << point_docs.size() << " points; results.json)\n";
   return kExitOk;
 }
 

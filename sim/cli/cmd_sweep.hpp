@@ -7,14 +7,14 @@ namespace riftsim {
 
 struct SweepArgs {
   std::string file;
-  std::string out;        // default results/<sweep name>
-  int jobs = 0;           // simulations at once; 0 = one per core
-  std::string shard;      // "I/N": only the points whose index is I modulo N
+  std::string out;   // default results/<sweep name>
+  int jobs = 0;      // simulations at once; 0 = one per core
+  std::string shard; // "I/N": only the points whose index is I modulo N
   bool quiet = false;
-  bool slurm = false;     // write (and, where sbatch exists, submit) a Slurm job array instead of running
+  bool slurm = false;      // write (and, where sbatch exists, submit) a Slurm job array instead of running
   bool slurm_wait = false; // wait for the array and the merge to end (sbatch --wait)
-  int slurm_tasks = 0;    // array tasks (shards); 0 = one per 10 points, at most 100
-  int slurm_cpus = 2;     // CPUs per array task (its --jobs)
+  int slurm_tasks = 0;     // array tasks (shards); 0 = one per 10 points, at most 100
+  int slurm_cpus = 2;      // CPUs per array task (its --jobs)
   std::string slurm_time = "04:00:00";
   std::string slurm_partition;
 };

@@ -28,6 +28,7 @@ struct RunArgs {
   int replications = 1;                  // seeds seed, seed+1, ...
   int jobs = 0;                          // simulations at once; 0 = one per core
   bool csv = false;                      // also results.csv (output/results_table.hpp)
+  bool keep_timelines = false;           // every seed's events.csv, not the first seed's only
   std::vector<std::string> explain_step; // JOB CLUSTER: print that step's breakdown instead of running
 };
 

@@ -64,6 +64,8 @@ int main(int argc, char** argv) {
                       "run N seeds (seed, seed+1, ...) and write their statistics to replications.json");
   run_cmd->add_option("--jobs", run.jobs, "simulations at once (default: one per core)");
   run_cmd->add_flag("--csv", run.csv, "also write results.csv: one row per seed, response and job");
+  run_cmd->add_flag("--keep-timelines", run.keep_timelines,
+                    "with --replications: also write every seed's timeline, as events-seed-SEED.csv");
   run_cmd
       ->add_option("--explain-step", run.explain_step,
                    "print the training step of JOB on CLUSTER (its layout, compute, communications, bubble, "

@@ -25,6 +25,10 @@ bool is_result_file(const fs::path& p) {
   std::string name = p.filename().string();
   for (const char* f : kResultFiles)
     if (name == f) return true;
+  // events-seed-SEED.csv: every seed's timeline (run --keep-timelines)
+  if (name.starts_with("events-seed-") && name.ends_with(".csv") && name.size() > 16 &&
+      std::all_of(name.begin() + 12, name.end() - 4, [](char c) { return c >= '0' && c <= '9'; }))
+    return true;
   return p.extension() == ".png" || p.extension() == ".svg"; // figures (tools/riftsim-plot)
 }
 

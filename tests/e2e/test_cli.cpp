@@ -594,6 +594,38 @@ TEST(Replications, SerialAndParallelRunsOfTheSameSeedsAgreeExactly) {
   fs::remove_all(b);
 }
 
+TEST(Replications, KeepTimelinesWritesEverySeedsEventsCsv) {
+  fs::path out = fresh_dir("rep-timelines");
+  ASSERT_EQ(riftsim("run " + kData +
+                    "/failures/random.yaml --quiet --replications 3 --seed 5 --keep-timelines --out " +
+                    out.string())
+                .code,
+            0);
+  // The first seed's is events.csv; each seed's node failures are the ones replications.json counts.
+  EXPECT_EQ(slurp(out / "events-seed-5.csv"), slurp(out / "events.csv"));
+  auto failures =
+      nlohmann::json::parse(slurp(out / "replications.json"))["jobs"]["train"]["failures"]["values"];
+  std::set<std::string> timelines;
+  for (int i = 0; i < 3; ++i) {
+    std::string csv = slurp(out / ("events-seed-" + std::to_string(5 + i) + ".csv"));
+    SCOPED_TRACE(i);
+    ASSERT_FALSE(csv.empty());
+    size_t node_failures = 0;
+    for (size_t at = csv.find(",node_failure,"); at != std::string::npos;
+         at = csv.find(",node_failure,", at + 1))
+      ++node_failures;
+    EXPECT_EQ(static_cast<double>(node_failures), failures[static_cast<size_t>(i)].get<double>());
+    timelines.insert(csv);
+  }
+  EXPECT_EQ(timelines.size(), 3u); // three seeds, three different timelines
+  // The folder is still a result folder: a run without the option replaces it, and leaves no stale seed.
+  ASSERT_EQ(
+      riftsim("run " + kData + "/failures/random.yaml --quiet --replications 2 --out " + out.string()).code,
+      0);
+  EXPECT_FALSE(fs::exists(out / "events-seed-5.csv"));
+  fs::remove_all(out);
+}
+
 TEST(Plot, ReplicationsAddTheDistributionOfTimeLost) {
   fs::path out = fresh_dir("plot-reps");
   Outcome o =
