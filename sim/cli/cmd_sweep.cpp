@@ -49,9 +49,17 @@ fs::path baseline_file(const fs::path& out, size_t key, std::uint64_t seed) {
   return out / "baselines" / fmt::format("b{:06d}-s{}.json", key, seed);
 }
 
-/// Whether a parameter can change the baseline (the run without provider events): all but the events.
+/// Whether a parameter can change the baseline (the run without provider events): all but the provider
+/// events and the responses to them (`jobs.J.response...`, `every_job.response...`), which the baseline
+/// never calls on (it holds no standby, buys no reservation; `riftsim run` shares one baseline between the
+/// listed responses for the same reason).
 bool affects_baseline(const SweepParameter& p) {
-  return !(p.path.document == InputDocument::Scenario && p.path.steps.front().key == "events");
+  if (p.path.document != InputDocument::Scenario) return true;
+  const auto& s = p.path.steps;
+  bool events = s.front().key == "events";
+  bool job_response = s.size() > 2 && s[0].key == "jobs" && s[2].key == "response";
+  bool every_job_response = s.size() > 1 && s[0].key == "every_job" && s[1].key == "response";
+  return !(events || job_response || every_job_response);
 }
 
 struct Shard {
