@@ -42,6 +42,7 @@ std::optional<Allocation> take_hosts(ClusterRuntime& cluster, long long gpus, in
       s.nodes = static_cast<int>((s.gpus + c.gpus_per_node - 1) / c.gpus_per_node);
       left -= s.gpus;
       if (!mine) cluster.hosts_in_use++;
+      cluster.holdings_version++;
       cluster.host_alloc[i] = id;
       for (int k = 0; k < cluster.host_nodes[i]; ++k)
         cluster.slot_job[cluster.host_first_slot[i] + k] = k < s.nodes ? job_id : -1;
@@ -61,6 +62,7 @@ void free_hosts(const Allocation& a) {
     if (c.host_alloc[s.index] != a.id) continue; // passed to a newer allocation of the job
     c.host_alloc[s.index] = -1;
     c.hosts_in_use--;
+    c.holdings_version++;
     for (int k = 0; k < c.host_nodes[s.index]; ++k) c.slot_job[c.host_first_slot[s.index] + k] = -1;
   }
 }
@@ -76,6 +78,7 @@ void drop_nodes(Allocation& a, int nodes) {
     widest->nodes -= 1;
     a.gpus -= drop;
     cluster.slot_job[cluster.host_first_slot[widest->index] + widest->nodes] = -1;
+    cluster.holdings_version++;
   }
 }
 

@@ -205,12 +205,17 @@ void CapacityController::serve_spares(ClusterRuntime& cluster) {
 
 void CapacityController::check_invariants() const {
   for (const auto& [id, c] : platform_.clusters) {
-    int in_use = static_cast<int>(
-        std::count_if(c.host_alloc.begin(), c.host_alloc.end(), [](int a) { return a >= 0; }));
-    if (in_use != c.hosts_in_use)
-      watchdog().fail(fmt::format("capacity bookkeeping broken on {}: {} hosts held, {} counted", id, in_use,
-                                  c.hosts_in_use));
-    int held = held_nodes(c);
+    // Recounted from the hosts and nodes themselves, where they changed since the last check.
+    auto [last, fresh] = recounted_.try_emplace(&c, Recount{});
+    if (fresh || last->second.version != c.holdings_version) {
+      int in_use = static_cast<int>(
+          std::count_if(c.host_alloc.begin(), c.host_alloc.end(), [](int a) { return a >= 0; }));
+      if (in_use != c.hosts_in_use)
+        watchdog().fail(fmt::format("capacity bookkeeping broken on {}: {} hosts held, {} counted", id,
+                                    in_use, c.hosts_in_use));
+      last->second = {c.holdings_version, held_nodes(c)};
+    }
+    int held = last->second.held_nodes;
     if (held > c.spec->nodes)
       watchdog().fail(fmt::format("{} holds {} nodes of its {}", id, held, c.spec->nodes));
     int quota =

@@ -120,6 +120,11 @@ private:
   JobView job_view(const Control& c) const;
   void serve_spares(ClusterRuntime& cluster);
   void check_invariants() const;
+  struct Recount {
+    std::uint64_t version = 0; // the cluster's holdings_version when counted
+    int held_nodes = 0;
+  };
+  mutable std::map<const ClusterRuntime*, Recount> recounted_; // check_invariants' last count per cluster
 
   void post_at(double time, ControllerMsg m);
   Control& control(JobRuntime* job);

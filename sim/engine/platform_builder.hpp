@@ -15,6 +15,7 @@
 #include "model/platform.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <set>
@@ -69,6 +70,9 @@ struct ClusterRuntime {
   sg4::MutexPtr busy_mutex;          // with busy_cv
   sg4::ConditionVariablePtr busy_cv; // a job took hosts here (the failure injector sleeps until then)
   int hosts_in_use = 0;
+  // Bumped by every change to host_alloc or slot_job (capacity.cpp): the controller recounts a
+  // cluster's holdings, to check them, only when they changed.
+  std::uint64_t holdings_version = 0;
   double price_factor = 1.0; // price events: node-hours cost this times the list price
   // A grant event: from `granted_at` on, nodes arrive after `grant_lead` as `grant_capacity` says.
   std::optional<double> granted_at;
