@@ -1,6 +1,9 @@
 #include "cli/commands.hpp"
+#include "config/input_files.hpp"
 #include "config/loaders.hpp"
+#include "model/catalog.hpp"
 
+#include <filesystem>
 #include <iostream>
 
 namespace riftsim {
@@ -21,6 +24,26 @@ void validate_one(const std::string& f) {
   case FileKind::Workload: {
     WorkloadSpec w = load_workload(f); // loaded before "ok" is printed: an error leaves no half line
     std::cout << "ok  " << f << "  workload: " << w.jobs.size() << " jobs\n";
+    break;
+  }
+  case FileKind::AcceleratorCatalog: {
+    CatalogSpec c = parse_catalog(read_text_file(f), f, "schema_version: 1\ninstances: {}\n", "(none)");
+    std::cout << "ok  " << f << "  accelerator catalog: " << c.accelerators.size() << " accelerators\n";
+    break;
+  }
+  case FileKind::InstanceCatalog: {
+    // Instances name their accelerators: checked against the accelerator catalog beside them, as the
+    // shipped platforms pair them (catalog/accelerators.yaml and catalog/instances.yaml).
+    std::string accelerators = (std::filesystem::path(f).parent_path() / "accelerators.yaml").string();
+    if (!std::filesystem::exists(accelerators))
+      throw InputError({f, 1, 1},
+                       "an instance catalog is checked against the accelerator catalog beside it, " +
+                           accelerators +
+                           ", which does not exist (validate the platform that "
+                           "names both instead)");
+    CatalogSpec c = load_catalog(accelerators, f);
+    std::cout << "ok  " << f << "  instance catalog: " << c.instances.size()
+              << " instances (accelerators from " << accelerators << ")\n";
     break;
   }
   case FileKind::Scenario: {

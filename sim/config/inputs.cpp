@@ -1,5 +1,6 @@
 #include "config/loaders.hpp"
 #include "config/yaml_fields.hpp"
+#include "output/checks.hpp"
 #include "policy/response_strategy.hpp"
 
 #include <algorithm>
@@ -197,6 +198,7 @@ void check_inputs(const Inputs& in) {
       throw InputError(e.pos,
                        "expectation '" + e.text + "' must name a field under 'jobs.<job>.' of summary.json");
   }
+  check_expectation_fields(in.scenario.expectations);
   for (const auto& te : in.scenario.events) {
     if (const auto* g = std::get_if<GrantEvent>(&te.event)) {
       const ClusterSpec* c = plat.find_cluster(g->cluster);
@@ -300,9 +302,11 @@ FileKind detect_kind(const std::string& path) {
   if (n["providers"]) return FileKind::Platform;
   if (n["platform"] || n["workload"]) return FileKind::Scenario;
   if (n["jobs"]) return FileKind::Workload;
+  if (n["accelerators"]) return FileKind::AcceleratorCatalog;
+  if (n["instances"]) return FileKind::InstanceCatalog;
   throw InputError({path, 1, 1},
                    "cannot tell what this file is: a platform has 'providers', a workload 'jobs', "
-                   "a scenario 'platform' and 'workload'");
+                   "a scenario 'platform' and 'workload', a catalog 'accelerators' or 'instances'");
 }
 
 } // namespace riftsim

@@ -1,5 +1,6 @@
 #include "output/checks.hpp"
 
+#include "config/yaml_fields.hpp"
 #include "output/xml_text.hpp"
 
 #include <algorithm>
@@ -34,6 +35,51 @@ std::vector<ExpectationResult> check_expectations(const std::vector<Expectation>
     out.push_back(r);
   }
   return out;
+}
+
+namespace {
+
+void numeric_paths(const ojson& node, const std::string& prefix, std::set<std::string>& out) {
+  for (const auto& [key, value] : node.items()) {
+    std::string path = prefix.empty() ? key : prefix + "." + key;
+    if (value.is_object())
+      numeric_paths(value, path, out);
+    else if (value.is_number())
+      out.insert(path);
+  }
+}
+
+} // namespace
+
+const std::set<std::string>& job_summary_fields() {
+  static const std::set<std::string> fields = [] {
+    // Every optional part given, so that every field the writer can fill is a number here.
+    JobResult job;
+    job.name = "job";
+    job.status = JobStatus::Finished;
+    job.started = true;
+    job.deadline = Seconds(1);
+    job.end = Seconds(1);
+    RunResult run;
+    run.jobs.push_back(job);
+    std::set<std::string> out;
+    numeric_paths(summary_json(ScenarioInfo{}, run, run)["jobs"]["job"], "", out);
+    return out;
+  }();
+  return fields;
+}
+
+void check_expectation_fields(const std::vector<Expectation>& expectations) {
+  for (const auto& e : expectations) {
+    if (e.path.size() < 3 || e.path[0] != "jobs") continue; // the loader refuses these
+    std::string field;
+    for (size_t k = 2; k < e.path.size(); ++k) field += (k > 2 ? "." : "") + e.path[k];
+    if (job_summary_fields().contains(field)) continue;
+    std::string hint = did_you_mean(field, job_summary_fields());
+    throw InputError(e.pos, "expectation '" + e.text + "': a job in summary.json has no numeric field '" +
+                                field + "'" +
+                                (hint.empty() ? " (the fields: docs/outputs.md, summary.json)" : hint));
+  }
 }
 
 ojson expectations_json(const std::vector<ExpectationResult>& results) {

@@ -3,6 +3,7 @@
 #include "model/expectation.hpp"
 #include "output/result_json.hpp"
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,14 @@ struct ExpectationResult {
 std::vector<ExpectationResult> check_expectations(const std::vector<Expectation>& expectations,
                                                   const ojson& summary);
 ojson expectations_json(const std::vector<ExpectationResult>& results);
+
+/// The numeric fields of a job in summary.json, as dotted paths under `jobs.<job>.` ("time_lost_s",
+/// "cost_usd.total", ...): read from a summary written for a made-up finished job, so that they are the
+/// writer's own and cannot drift from it.
+const std::set<std::string>& job_summary_fields();
+/// Refuses (InputError at the expectation) an expectation on a job field summary.json does not have,
+/// with the closest field name: `validate` and `run` find a typo before anything runs.
+void check_expectation_fields(const std::vector<Expectation>& expectations);
 
 /// One difference between a result and its golden copy, e.g. "summary.json: jobs.x.time_lost_s: 3 != 4".
 struct Difference {

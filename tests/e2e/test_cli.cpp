@@ -183,6 +183,12 @@ TEST(Cli, ValidateChecksFilesWithoutRunning) {
   EXPECT_EQ(std::count(mixed.err.begin(), mixed.err.end(), '\n'), 2) << mixed.err;
   EXPECT_NE(mixed.err.find("wrong-unit-workload.yaml:8:26: error:"), std::string::npos) << mixed.err;
   EXPECT_NE(mixed.err.find("no-such-cluster.yaml:6:3: error:"), std::string::npos) << mixed.err;
+  // The shipped catalogs, each given alone (the instances against the accelerators beside them).
+  const std::string catalog = std::string(RIFTSIM_REPO) + "/platforms/catalog/";
+  Outcome catalogs = riftsim("validate " + catalog + "accelerators.yaml " + catalog + "instances.yaml");
+  EXPECT_EQ(catalogs.code, 0) << catalogs.err;
+  EXPECT_NE(catalogs.out.find("accelerator catalog: "), std::string::npos) << catalogs.out;
+  EXPECT_NE(catalogs.out.find("instance catalog: "), std::string::npos) << catalogs.out;
 }
 
 TEST(Cli, EveryShippedScenarioRuns) {
