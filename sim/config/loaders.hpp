@@ -59,7 +59,7 @@ void select_response_variant(ScenarioSpec& s, size_t k);
 std::string response_variant_name(const ScenarioSpec& s, size_t k);
 
 /// Kind of a YAML input file, from its top-level keys (for `riftsim validate`).
-enum class FileKind { Platform, Workload, Scenario, AcceleratorCatalog, InstanceCatalog };
+enum class FileKind { Platform, Workload, Scenario, Sweep, AcceleratorCatalog, InstanceCatalog };
 FileKind detect_kind(const std::string& path);
 
 } // namespace riftsim

@@ -96,4 +96,8 @@ LineColumn line_column_at(std::string_view text, size_t offset) {
   return lc;
 }
 
+std::string count_of(size_t n, std::string_view noun) {
+  return std::to_string(n) + " " + std::string(noun) + (n == 1 ? "" : "s");
+}
+
 } // namespace riftsim

@@ -171,7 +171,7 @@ TEST(Cli, ValidateChecksFilesWithoutRunning) {
   Outcome ok = riftsim("validate " + kData + "/mini-platform.yaml " + kData + "/mini-workload.yaml " + kData +
                        "/mini-cutoff.yaml");
   EXPECT_EQ(ok.code, 0) << ok.err;
-  EXPECT_NE(ok.out.find("platform: 2 providers, 3 clusters, 1 links"), std::string::npos) << ok.out;
+  EXPECT_NE(ok.out.find("platform: 2 providers, 3 clusters, 1 link\n"), std::string::npos) << ok.out;
   EXPECT_EQ(riftsim("validate " + kData + "/bad/wrong-unit.yaml").code, 2);
   // Every file given is checked: ok for the good ones, one located line for each bad one, exit 2.
   Outcome mixed = riftsim("validate " + kData + "/mini-platform.yaml " + kData + "/bad/wrong-unit.yaml " +
@@ -189,6 +189,20 @@ TEST(Cli, ValidateChecksFilesWithoutRunning) {
   EXPECT_EQ(catalogs.code, 0) << catalogs.err;
   EXPECT_NE(catalogs.out.find("accelerator catalog: "), std::string::npos) << catalogs.out;
   EXPECT_NE(catalogs.out.find("instance catalog: "), std::string::npos) << catalogs.out;
+}
+
+TEST(Cli, EveryShippedInputFileValidates) {
+  // Platforms, catalogs, workloads, scenarios, studies (sweeps, every point) and the benchmarks' inputs.
+  std::string files;
+  for (const char* dir : {"platforms", "platforms/catalog", "workloads", "workloads/scenarios",
+                          "workloads/studies", "bench/data"})
+    for (const auto& e : fs::directory_iterator(std::string(RIFTSIM_REPO) + "/" + dir))
+      if (e.path().extension() == ".yaml") files += " " + e.path().string();
+  Outcome o = riftsim("validate" + files);
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(o.out.find("sweep 'notice-porting': 20 points x 32 seeds x 3 responses"), std::string::npos)
+      << o.out;
+  EXPECT_EQ(o.out.find("1 seeds"), std::string::npos) << o.out;
 }
 
 TEST(Cli, EveryShippedScenarioRuns) {
