@@ -197,7 +197,7 @@ TEST(Cli, EveryShippedInputFileValidates) {
   for (const char* dir : {"platforms", "platforms/catalog", "workloads", "workloads/scenarios",
                           "workloads/studies", "bench/data"})
     for (const auto& e : fs::directory_iterator(std::string(RIFTSIM_REPO) + "/" + dir))
-      if (e.path().extension() == ".yaml") files += " " + e.path().string();
+      if (e.path().extension() == ".yaml") files.append(" ").append(e.path().string());
   Outcome o = riftsim("validate" + files);
   EXPECT_EQ(o.code, 0) << o.err;
   EXPECT_NE(o.out.find("sweep 'notice-porting': 20 points x 32 seeds x 3 responses"), std::string::npos)
