@@ -267,3 +267,36 @@ TEST(Sweep, RunCsvHasARowPerSeedResponseAndJob) {
   EXPECT_EQ(rows[0]["time_lost_s"], first["jobs"]["train"]["time_lost_s"].dump());
   fs::remove_all(out);
 }
+
+TEST(Study, NoticeAndPortingMoveMigrateAsWorkedOutByHand) {
+  // A corner of the shipped study (workloads/studies/notice-porting.yaml), one seed: migrate loses the
+  // detection (4 h) + the target's lead time (21 d) + porting - the notice, when positive, plus small
+  // recompute, restart and failure differences; waiting loses the 30-day outage whatever the notice; the
+  // warm standby about the detection only.
+  fs::path dir = fresh_dir("study"), out = fresh_dir("study-out");
+  fs::create_directories(dir);
+  std::ofstream(dir / "corner.yaml") << "schema_version: 1\nname: corner\nscenario: " << RIFTSIM_REPO
+                                     << "/workloads/scenarios/gpt4-azure-cutoff-study.yaml\nseeds: 1\n"
+                                        "parameters:\n  events[0].notice: [0d, 21d]\n"
+                                        "  jobs.gpt4.response[0].porting: [1d, 14d]\n";
+  Outcome o = riftsim("sweep " + (dir / "corner.yaml").string() + " --quiet --out " + out.string());
+  ASSERT_EQ(o.code, 0) << o.err;
+  auto rows = read_csv(out / "results.csv");
+  ASSERT_EQ(rows.size(), 4u * 3);
+  const double day = 86400;
+  for (auto& r : rows) {
+    SCOPED_TRACE(r["response"] + " at notice " + r["events[0].notice"] + ", porting " +
+                 r["jobs.gpt4.response[0].porting"]);
+    double notice = std::stod(r["events[0].notice_si"]),
+           porting = std::stod(r["jobs.gpt4.response[0].porting_si"]);
+    double lost = std::stod(r["time_lost_s"]);
+    if (r["response"] == "migrate")
+      EXPECT_NEAR(lost, std::max(0.0, 4 * 3600 + 21 * day + porting - notice), 0.5 * day);
+    else if (r["response"] == "wait")
+      EXPECT_NEAR(lost, 30 * day, 0.5 * day);
+    else
+      EXPECT_NEAR(lost, 4 * 3600, 0.3 * day);
+  }
+  fs::remove_all(dir);
+  fs::remove_all(out);
+}
