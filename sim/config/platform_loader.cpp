@@ -59,7 +59,8 @@ std::string read_named_file(Fields& f, const std::string& key, const FileReader&
                             std::string& path) {
   std::filesystem::path p(f.string(key));
   if (p.empty()) f.fail(key, "must name a file");
-  if (p.is_relative()) p = std::filesystem::path(f.file()).parent_path() / p;
+  // Relative to the file that holds the key: a platform that extends another finds the other's files.
+  if (p.is_relative()) p = std::filesystem::path(f.pos(key).file).parent_path() / p;
   path = p.lexically_normal().string();
   FileText t = read(path, max_bytes);
   if (!t.error.empty()) f.fail(key, "names " + path + ", which cannot be read: it " + t.error);
@@ -321,15 +322,64 @@ ProviderSpec read_provider(const std::string& name, const YAML::Node& node, cons
   return p;
 }
 
+/// Puts `over` onto `base`: a key of both whose values are both mappings is merged the same way; any
+/// other key of `over` replaces (or adds) the base's value, which keeps its own file and line.
+void merge_mapping(YAML::Node base, const YAML::Node& over, const std::string& file) {
+  for (auto it = over.begin(); it != over.end(); ++it) {
+    if (!it->first.IsScalar()) throw InputError(pos_of(it->first, file), "keys must be plain words");
+    const std::string& key = it->first.Scalar();
+    const YAML::Node& base_const = base;
+    YAML::Node below = base_const[key];
+    if (below && below.IsMap() && it->second.IsMap())
+      merge_mapping(below, it->second, file);
+    else if (below)
+      base[key] = it->second;
+    else
+      base.force_insert(it->first, it->second);
+  }
+}
+
+constexpr int kMaxExtends = 4;
+
+/// The platform tree of `root` (from `file`): with `extends: OTHER`, OTHER's tree (read the same way) with
+/// this file's keys put onto it. Each file keeps its own lines for messages (SourceFiles).
+YAML::Node extended_tree(YAML::Node root, const std::string& file, const FileReader& read,
+                         SourceFiles& files) {
+  const YAML::Node& const_root = root;
+  YAML::Node ext = const_root["extends"];
+  if (!ext) return root;
+  SourcePos at = pos_of(ext, file);
+  if (!ext.IsScalar() || ext.Scalar().empty())
+    throw InputError(at, "'extends' must name the platform file this one builds on");
+  std::filesystem::path p(ext.Scalar());
+  if (p.is_relative()) p = std::filesystem::path(file).parent_path() / p;
+  std::string path = p.lexically_normal().string();
+  for (const auto& seen : files.files())
+    if (std::filesystem::path(seen).lexically_normal() == path)
+      throw InputError(at, "'extends' names " + path + ", which is already in the chain of files (" +
+                               files.files().front() + " extends itself)");
+  if (files.files().size() > kMaxExtends)
+    throw InputError(at, "'extends' goes more than " + std::to_string(kMaxExtends) + " files deep");
+  FileText t = read(path, kMaxYamlFileBytes);
+  if (!t.error.empty())
+    throw InputError(at, "'extends' names " + path + ", which cannot be read: it " + t.error);
+  YAML::Node base = extended_tree(files.load(t.text, path), path, read, files);
+  merge_mapping(base, root, file);
+  return base;
+}
+
 } // namespace
 
 PlatformSpec parse_platform(const std::string& text, const std::string& file, const FileReader& reader) {
   const FileReader read = reader ? reader : file_system_reader();
-  YAML::Node root = load_yaml_text(text, file);
+  // Messages name the file each value comes from, also after a platform extends another.
+  SourceFiles files(file);
+  YAML::Node root = extended_tree(load_yaml_text(text, file), file, read, files);
   PlatformSpec spec;
   spec.file = file;
   Fields top(root, file, "the platform file");
   check_schema_version(top);
+  if (auto ext = top.optional("extends")) spec.extends = files.files().at(1); // read by extended_tree
   if (auto cat = top.optional("catalog")) {
     Fields cf(*cat, file, "the catalog");
     std::string acc, inst;

@@ -64,20 +64,19 @@ struct DocumentStart : YAML::EventHandler {
   void OnMapEnd() override {}
 };
 
-} // namespace
+thread_local SourceFiles* current_sources = nullptr;
 
-SourcePos pos_of(const YAML::Node& node, const std::string& file) {
-  YAML::Mark m = node.Mark();
-  if (m.is_null()) return {file, 1, 1};
-  return {file, m.line + 1, m.column + 1};
-}
-
-YAML::Node load_yaml_text(const std::string& text, const std::string& name) {
+/// load_yaml_text, with the text's lines counted from `first_line` (0-based) in marks.
+YAML::Node load_yaml_lines(const std::string& text, const std::string& name, int first_line) {
   std::string why;
   if (size_t at = first_forbidden_byte(text, why); at != std::string::npos) {
     LineColumn lc = line_column_at(text, at);
     throw InputError({name, lc.line, lc.column}, why);
   }
+  if (first_line > 0)
+    return load_yaml_lines(std::string(static_cast<size_t>(first_line), '\n') + text, name, -first_line);
+  // A negative first_line: the text was shifted by that many blank lines, taken off again in messages.
+  const int shift = -first_line;
   YAML::Node root;
   YAML::Mark second_document = YAML::Mark::null_mark();
   try {
@@ -90,18 +89,58 @@ YAML::Node load_yaml_text(const std::string& text, const std::string& name) {
     parser.HandleNextDocument(start);
     if (parser.HandleNextDocument(start)) second_document = start.mark;
   } catch (const YAML::DeepRecursion& e) {
-    throw InputError({name, e.mark.line + 1, e.mark.column + 1},
+    throw InputError({name, e.mark.line + 1 - shift, e.mark.column + 1},
                      "YAML nested more than " + std::to_string(e.depth() - 1) + " levels deep");
   } catch (const YAML::Exception& e) {
-    int line = e.mark.is_null() ? 1 : e.mark.line + 1;
+    int line = e.mark.is_null() ? 1 : e.mark.line + 1 - shift;
     int col = e.mark.is_null() ? 1 : e.mark.column + 1;
     throw InputError({name, line, col}, "YAML syntax: " + e.msg);
   }
-  if (!root.IsMap()) throw InputError(pos_of(root, name), "expected a YAML mapping at the top of the file");
+  if (!root.IsMap()) {
+    YAML::Mark m = root.Mark();
+    throw InputError({name, m.is_null() ? 1 : m.line + 1 - shift, m.is_null() ? 1 : m.column + 1},
+                     "expected a YAML mapping at the top of the file");
+  }
   if (!second_document.is_null())
-    throw InputError({name, second_document.line + 1, second_document.column + 1},
+    throw InputError({name, second_document.line + 1 - shift, second_document.column + 1},
                      "a second YAML document ('---'): an input file holds one");
   return root;
+}
+
+} // namespace
+
+SourcePos pos_of(const YAML::Node& node, const std::string& file) {
+  YAML::Mark m = node.Mark();
+  if (m.is_null()) return {file, 1, 1};
+  if (auto p = SourceFiles::find(m)) return *p;
+  return {file, m.line + 1, m.column + 1};
+}
+
+YAML::Node load_yaml_text(const std::string& text, const std::string& name) {
+  return load_yaml_lines(text, name, 0);
+}
+
+SourceFiles::SourceFiles(std::string first) : files_{std::move(first)}, previous_(current_sources) {
+  current_sources = this;
+}
+
+SourceFiles::~SourceFiles() {
+  current_sources = previous_;
+}
+
+YAML::Node SourceFiles::load(const std::string& text, const std::string& name) {
+  if (std::count(text.begin(), text.end(), '\n') >= kLinesPerFile)
+    throw InputError({name, 1, 1}, "a file that another extends must be shorter than " +
+                                       std::to_string(kLinesPerFile) + " lines");
+  files_.push_back(name);
+  return load_yaml_lines(text, name, static_cast<int>(files_.size() - 1) * kLinesPerFile);
+}
+
+std::optional<SourcePos> SourceFiles::find(const YAML::Mark& m) {
+  if (!current_sources || m.line < kLinesPerFile) return std::nullopt;
+  size_t band = static_cast<size_t>(m.line / kLinesPerFile);
+  if (band >= current_sources->files_.size()) return std::nullopt;
+  return SourcePos{current_sources->files_[band], m.line % kLinesPerFile + 1, m.column + 1};
 }
 
 void check_name(const std::string& name, const SourcePos& pos, const std::string& what) {

@@ -23,6 +23,28 @@ YAML::Node load_yaml_text(const std::string& text, const std::string& name);
 
 SourcePos pos_of(const YAML::Node& node, const std::string& file);
 
+/// The files of one tree merged from several (a platform that `extends:` another). yaml-cpp keeps no file
+/// in a node's mark, so each file is parsed with its lines shifted into a band of its own (file k from
+/// line k x kLinesPerFile on), and pos_of gives a node's position in the file it came from, while a
+/// SourceFiles is alive on this thread. The file at band 0 is the one given; it is parsed unshifted.
+class SourceFiles {
+public:
+  static constexpr int kLinesPerFile = 200000; // a file another extends must be shorter
+  explicit SourceFiles(std::string first);
+  ~SourceFiles();
+  SourceFiles(const SourceFiles&) = delete;
+  SourceFiles& operator=(const SourceFiles&) = delete;
+  /// Parses `text` (from `name`) as load_yaml_text does, in the next band.
+  YAML::Node load(const std::string& text, const std::string& name);
+  const std::vector<std::string>& files() const { return files_; }
+  /// The position of a mark in its own file, or nullopt if it is in no band of this tree.
+  static std::optional<SourcePos> find(const YAML::Mark& m);
+
+private:
+  std::vector<std::string> files_;
+  SourceFiles* previous_;
+};
+
 /// A name chosen in a file (a provider, a cluster, a job): not empty, at most 128 bytes, no control
 /// characters and no '/', which joins names into ids (provider/region/cluster).
 void check_name(const std::string& name, const SourcePos& pos, const std::string& what);

@@ -168,6 +168,7 @@ const char* link_kind_name(WanLinkSpec::Kind k);
 
 struct PlatformSpec {
   std::string file;
+  std::string extends;                        // the platform file this one builds on (`extends:`), or empty
   std::shared_ptr<const CatalogSpec> catalog; // optional; clusters inherit their instance type's numbers
   std::vector<ProviderSpec> providers;
   std::vector<WanLinkSpec> links;

@@ -5,7 +5,8 @@
 namespace riftsim {
 
 std::string platform_table(const PlatformSpec& p) {
-  std::string out = fmt::format("platform {}\n\n", p.file);
+  std::string out =
+      fmt::format("platform {}{}\n\n", p.file, p.extends.empty() ? "" : " (extends " + p.extends + ")");
   out += fmt::format("{:<34} {:<18} {:<10} {:>6} {:>7} {:>9} {:>9} {:>17} {:>8} {:>9}  {}\n", "cluster",
                      "instance", "accel.", "nodes", "GPUs", "peak", "net/node", "$/node-h", "$/GPU-h", "lead",
                      "capacity, failures");

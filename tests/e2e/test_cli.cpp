@@ -702,6 +702,26 @@ TEST(Platform, ShowPrintsClustersCapacityAndPrices) {
   EXPECT_EQ(riftsim("platform").code, 2);
 }
 
+TEST(Platform, AScenarioRunsOnAPlatformThatExtendsTheShippedOne) {
+  Outcome show = riftsim("platform show " + kData + "/extends-platform.yaml");
+  ASSERT_EQ(show.code, 0) << show.err;
+  EXPECT_NE(show.out.find("(extends "), std::string::npos) << show.out;
+  EXPECT_NE(show.out.find("azure/westus3/nd-h100-v5-reserved"), std::string::npos) << show.out;
+  EXPECT_NE(show.out.find("aws/us-east-1/p4de"), std::string::npos) << "clouds.yaml's clusters are there";
+  fs::path out = fresh_dir("extends");
+  Outcome run = riftsim("run " + kData + "/extends-cutoff.yaml --quiet --out " + out.string());
+  ASSERT_EQ(run.code, 0) << run.err;
+  auto job = summary(out)["jobs"]["train"];
+  EXPECT_EQ(job["clusters"],
+            nlohmann::json({"azure/eastus/nd-a100-v4", "azure/westus3/nd-h100-v5-reserved"}));
+  // The dataset went over the link the extending file adds (100 Gbps: 50 GB in about 4 s).
+  ASSERT_EQ(job["transfers"].size(), 1u) << job["transfers"];
+  const auto& copy = job["transfers"][0];
+  EXPECT_EQ(copy["path"], "azure-east-west");
+  EXPECT_NEAR(copy["end_s"].get<double>() - copy["start_s"].get<double>(), 4.0, 0.5) << copy;
+  fs::remove_all(out);
+}
+
 TEST(Platform, ExportWritesSimGridXml) {
   fs::path out = fresh_dir("export");
   fs::create_directories(out);

@@ -3,6 +3,7 @@
 
 #include <fstream>
 #include <gtest/gtest.h>
+#include <map>
 #include <sstream>
 
 using namespace riftsim;
@@ -429,4 +430,126 @@ TEST(ScenarioLoader, EveryListedResponseIsCheckedNotOnlyTheFirst) {
   auto e = expect_input_error([&] { check_inputs(in); });
   EXPECT_NE(e.message().find("needs a failure model on 'beta/r1/c2'"), std::string::npos) << e.what();
   EXPECT_NE(e.message().find("response 'move'"), std::string::npos) << e.what();
+}
+
+namespace {
+
+/// A file system of texts, for platforms that extend others.
+FileReader files_of(std::map<std::string, std::string> texts) {
+  return [texts = std::move(texts)](const std::string& path, std::size_t) {
+    auto it = texts.find(path);
+    return it == texts.end() ? FileText{"", "does not exist"} : FileText{it->second, ""};
+  };
+}
+
+const char* kOverlay = R"(schema_version: 1
+extends: base.yaml
+providers:
+  p:
+    regions:
+      r:
+        clusters:
+          c:
+            price: $12/h
+          d:
+            instance: y
+            nodes: 4
+            gpus_per_node: 8
+            gpu_peak: 200TFLOPS
+            node_network: 400Gbps
+            node_power_idle: 1kW
+            node_power_busy: 3kW
+            price: $20/h
+  q:
+    egress: $0.05/GB
+    regions:
+      s:
+        storage_bandwidth: 5GB/s
+        clusters: {}
+links:
+  p-q:
+    between: [p/r, q/s]
+    bandwidth: 8Gbps
+)";
+
+} // namespace
+
+TEST(Extends, AddsClustersProvidersAndLinksAndOverridesValues) {
+  std::string base = std::string("schema_version: 1\n") + kCluster;
+  PlatformSpec p = parse_platform(kOverlay, "dir/over.yaml", files_of({{"dir/base.yaml", base}}));
+  EXPECT_EQ(p.extends, "dir/base.yaml");
+  const ClusterSpec* c = p.find_cluster("p/r/c");
+  ASSERT_NE(c, nullptr);
+  EXPECT_DOUBLE_EQ(c->node_price.raw(), 12.0); // overridden
+  EXPECT_EQ(c->nodes, 10);                     // kept from the base
+  EXPECT_EQ(c->pos.file, "dir/base.yaml") << "a cluster the overlay only changes is still the base's";
+  const ClusterSpec* d = p.find_cluster("p/r/d");
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->pos.file, "dir/over.yaml");
+  EXPECT_EQ(d->pos.line, 10);
+  ASSERT_NE(p.find_region("q/s"), nullptr);
+  ASSERT_EQ(p.links.size(), 1u);
+  EXPECT_EQ(p.links[0].pos.file, "dir/over.yaml");
+  EXPECT_DOUBLE_EQ(p.find_provider("p")->egress.raw(),
+                   parse_platform(base, "b.yaml").find_provider("p")->egress.raw())
+      << "the base's egress stays";
+}
+
+TEST(Extends, ErrorsNameTheFileAndLineOfTheValueWhereverItComesFrom) {
+  std::string base = std::string("schema_version: 1\n") + kCluster;
+  // A bad value in the overlay: at the overlay's line.
+  InputError e = expect_input_error([&] {
+    parse_platform(replace(kOverlay, "price: $12/h", "price: 12 euros"), "dir/over.yaml",
+                   files_of({{"dir/base.yaml", base}}));
+  });
+  EXPECT_EQ(e.pos().file, "dir/over.yaml");
+  EXPECT_EQ(e.pos().line, 9);
+  // A misspelled key in the overlay: unknown, at its own line in the overlay.
+  e = expect_input_error([&] {
+    parse_platform(replace(kOverlay, "price: $12/h", "prise: $12/h"), "dir/over.yaml",
+                   files_of({{"dir/base.yaml", base}}));
+  });
+  EXPECT_EQ(e.pos().file, "dir/over.yaml");
+  EXPECT_EQ(e.pos().line, 9);
+  EXPECT_NE(e.message().find("did you mean 'price'"), std::string::npos) << e.message();
+  // A bad value in the base: at the base's line (line 12: schema_version, a blank line, then kCluster).
+  e = expect_input_error([&] {
+    parse_platform(kOverlay, "dir/over.yaml",
+                   files_of({{"dir/base.yaml", replace(base, "nodes: 10", "nodes: -1")}}));
+  });
+  EXPECT_EQ(e.pos().file, "dir/base.yaml");
+  EXPECT_EQ(e.pos().line, 12);
+  // A YAML syntax error in the base: at the base's own line, not shifted.
+  e = expect_input_error([&] {
+    parse_platform(kOverlay, "dir/over.yaml", files_of({{"dir/base.yaml", base + "  bad: [\n"}}));
+  });
+  EXPECT_EQ(e.pos().file, "dir/base.yaml");
+  EXPECT_LT(e.pos().line, 40);
+  // Missing, circular and too deep.
+  e = expect_input_error([&] { parse_platform(kOverlay, "dir/over.yaml", files_of({})); });
+  EXPECT_EQ(e.pos().file, "dir/over.yaml");
+  EXPECT_EQ(e.pos().line, 2);
+  EXPECT_NE(e.message().find("cannot be read"), std::string::npos) << e.message();
+  e = expect_input_error([&] {
+    parse_platform(kOverlay, "dir/over.yaml",
+                   files_of({{"dir/base.yaml", "schema_version: 1\nextends: over.yaml\nproviders: {}\n"}}));
+  });
+  EXPECT_EQ(e.pos().file, "dir/base.yaml");
+  EXPECT_NE(e.message().find("extends itself"), std::string::npos) << e.message();
+  std::map<std::string, std::string> chain;
+  for (int k = 0; k < 6; ++k)
+    chain["dir/b" + std::to_string(k) + ".yaml"] =
+        "schema_version: 1\nextends: b" + std::to_string(k + 1) + ".yaml\nproviders: {}\n";
+  e = expect_input_error([&] {
+    parse_platform("schema_version: 1\nextends: b0.yaml\nproviders: {}\n", "dir/top.yaml", files_of(chain));
+  });
+  EXPECT_NE(e.message().find("more than 4 files deep"), std::string::npos) << e.message();
+}
+
+TEST(Extends, TheShippedExampleBuildsOnCloudsYaml) {
+  PlatformSpec p = load_platform(kData + "/extends-platform.yaml");
+  EXPECT_NE(p.find_cluster("azure/eastus/nd-a100-v4"), nullptr) << "from clouds.yaml";
+  const ClusterSpec* own = p.find_cluster("azure/westus3/nd-h100-v5-reserved");
+  ASSERT_NE(own, nullptr);
+  EXPECT_EQ(own->pos.file, kData + "/extends-platform.yaml");
 }
