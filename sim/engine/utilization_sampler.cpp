@@ -2,6 +2,7 @@
 
 #include "engine/capacity_controller.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <simgrid/plugins/energy.h>
@@ -19,6 +20,7 @@ UtilizationSampler::UtilizationSampler(BuiltPlatform& platform, const CapacityCo
     r.provider = c.spec->provider;
     r.nodes = c.spec->nodes;
     open_.push_back(r);
+    held_.emplace_back(c.holdings_version + 1, 0); // not counted yet
   }
   state_ = open_;
 }
@@ -65,7 +67,10 @@ void UtilizationSampler::sample() {
       else
         down += c.host_nodes[h] - c.nodes_up[h];
     }
-    for (int s : c.slot_job) held += s >= 0;
+    if (held_[i].first != c.holdings_version)
+      held_[i] = {c.holdings_version, static_cast<int>(std::count_if(c.slot_job.begin(), c.slot_job.end(),
+                                                                     [](int s) { return s >= 0; }))};
+    held = held_[i].second;
     state_[i].busy = busy[&c];
     state_[i].reserved = std::max(0.0, held - busy[&c]);
     // Delivered and still the tenant's: a throttle or a cut-off takes its share away.

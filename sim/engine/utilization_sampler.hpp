@@ -6,6 +6,8 @@
 #include "accounting/capacity_use.hpp"
 #include "engine/runtime.hpp"
 
+#include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace riftsim {
@@ -39,6 +41,9 @@ private:
   double last_sample_time_ = -1;
   bool finished_ = false;
   std::vector<ClusterRuntime*> clusters_;
+  // Per cluster: the nodes held (by a job or a reservation) at its holdings_version, counted again only
+  // when that changed (a count over every node at every sample is most of a long run's sampling).
+  std::vector<std::pair<std::uint64_t, int>> held_;
   std::vector<UtilizationRow> open_;
   std::vector<double> energy_at_start_;
   QueueRow open_queue_;
