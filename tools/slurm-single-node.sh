@@ -11,8 +11,8 @@
 #                                           then need SLURM_CONF=DIR/slurm.conf
 #   tools/slurm-single-node.sh stop DIR    stop the daemons started in DIR (by their pids), bounded
 # Slurm's documentation: https://slurm.schedmd.com/quickstart_admin.html (daemons, slurm.conf),
-# https://slurm.schedmd.com/slurm.conf.html (every key used here), https://slurm.schedmd.com/authentication.html
-# (munge, AuthInfo socket=), https://slurm.schedmd.com/quickstart.html (sinfo, sbatch); munge: munged(8).
+# https://slurm.schedmd.com/slurm.conf.html (every key used here, AuthInfo socket=),
+# https://slurm.schedmd.com/authentication.html (munge), https://slurm.schedmd.com/sinfo.html; munged(8).
 set -euo pipefail
 packages=(slurmctld slurmd slurm-client munge)
 startup_seconds=${SLURM_STARTUP_SECONDS:-60}
@@ -26,7 +26,10 @@ install() {
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
-  command -v apt-get >/dev/null || { echo "slurm-single-node: no apt-get to install ${missing[*]}" >&2; exit 77; }
+  if ! command -v apt-get >/dev/null; then
+    echo "slurm-single-node: no apt-get to install ${missing[*]}" >&2
+    exit 77
+  fi
   echo "slurm-single-node: installing ${missing[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
   # Bounded: at most 150 s in all (a machine without network fails at once or at the bound, and never
@@ -39,7 +42,8 @@ install() {
   }
   if ! apt_bounded install -y --no-install-recommends "${missing[@]}"; then
     if ! apt_bounded update || ! apt_bounded install -y --no-install-recommends "${missing[@]}"; then
-      echo "slurm-single-node: apt-get could not install ${missing[*]} within 150 s (no network?)" >&2
+      echo "slurm-single-node: apt-get could not install ${missing[*]}" \
+        "(no network or archive, or 150 s passed)" >&2
       exit 77
     fi
   fi
@@ -52,7 +56,8 @@ free_port() {
     port=$((20000 + RANDOM % 10000))
     [ "$port" = "${1:-}" ] && continue
     # /proc/net/tcp{,6}: local address ADDR:PORT (hex) in column 2, state 0A = listening.
-    awk -v p="$(printf ':%04X' "$port")" '$4 == "0A" && substr($2, length($2) - 4) == p { f = 1 } END { exit !f }' \
+    awk -v p="$(printf ':%04X' "$port")" \
+      '$4 == "0A" && substr($2, length($2) - 4) == p { f = 1 } END { exit !f }' \
       /proc/net/tcp /proc/net/tcp6 2>/dev/null || { echo "$port"; return 0; }
   done
   echo "slurm-single-node: no free TCP port found" >&2
@@ -94,7 +99,8 @@ stop() {
       pid=${e#/proc/}
       pid=${pid%/environ}
       alive "$pid" || continue
-      if [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = slurmstepd ] || grep -qz '^SLURM_JOB_ID=' "$e" 2>/dev/null; then
+      if [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = slurmstepd ] ||
+        grep -qz '^SLURM_JOB_ID=' "$e" 2>/dev/null; then
         kill -9 "$pid" 2>/dev/null || true
         found=1
       fi

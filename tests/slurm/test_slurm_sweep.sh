@@ -41,7 +41,7 @@ bounded() {
 t0=$(ms)
 rc=0
 bounded 170 bash "$tool" install || rc=$?
-[ "$rc" -eq 77 ] && skip "Slurm's Debian packages (slurmctld, slurmd, slurm-client, munge) cannot be installed"
+[ "$rc" -eq 77 ] && skip "Debian's slurmctld, slurmd, slurm-client and munge cannot be installed"
 [ "$rc" -eq 0 ] || fail "tools/slurm-single-node.sh install ended with exit $rc"
 t_installed=$(ms)
 
@@ -77,7 +77,8 @@ tasks=$(timeout 10 scontrol -o show job "${ids[0]}")
 merge=$(timeout 10 scontrol -o show job "${ids[1]}")
 for t in 0 1 2; do
   grep -E "ArrayJobId=${ids[0]} ArrayTaskId=$t .*JobState=COMPLETED .*ExitCode=0:0 .*BatchHost=$host " \
-    <<<"$tasks" >/dev/null || fail "array task $t did not complete on $host: $(grep "ArrayTaskId=$t " <<<"$tasks")"
+    <<<"$tasks" >/dev/null ||
+    fail "array task $t did not complete on $host: $(grep "ArrayTaskId=$t " <<<"$tasks")"
 done
 [ "$(wc -l <<<"$tasks")" -eq 3 ] || fail "the array has $(wc -l <<<"$tasks") tasks, not 3"
 grep -E "JobState=COMPLETED .*ExitCode=0:0 .*BatchHost=$host " <<<"$merge" >/dev/null ||
@@ -89,6 +90,7 @@ cmp "$tmp/slurm/results.csv" "$tmp/local/results.csv" ||
   fail "results.csv differs between Slurm and the local run"
 echo "PASS: the sweep on Slurm (3 array tasks and a merge job, run by slurmd) gives the local results.csv" \
   "byte for byte ($(wc -l <"$tmp/local/results.csv") lines)"
-echo "times: install check $(secs $((t_installed - t0))), Slurm start-up $(secs $((t_started - t_installed)))," \
+echo "times: install check $(secs $((t_installed - t0)))," \
+  "Slurm start-up $(secs $((t_started - t_installed)))," \
   "sweep on Slurm $(secs $((t_slurm - t_started))), local sweep and checks $(secs $((t_local - t_slurm)))," \
   "in all $(secs $(($(ms) - t0))) before the clean-up"
