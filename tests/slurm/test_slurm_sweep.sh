@@ -10,9 +10,10 @@
 # Usage: tests/slurm/test_slurm_sweep.sh BUILD_DIR (the folder holding the riftsim binary)
 set -euo pipefail
 if [ -z "${RIFTSIM_SLURM_TEST_BOUNDED:-}" ]; then
-  # timeout(1) signals the whole process group at the bound: every wait below ends, and so does the
-  # test, through its EXIT trap (the daemons stopped). SIGKILL 20 s later if the clean-up hangs.
-  RIFTSIM_SLURM_TEST_BOUNDED=1 exec timeout -k 20 270 bash "$0" "$@"
+  # At the bound timeout(1) sends SIGTERM to this script: the wait in progress ends, and so does the
+  # test, through its EXIT trap (what it started killed, the daemons stopped); SIGKILL 20 s later if the
+  # clean-up hangs. --foreground: in the terminal's process group, so that Ctrl-C reaches the script too.
+  RIFTSIM_SLURM_TEST_BOUNDED=1 exec timeout --foreground -k 20 270 bash "$0" "$@"
 fi
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 riftsim=$(cd "${1:-build}" && pwd)/riftsim
@@ -23,18 +24,39 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 ms() { echo $(($(date +%s%N) / 1000000)); }
 secs() { printf '%d.%01d s' $(($1 / 1000)) $(($1 % 1000 / 100)); }
 
+# Ctrl-C and SIGTERM (the bound above) only set `interrupted`: the script then exits at the next check,
+# and its EXIT trap cleans up. A second signal during the clean-up (timeout(1) passes on the Ctrl-C it
+# gets too) changes nothing, where an `exit` in the trap would cut the clean-up short.
+interrupted=0
+trap 'interrupted=130' INT
+trap 'interrupted=143' TERM
+stop_if_interrupted() { [ "$interrupted" -eq 0 ] || exit "$interrupted"; }
+
 # bounded SECONDS COMMAND...: COMMAND in its own process group (timeout(1)), TERM at the bound and KILL
 # 5 s later (`sbatch --wait` outlives a TERM). It runs in the background and is waited for with `wait`,
-# which a signal interrupts: at the test's own bound the EXIT trap runs at once and kills it.
+# which a signal interrupts at once: the script exits, and the EXIT trap kills COMMAND.
 child=
 bounded() {
+  stop_if_interrupted
   timeout -k 5 "$@" &
   child=$!
   local rc=0
   wait "$child" || rc=$?
+  stop_if_interrupted
   child=
   return "$rc"
 }
+
+tmp=
+cleanup() {
+  trap '' INT TERM # and what it starts ignores them too
+  if [ -n "$child" ]; then kill -KILL -- "-$child" 2>/dev/null || kill -KILL "$child" 2>/dev/null || true; fi
+  if [ -n "$tmp" ]; then
+    bash "$tool" stop "$tmp/cluster" || true
+    rm -rf "$tmp"
+  fi
+}
+trap cleanup EXIT
 
 [ "$(id -u)" -eq 0 ] || skip "needs root to start munged, slurmctld and slurmd"
 [ -x "$riftsim" ] || fail "no riftsim binary at $riftsim"
@@ -46,14 +68,6 @@ bounded 170 bash "$tool" install || rc=$?
 t_installed=$(ms)
 
 tmp=$(mktemp -d /tmp/riftsim-slurm-test.XXXXXX)
-cleanup() {
-  if [ -n "$child" ]; then kill -KILL -- "-$child" 2>/dev/null || kill -KILL "$child" 2>/dev/null || true; fi
-  bash "$tool" stop "$tmp/cluster" || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 143' TERM # the EXIT trap runs on these too
-trap 'exit 130' INT
 SLURM_STARTUP_SECONDS=60 bounded 80 bash "$tool" start "$tmp/cluster" || fail "Slurm did not start"
 t_started=$(ms)
 export SLURM_CONF=$tmp/cluster/slurm.conf
@@ -86,6 +100,7 @@ grep -E "JobState=COMPLETED .*ExitCode=0:0 .*BatchHost=$host " <<<"$merge" >/dev
 
 bounded 120 "$riftsim" sweep "$sweep" --out "$tmp/local" --quiet
 t_local=$(ms)
+stop_if_interrupted
 cmp "$tmp/slurm/results.csv" "$tmp/local/results.csv" ||
   fail "results.csv differs between Slurm and the local run"
 echo "PASS: the sweep on Slurm (3 array tasks and a merge job, run by slurmd) gives the local results.csv" \
