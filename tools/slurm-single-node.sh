@@ -83,10 +83,10 @@ stop_daemon() {
   if alive "$pid"; then kill -9 "$pid" 2>/dev/null || true; fi
 }
 
-# stop DIR: slurmctld and slurmd first (nothing more is scheduled or launched), then what they started and
-# left (slurmstepd and the processes of a job of a test that failed part-way: those whose environment
-# names this instance's slurm.conf and that are a job step or in a job, SLURM_JOB_ID, and only those;
-# again until none is left, since a job may fork while it is being killed), munged last.
+# stop DIR: slurmctld and slurmd first (nothing more is scheduled or launched), then what a test that
+# failed part-way left: the processes whose environment names this instance's slurm.conf and that are a
+# job step (slurmstepd), in a job (SLURM_JOB_ID) or a Slurm command (sbatch --wait, ...), and only those;
+# again until none is left, since a job may fork while it is being killed. munged last.
 stop() {
   local dir=$1 e pid found
   [ -d "$dir" ] || return 0
@@ -98,12 +98,13 @@ stop() {
     while read -r e; do
       pid=${e#/proc/}
       pid=${pid%/environ}
-      alive "$pid" || continue
-      if [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = slurmstepd ] ||
-        grep -qz '^SLURM_JOB_ID=' "$e" 2>/dev/null; then
-        kill -9 "$pid" 2>/dev/null || true
-        found=1
-      fi
+      if [ "$pid" = $$ ] || ! alive "$pid"; then continue; fi
+      case "$(cat "/proc/$pid/comm" 2>/dev/null)" in
+      slurmstepd | sbatch | srun | salloc | scancel | scontrol | sinfo | squeue) ;;
+      *) grep -qz '^SLURM_JOB_ID=' "$e" 2>/dev/null || continue ;;
+      esac
+      kill -9 "$pid" 2>/dev/null || true
+      found=1
     done < <(grep -lzxF "SLURM_CONF=$dir/slurm.conf" /proc/[0-9]*/environ 2>/dev/null)
     [ "$found" -eq 1 ] || break
     sleep 0.1

@@ -43,6 +43,8 @@ bounded() {
   local rc=0
   wait "$child" || rc=$?
   stop_if_interrupted
+  # What COMMAND left in its group when timeout(1) ended it (an sbatch with the signals blocked, say).
+  kill -KILL -- "-$child" 2>/dev/null || true
   child=
   return "$rc"
 }
@@ -59,6 +61,9 @@ cleanup() {
 trap cleanup EXIT
 
 [ "$(id -u)" -eq 0 ] || skip "needs root to start munged, slurmctld and slurmd"
+# Run inside a job of another Slurm (a CI job on a cluster), its variables (SLURM_JOB_ID, SBATCH_PARTITION,
+# SLURM_CONF, ...) would reach this test's sbatch and jobs: none of them is kept.
+while read -r v; do unset "$v"; done < <(compgen -e | grep -E '^(SLURM|SBATCH|SALLOC|SRUN)_' || true)
 [ -x "$riftsim" ] || fail "no riftsim binary at $riftsim"
 t0=$(ms)
 rc=0
