@@ -40,7 +40,9 @@ test: build
 # Watchdog.ALoopThatNeverLetsTheClockMove stops a simulation from inside an actor's loop; under ASan the
 # unwinding across SimGrid's raw context switch is reported as stack-use-after-scope right after ASan's
 # own "stack switch, false positive reports may follow" warning (docs/simgrid-notes.md): left out here.
-SANITIZE_EXCLUDE ?= BadInput\.|Watchdog\.ALoopThatNeverLetsTheClockMove
+# Slurm.SweepOnARealSingleNodeSlurmMatchesLocal checks Slurm's plumbing, not riftsim's memory (the same
+# sweep code runs here in Sweep.*): it starts its Slurm once, in `make test`, not again here.
+SANITIZE_EXCLUDE ?= BadInput\.|Watchdog\.ALoopThatNeverLetsTheClockMove|^Slurm\.
 test-sanitize: deps
 	@cmake -S . -B $(SANITIZE_DIR) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" \
 	  -DRIFTSIM_SANITIZE=ON -DRIFTSIM_BENCH=OFF >/dev/null
@@ -64,8 +66,9 @@ bench: build
 bench-sweep: build
 	@bash bench/sweep.sh $(BUILD_DIR)
 
-# A sweep on a real single-node Slurm (needs root; installs slurm-wlm and munge, starts and stops the
-# daemons): opt-in, not part of `make test` or .ci/run (docs/sweeps.md, "Testing on Slurm").
+# Only the sweep on a real single-node Slurm (needs root; installs Debian's Slurm and munge if missing,
+# starts and stops its own daemons). `make test` runs it too, as the ctest
+# Slurm.SweepOnARealSingleNodeSlurmMatchesLocal (docs/sweeps.md, "Testing on Slurm").
 test-slurm: build
 	@bash tests/slurm/test_slurm_sweep.sh $(BUILD_DIR)
 

@@ -249,14 +249,26 @@ int write_slurm_scripts(const SweepArgs& a, const SweepSpec& spec, size_t points
               << (dir / "sweep.sbatch").string() << " && sbatch " << (dir / "merge.sbatch").string() << "\n";
     return kExitOk;
   }
-  if (int code = run_program({sbatch, (dir / "sweep.sbatch").string()}); code != 0) {
-    std::cerr << "riftsim: sbatch refused the job array (exit " << code << ")\n";
-    return kExitInternal;
+  // sbatch starts with the signals blocked (run_program): without the guard, a Ctrl-C or SIGTERM would
+  // end riftsim and leave `sbatch --wait` waiting. With it, sbatch is killed and riftsim ends by that
+  // signal; what sbatch had submitted stays in Slurm's queue.
+  InterruptGuard interrupts;
+  std::cout.flush(); // before sbatch's own lines
+  int code = 0;
+  try {
+    code = run_program({sbatch, (dir / "sweep.sbatch").string()});
+    if (code != 0) {
+      std::cerr << "riftsim: sbatch refused the job array (exit " << code << ")\n";
+      return kExitInternal;
+    }
+    std::vector<std::string> merge_cmd = {sbatch};
+    if (a.slurm_wait) merge_cmd.push_back("--wait");
+    merge_cmd.push_back((dir / "merge.sbatch").string());
+    code = run_program(merge_cmd);
+  } catch (const Interrupted& e) {
+    std::cerr << "riftsim: interrupted; what sbatch had submitted stays queued (squeue, scancel)\n";
+    die_by_signal(e.signal);
   }
-  std::vector<std::string> merge_cmd = {sbatch};
-  if (a.slurm_wait) merge_cmd.push_back("--wait");
-  merge_cmd.push_back((dir / "merge.sbatch").string());
-  int code = run_program(merge_cmd);
   if (code != 0) {
     std::cerr << "riftsim: the merge job " << (a.slurm_wait ? "failed" : "was refused") << " (sbatch exit "
               << code << "; see " << (dir / "logs").string() << ")\n";

@@ -4,6 +4,7 @@
 // printed (docs/outputs.md, "Atomicity").
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <gtest/gtest.h>
@@ -271,5 +272,33 @@ TEST(Faults, SigkillOfTheParentTakesTheChildrenAndTheNextRunCleansUp) {
   EXPECT_EQ(leftovers(dir, {"bg-stderr.txt"}).size(), 1u);
   ASSERT_EQ(riftsim(dir, "run " + kData + "/mini-cutoff.yaml --quiet --out out").code, 0);
   EXPECT_EQ(leftovers(dir, {"bg-stderr.txt", "out"}), std::vector<std::string>{});
+  fs::remove_all(dir);
+}
+
+TEST(Faults, SigtermDuringSbatchWaitEndsSbatchToo) {
+  // sbatch starts with riftsim's signals blocked: riftsim must kill it, or `sbatch --wait` outlives it.
+  fs::path dir = fresh_dir("sbatch-wait");
+  fs::create_directories(dir / "bin");
+  std::ofstream(dir / "bin" / "sbatch") << "#!/bin/bash\n"
+                                           "if [ \"$1\" = --wait ]; then echo $$ >sbatch.pid\n"
+                                           "  exec -a riftsim-fake-sbatch sleep 30; fi\n"
+                                           "echo Submitted batch job 1\n";
+  fs::permissions(dir / "bin" / "sbatch", fs::perms::owner_all);
+  const std::string path = std::getenv("PATH") ? std::getenv("PATH") : "/usr/bin:/bin";
+  ::setenv("PATH", ((dir / "bin").string() + ":" + path).c_str(), 1);
+  BackgroundRun run(dir, {"sweep", kData + "/sweep/grid.yaml", "--out", "out", "--slurm", "--slurm-wait"});
+  ::setenv("PATH", path.c_str(), 1);
+  for (int i = 0; i < 300 && !fs::exists(dir / "sbatch.pid"); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ASSERT_TRUE(fs::exists(dir / "sbatch.pid"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100)); // sbatch.pid is written before the exec
+  ::kill(run.pid(), SIGTERM);
+  EXPECT_EQ(run.wait(), 128 + SIGTERM);
+  EXPECT_NE(run.err().find("riftsim: interrupted; what sbatch had submitted stays queued"), std::string::npos)
+      << run.err();
+  for (int i = 0; i < 100 && processes_in(dir) > 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(processes_in(dir), 0) << "sbatch --wait outlived riftsim";
+  if (processes_in(dir) > 0) ::kill(std::stoi(slurp(dir / "sbatch.pid")), SIGKILL);
   fs::remove_all(dir);
 }
