@@ -1,5 +1,7 @@
 #include "engine/platform_builder.hpp"
 
+#include "model/platform_plan.hpp"
+
 #include <cmath>
 #include <fmt/format.h>
 #include <stdexcept>
@@ -56,236 +58,142 @@ std::string wattage(double idle, double busy) {
   return fmt::format("{:.17g}:{:.17g}", idle, busy);
 }
 
-/// Host `i` of cluster `c`, standing for `n` nodes: their peak, power and count; recorded in `rt`.
-sg4::Host* add_group_host(sg4::NetZone* zone, const ClusterSpec& c, ClusterRuntime& rt, int i, int n) {
-  sg4::Host* h = zone->create_host(fmt::format("{}/{}", c.id, i), c.node_peak().raw() * n);
-  h->set_property("wattage_per_state", wattage(c.node_power_idle.raw() * n, c.node_power_busy.raw() * n));
-  h->set_property("wattage_off", "0");
-  h->set_property("nodes", std::to_string(n));
-  h->seal();
-  rt.host_first_slot.push_back(static_cast<int>(rt.slot_job.size()));
-  rt.slot_job.insert(rt.slot_job.end(), n, -1);
-  rt.hosts.push_back(h);
-  rt.host_nodes.push_back(n);
-  rt.nodes_up.push_back(n);
-  rt.host_alloc.push_back(-1);
-  return h;
-}
+/// Creates a PlanZone with S4U calls, item by item in the plan's order, and keeps what it made by name.
+class PlanBuilder {
+public:
+  std::map<std::string, sg4::Host*> hosts;
+  std::map<std::string, sg4::Link*> links;
+  std::map<std::string, std::vector<std::pair<sg4::Host*, int>>> cluster_hosts; // zone id -> host, nodes
 
-/// The spare pool and the signals jobs and the failure injector wait on.
-void init_spares(const ClusterSpec& c, ClusterRuntime& rt) {
-  rt.spares = c.failures ? c.failures->spares : 0;
-  rt.busy_mutex = sg4::Mutex::create();
-  rt.busy_cv = sg4::ConditionVariable::create();
-}
-
-/// A cluster is a star: every host has its own split-duplex link (its nodes' aggregate scale-out
-/// bandwidth) to the cluster's gateway router.
-std::pair<sg4::NetZone*, NetPoint*> build_cluster(const ClusterSpec& c, sg4::NetZone* region_zone,
-                                                  ClusterRuntime& rt) {
-  sg4::NetZone* zone = sg::new_star_zone(c.id, region_zone);
-  NetPoint* gw = zone->create_router(c.id + "/gw");
-  zone->add_route(gw, nullptr, nullptr, nullptr, {}, true);
-  std::vector<int> groups = c.host_nodes();
-  for (int i = 0; i < static_cast<int>(groups.size()); ++i) {
-    int n = groups[static_cast<size_t>(i)];
-    sg4::Host* h = add_group_host(zone, c, rt, i, n);
-    sg4::Link* link =
-        zone->create_split_duplex_link(h->get_name() + "/nic", c.node_network.raw() * n)->seal();
-    zone->add_route(h->get_netpoint(), nullptr, nullptr, nullptr, {{link, sg4::LinkInRoute::Direction::UP}},
-                    true);
-  }
-  zone->seal();
-  init_spares(c, rt);
-  return {zone, gw};
-}
-
-/// A two-level fat-tree: `a` hosts per leaf switch and `b` leaf switches, each with a/oversubscription
-/// uplinks, every link at a host's NIC bandwidth. Routes to a fat-tree's routers are empty in SimGrid,
-/// so the first host is the zone's gateway.
-std::pair<sg4::NetZone*, NetPoint*> build_fat_tree(const ClusterSpec& c, sg4::NetZone* region_zone,
-                                                   ClusterRuntime& rt) {
-  FatTreeShape shape = fat_tree_shape(c);
-  sg4::FatTreeParams params(2, {shape.down, shape.leaves}, {1, shape.up}, {1, 1});
-  auto make_host = [&c, &rt](sg4::NetZone* zone, const std::vector<unsigned long>&, unsigned long id) {
-    // SimGrid creates a fat-tree's hosts in id order; the runtime's node slots rely on it.
-    if (id != rt.hosts.size()) throw std::logic_error("fat-tree hosts created out of order");
-    int first = static_cast<int>(id) * c.nodes_per_host;
-    sg4::Host* h =
-        add_group_host(zone, c, rt, static_cast<int>(id), std::min(c.nodes_per_host, c.nodes - first));
-    return std::make_pair(h->get_netpoint(), static_cast<NetPoint*>(nullptr));
-  };
-  double nic = c.node_network.raw() * c.nodes_per_host;
-  sg4::NetZone* zone =
-      sg::new_fat_tree_zone(c.id, region_zone, params, sg4::ClusterCallbacks(make_host), nic);
-  zone->seal();
-  init_spares(c, rt);
-  return {zone, rt.hosts.front()->get_netpoint()};
-}
-
-/// A rail-optimized cluster: every node has one NIC per rail, NIC r of every node on rail switch r; the
-/// rail switches share a spine (the gateway) through uplinks of their hosts' bandwidth / oversubscription.
-/// A host pair talks over one rail ((i + j) mod rails: pairs spread over the rails), a host reaches the
-/// spine over rail i mod rails. A Full zone, routes listed pair by pair.
-std::pair<sg4::NetZone*, NetPoint*> build_rail_optimized(const ClusterSpec& c, sg4::NetZone* region_zone,
-                                                         ClusterRuntime& rt) {
-  sg4::NetZone* zone = sg::new_full_zone(c.id, region_zone);
-  NetPoint* spine = zone->create_router(c.id + "/spine");
-  std::vector<NetPoint*> rail_switch;
-  for (int r = 0; r < c.rails; ++r)
-    rail_switch.push_back(zone->create_router(fmt::format("{}/rail-{}", c.id, r)));
-  std::vector<std::vector<sg4::Link*>> nic; // [host][rail]
-  std::vector<double> rail_down(static_cast<size_t>(c.rails), 0.0);
-  int remaining = c.nodes;
-  for (int i = 0; remaining > 0; ++i) {
-    int n = std::min(remaining, c.nodes_per_host);
-    remaining -= n;
-    sg4::Host* h = add_group_host(zone, c, rt, i, n);
-    const std::string& name = h->get_name();
-    double per_rail = c.node_network.raw() * n / c.rails;
-    nic.emplace_back();
-    for (int r = 0; r < c.rails; ++r) {
-      nic.back().push_back(
-          zone->create_split_duplex_link(fmt::format("{}/rail-{}", name, r), per_rail)->seal());
-      rail_down[static_cast<size_t>(r)] += per_rail;
+  sg4::NetZone* build(const PlanZone& plan, sg4::NetZone* parent) {
+    if (plan.routing == PlanRouting::FatTree) return build_fat_tree(plan, parent);
+    sg4::NetZone* zone = plan.routing == PlanRouting::Star ? sg::new_star_zone(plan.id, parent)
+                                                           : sg::new_full_zone(plan.id, parent);
+    zones_[plan.id] = zone;
+    for (const PlanItem& item : plan.items) {
+      if (const auto* h = std::get_if<PlanHost>(&item)) {
+        add_host(zone, plan.id, *h);
+      } else if (const auto* l = std::get_if<PlanLink>(&item)) {
+        add_link(zone, *l);
+      } else if (const auto* r = std::get_if<PlanRouter>(&item)) {
+        points_[r->name] = zone->create_router(r->name);
+      } else if (const auto* z = std::get_if<std::shared_ptr<PlanZone>>(&item)) {
+        build(**z, zone);
+      } else {
+        add_route(zone, std::get<PlanRoute>(item));
+      }
     }
+    zone->seal();
+    return zone;
   }
-  std::vector<sg4::Link*> rail_up;
-  for (int r = 0; r < c.rails; ++r)
-    rail_up.push_back(zone->create_link(fmt::format("{}/rail-{}/up", c.id, r),
-                                        rail_down[static_cast<size_t>(r)] / c.oversubscription)
-                          ->seal());
-  using Dir = sg4::LinkInRoute::Direction;
-  const auto hosts = rt.hosts.size();
-  for (size_t i = 0; i < hosts; ++i) {
-    size_t up = i % static_cast<size_t>(c.rails);
-    zone->add_route(rt.hosts[i]->get_netpoint(), spine, nullptr, nullptr,
-                    {{nic[i][up], Dir::UP}, sg4::LinkInRoute(rail_up[up])}, true);
-    for (size_t j = i + 1; j < hosts; ++j) {
-      size_t r = (i + j) % static_cast<size_t>(c.rails);
-      zone->add_route(rt.hosts[i]->get_netpoint(), rt.hosts[j]->get_netpoint(), nullptr, nullptr,
-                      {{nic[i][r], Dir::UP}, {nic[j][r], Dir::DOWN}}, true);
+
+private:
+  std::map<std::string, sg4::NetZone*> zones_;
+  std::map<std::string, NetPoint*> points_; // hosts and routers
+
+  sg4::Host* add_host(sg4::NetZone* zone, const std::string& zone_id, const PlanHost& p) {
+    sg4::Host* h = zone->create_host(p.name, p.speed);
+    if (p.disk_bandwidth > 0) h->create_disk(kStoreDiskName, p.disk_bandwidth, p.disk_bandwidth);
+    h->set_property("wattage_per_state", wattage(p.watts_idle, p.watts_busy));
+    h->set_property("wattage_off", "0");
+    if (p.nodes > 0) {
+      h->set_property("nodes", std::to_string(p.nodes));
+      cluster_hosts[zone_id].emplace_back(h, p.nodes);
     }
+    h->seal();
+    hosts[p.name] = h;
+    points_[p.name] = h->get_netpoint();
+    return h;
   }
-  zone->seal();
-  init_spares(c, rt);
-  return {zone, spine};
-}
+
+  void add_link(sg4::NetZone* zone, const PlanLink& p) {
+    sg4::Link* l = p.sharing == PlanSharing::SplitDuplex ? zone->create_split_duplex_link(p.name, p.bandwidth)
+                                                         : zone->create_link(p.name, p.bandwidth);
+    if (p.latency != 0) l->set_latency(p.latency);
+    if (p.sharing == PlanSharing::FatPipe) l->set_sharing_policy(sg4::Link::SharingPolicy::FATPIPE);
+    links[p.name] = l->seal();
+  }
+
+  void add_route(sg4::NetZone* zone, const PlanRoute& r) {
+    std::vector<sg4::LinkInRoute> hops;
+    for (const PlanHop& hop : r.hops) {
+      sg4::Link* l = links.at(hop.link);
+      if (hop.direction == PlanDirection::None)
+        hops.emplace_back(l);
+      else
+        hops.emplace_back(l, hop.direction == PlanDirection::Up ? sg4::LinkInRoute::Direction::UP
+                                                                : sg4::LinkInRoute::Direction::DOWN);
+    }
+    if (!r.gw_src.empty())
+      zone->add_route(zones_.at(r.src)->get_netpoint(), zones_.at(r.dst)->get_netpoint(),
+                      points_.at(r.gw_src), points_.at(r.gw_dst), hops, true);
+    else
+      zone->add_route(points_.at(r.src), r.dst.empty() ? nullptr : points_.at(r.dst), nullptr, nullptr, hops,
+                      true);
+  }
+
+  sg4::NetZone* build_fat_tree(const PlanZone& plan, sg4::NetZone* parent) {
+    const FatTreeShape& shape = plan.fat_tree;
+    sg4::FatTreeParams params(2, {shape.down, shape.leaves}, {1, shape.up}, {1, 1});
+    auto make_host = [this, &plan](sg4::NetZone* zone, const std::vector<unsigned long>&, unsigned long id) {
+      // SimGrid creates a fat-tree's hosts in id order; the runtime's node slots rely on it.
+      if (id >= plan.items.size() || cluster_hosts[plan.id].size() != id)
+        throw std::logic_error("fat-tree hosts created out of order");
+      sg4::Host* h = add_host(zone, plan.id, std::get<PlanHost>(plan.items[id]));
+      return std::make_pair(h->get_netpoint(), static_cast<NetPoint*>(nullptr));
+    };
+    sg4::NetZone* zone = sg::new_fat_tree_zone(plan.id, parent, params, sg4::ClusterCallbacks(make_host),
+                                               plan.fat_tree_bandwidth);
+    zones_[plan.id] = zone;
+    zone->seal();
+    return zone;
+  }
+};
 
 } // namespace
 
 BuiltPlatform build_platform(const PlatformSpec& spec) {
   BuiltPlatform out;
   out.spec = &spec;
-  sg4::NetZone* world = sg::new_full_zone("world", nullptr);
-  std::map<std::string, std::pair<sg4::NetZone*, NetPoint*>> region_zones; // zone and gateway
+  PlanBuilder b;
+  b.build(plan_platform(spec), nullptr);
 
-  for (const auto& provider : spec.providers) {
+  // What the engine keeps of it: each region's store, each cluster's hosts and node slots, each path.
+  for (const auto& provider : spec.providers)
     for (const auto& region : provider.regions) {
-      sg4::NetZone* rz = sg::new_full_zone(region.id, world);
-      // The storage zone holds the region's gateway, so WAN traffic enters the region through the
-      // storage link: checkpoints and datasets travel store to store.
-      sg4::NetZone* sz = sg::new_star_zone(region.id + "/storage-zone", rz);
-      NetPoint* gw = sz->create_router(region.id + "/gw");
-      sz->add_route(gw, nullptr, nullptr, nullptr, {}, true);
-      sg4::Host* storage = sz->create_host(region.id + "/storage", 1e9);
-      sg4::Disk* disk =
-          storage->create_disk("store", region.storage_bandwidth.raw(), region.storage_bandwidth.raw());
-      storage->set_property("wattage_per_state", "0:0");
-      storage->set_property("wattage_off", "0");
-      storage->seal();
-      sg4::Link* storage_link =
-          sz->create_link(region.id + "/storage-net", region.storage_bandwidth.raw())->seal();
-      sz->add_route(storage->get_netpoint(), nullptr, nullptr, nullptr, {sg4::LinkInRoute(storage_link)},
-                    true);
-      sz->seal();
-
       RegionRuntime& rr = out.regions[region.id];
       rr.spec = &region;
       rr.provider = &provider;
-      rr.disk = disk;
-      rr.storage_link = storage_link;
-
-      struct Built {
-        sg4::NetZone* zone;
-        NetPoint* gateway;
-        sg4::Link* uplink;
-      };
-      std::vector<Built> built;
+      rr.disk = b.hosts.at(storage_host_name(region))->get_disks().front();
+      rr.storage_link = b.links.at(storage_link_name(region));
       for (const auto& cluster : region.clusters) {
-        ClusterRuntime& cr = out.clusters[cluster.id];
-        cr.spec = &cluster;
-        cr.region = &rr;
-        auto [cz, cgw] = cluster.topology == ClusterSpec::Topology::FatTree ? build_fat_tree(cluster, rz, cr)
-                         : cluster.topology == ClusterSpec::Topology::RailOptimized
-                             ? build_rail_optimized(cluster, rz, cr)
-                             : build_cluster(cluster, rz, cr);
-        // SimGrid forbids empty zone-to-zone routes: the cluster reaches its region's store through an
-        // uplink as fast as the store itself.
-        sg4::Link* uplink = rz->create_link(cluster.id + "/uplink", region.storage_bandwidth.raw())->seal();
-        rz->add_route(cz->get_netpoint(), sz->get_netpoint(), cgw, gw, {sg4::LinkInRoute(uplink)}, true);
-        built.push_back({cz, cgw, uplink});
+        ClusterRuntime& rt = out.clusters[cluster.id];
+        rt.spec = &cluster;
+        rt.region = &rr;
+        for (auto [host, nodes] : b.cluster_hosts.at(cluster.id)) {
+          rt.host_first_slot.push_back(static_cast<int>(rt.slot_job.size()));
+          rt.slot_job.insert(rt.slot_job.end(), nodes, -1);
+          rt.hosts.push_back(host);
+          rt.host_nodes.push_back(nodes);
+          rt.nodes_up.push_back(nodes);
+          rt.host_alloc.push_back(-1);
+        }
+        // The spare pool and the signals jobs and the failure injector wait on.
+        rt.spares = cluster.failures ? cluster.failures->spares : 0;
+        rt.busy_mutex = sg4::Mutex::create();
+        rt.busy_cv = sg4::ConditionVariable::create();
       }
-      // Clusters of one region reach each other up one uplink and down the other.
-      for (size_t a = 0; a < built.size(); ++a)
-        for (size_t b = a + 1; b < built.size(); ++b)
-          rz->add_route(built[a].zone->get_netpoint(), built[b].zone->get_netpoint(), built[a].gateway,
-                        built[b].gateway,
-                        {sg4::LinkInRoute(built[a].uplink), sg4::LinkInRoute(built[b].uplink)}, true);
-      rz->seal();
-      region_zones[region.id] = {rz, gw};
     }
-  }
-
   out.paths_mutex = sg4::Mutex::create();
   out.paths_changed = sg4::ConditionVariable::create();
-  sg4::NetZone* lab = sg::new_full_zone("lab", world);
-  out.control = lab->create_host("lab/control", 1e9);
-  out.control->set_property("wattage_per_state", "0:0");
-  out.control->set_property("wattage_off", "0");
-  out.control->seal();
-  lab->seal();
-
+  out.control = b.hosts.at(kControlHostName);
   for (const auto& l : spec.links) {
-    auto [za, gwa] = region_zones.at(l.region_a);
-    auto [zb, gwb] = region_zones.at(l.region_b);
-    sg4::Link* link = world->create_link(l.name, l.bandwidth.raw())->set_latency(l.latency.raw())->seal();
-    if (spec.link_between(l.region_a, l.region_b) == &l)
-      world->add_route(za->get_netpoint(), zb->get_netpoint(), gwa, gwb, {sg4::LinkInRoute(link)}, true);
-    // Copies on this path go between its own two endpoints, through the same links a store-to-store
-    // route crosses, so they share bandwidth with everything else on them.
     WanPathRuntime& p = out.paths[l.name];
     p.spec = &l;
-    p.link = link;
-    // In the world zone routes join zones, so each endpoint is a zone holding one host.
-    std::map<std::string, sg4::NetZone*> ends;
-    auto endpoint = [&](const std::string& region) {
-      std::string name = l.name + "@" + region;
-      sg4::NetZone* z = sg::new_full_zone(name + "-zone", world);
-      sg4::Host* h = z->create_host(name, 1e9);
-      h->set_property("wattage_per_state", "0:0");
-      h->set_property("wattage_off", "0");
-      h->seal();
-      z->seal();
-      ends[region] = z;
-      return h;
-    };
-    p.end_a = endpoint(l.region_a);
-    p.end_b = endpoint(l.region_b);
-    std::vector<sg4::LinkInRoute> hops = {sg4::LinkInRoute(out.regions.at(l.region_a).storage_link),
-                                          sg4::LinkInRoute(link)};
-    if (l.per_flow) {
-      // A per-flow cap is a FATPIPE link: every flow through it gets up to its bandwidth, unshared.
-      // (Comm::set_rate would say the same, but SimGrid 3.32 ignores it on host-to-host Comms.)
-      hops.emplace_back(world->create_link(l.name + "/per-flow", l.per_flow->raw())
-                            ->set_sharing_policy(sg4::Link::SharingPolicy::FATPIPE)
-                            ->seal());
-    }
-    hops.emplace_back(out.regions.at(l.region_b).storage_link);
-    world->add_route(ends[l.region_a]->get_netpoint(), ends[l.region_b]->get_netpoint(),
-                     p.end_a->get_netpoint(), p.end_b->get_netpoint(), hops, true);
+    p.link = b.links.at(l.name);
+    p.end_a = b.hosts.at(wan_end_host_name(l, l.region_a));
+    p.end_b = b.hosts.at(wan_end_host_name(l, l.region_b));
   }
-  world->seal();
   return out;
 }
 

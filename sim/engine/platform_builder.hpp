@@ -1,16 +1,7 @@
 #pragma once
-// Builds the SimGrid platform from the platform spec, with the S4U API:
-// clang-format off
-//   world (Full)
-//   ├─ region zone (Full), one per provider region
-//   │   ├─ storage zone (Star): the region's gateway router and its storage host + disk
-//   │   └─ cluster zone, one per cluster (fat-tree, rail-optimized or star): one host per node group
-//   ├─ lab zone (Full): the tenant's control host, where the controller and the job actors live
-//   ├─ WAN links between region gateways (the first between two regions is their default path)
-//   └─ per WAN link, two endpoint zones of one host each, routed store-net, link, store-net (copies
-//      that name the link as their path)
-// clang-format on
-// Three levels of zones at most: SimGrid 3.32 mis-routes deeper hierarchies (docs/simgrid-notes.md).
+// Builds the SimGrid platform from the platform spec with the S4U API, as model/platform_plan.hpp plans
+// it (the zone tree is drawn there), and keeps what the engine needs of it: each region's store, each
+// cluster's hosts and node slots, each WAN path.
 #include "engine/sg_compat.hpp"
 #include "model/platform.hpp"
 

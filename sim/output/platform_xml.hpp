@@ -1,7 +1,7 @@
 #pragma once
-// `riftsim platform export FILE --xml OUT.xml`: the platform as SimGrid XML (version 4.1), with the same
-// zones, hosts, disks, links, routes and energy properties as the engine builds, so SimGrid's own tools
-// and other simulators can load it.
+// `riftsim platform export FILE --xml OUT.xml`: the platform as SimGrid XML (version 4.1), written from
+// the same plan the engine builds (model/platform_plan.hpp): the same zones, hosts, disks, links, routes
+// and energy properties, so SimGrid's own tools and other simulators can load it.
 #include "model/platform.hpp"
 
 #include <string>
