@@ -8,7 +8,7 @@ SANITIZE_DIR ?= build-asan
 FUZZ_DIR ?= build-fuzz
 FUZZ_TIME ?= 60
 
-.PHONY: deps configure build run test bench bench-sweep format clean test-sanitize fuzz test-slurm
+.PHONY: deps configure build run test bench bench-sweep bench-scaling format clean test-sanitize fuzz test-slurm
 
 deps:
 	@bash tools/install-deps.sh
@@ -65,6 +65,10 @@ bench: build
 # Only the sweep benchmark: 1,000 points of the flagship with failures (docs/sweeps.md).
 bench-sweep: build
 	@bash bench/sweep.sh $(BUILD_DIR)
+
+# How one portfolio simulation grows with jobs and GPUs, up to the 1,000,000-GPU, 5,000-job target (K=10).
+bench-scaling: build
+	@bash bench/portfolio-scaling.sh $(BUILD_DIR) 0.5 1 2 4 10
 
 # Only the sweep on a real single-node Slurm (needs root; installs Debian's Slurm and munge if missing,
 # starts and stops its own daemons). `make test` runs it too, as the ctest
