@@ -1,6 +1,7 @@
 #include "config/loaders.hpp"
 #include "config/yaml_fields.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <filesystem>
@@ -374,7 +375,12 @@ PlatformSpec parse_platform(const std::string& text, const std::string& file, co
   const FileReader read = reader ? reader : file_system_reader();
   // Messages name the file each value comes from, also after a platform extends another.
   SourceFiles files(file);
-  YAML::Node root = extended_tree(load_yaml_text(text, file), file, read, files);
+  YAML::Node top_node = load_yaml_text(text, file);
+  if (static_cast<const YAML::Node&>(top_node)["extends"] &&
+      std::count(text.begin(), text.end(), '\n') >= SourceFiles::kLinesPerFile)
+    throw InputError({file, 1, 1}, "a platform file that extends another must be shorter than " +
+                                       std::to_string(SourceFiles::kLinesPerFile) + " lines");
+  YAML::Node root = extended_tree(top_node, file, read, files);
   PlatformSpec spec;
   spec.file = file;
   Fields top(root, file, "the platform file");

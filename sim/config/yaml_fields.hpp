@@ -29,7 +29,7 @@ SourcePos pos_of(const YAML::Node& node, const std::string& file);
 /// SourceFiles is alive on this thread. The file at band 0 is the one given; it is parsed unshifted.
 class SourceFiles {
 public:
-  static constexpr int kLinesPerFile = 200000; // a file another extends must be shorter
+  static constexpr int kLinesPerFile = 200000; // every file of such a tree must be shorter
   explicit SourceFiles(std::string first);
   ~SourceFiles();
   SourceFiles(const SourceFiles&) = delete;
