@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 #include <filesystem>
+#include <map>
 #include <sstream>
 
 namespace riftsim {
@@ -326,9 +327,14 @@ ProviderSpec read_provider(const std::string& name, const YAML::Node& node, cons
 /// Puts `over` onto `base`: a key of both whose values are both mappings is merged the same way; any
 /// other key of `over` replaces (or adds) the base's value, which keeps its own file and line.
 void merge_mapping(YAML::Node base, const YAML::Node& over, const std::string& file) {
+  std::map<std::string, int> first_line; // a key given twice is refused here: merged, one would vanish
   for (auto it = over.begin(); it != over.end(); ++it) {
     if (!it->first.IsScalar()) throw InputError(pos_of(it->first, file), "keys must be plain words");
     const std::string& key = it->first.Scalar();
+    SourcePos at = pos_of(it->first, file);
+    if (auto [seen, fresh] = first_line.emplace(key, at.line); !fresh)
+      throw InputError(at, "key '" + key + "' appears twice (first on line " + std::to_string(seen->second) +
+                               ")");
     const YAML::Node& base_const = base;
     YAML::Node below = base_const[key];
     if (below && below.IsMap() && it->second.IsMap())
