@@ -2,6 +2,7 @@
 
 #include "cli/interrupts.hpp"
 #include "core/input_error.hpp"
+#include "engine/watchdog.hpp"
 
 #include <cerrno>
 #include <cstdio>
@@ -73,6 +74,8 @@ std::vector<int> run_children(const std::vector<std::function<int()>>& tasks, in
           } catch (const InputError& e) {
             std::cerr << e.what() << "\n";
             code = 2;
+          } catch (const SimulationStuck& e) { // the watchdog stopped it: no progress, not a crash
+            std::cerr << "riftsim: a simulation was stopped: " << e.what() << "\n";
           } catch (const std::exception& e) {
             std::cerr << "riftsim: internal error in a simulation: " << e.what() << "\n";
           }

@@ -11,8 +11,6 @@
 namespace riftsim {
 namespace {
 
-constexpr double kSecondsPerYear = 365.25 * kSecondsPerDay;
-
 /// 1234567 -> "1,234,567"; very large or unbounded numbers in exponent form.
 std::string count_text(double v) {
   if (!std::isfinite(v)) return "unboundedly many";

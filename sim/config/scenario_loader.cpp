@@ -219,6 +219,8 @@ RunLimits read_limits(const YAML::Node& node, const std::string& file) {
   l.segments = static_cast<double>(f.whole_or("segments", 1, 1e12, static_cast<long long>(l.segments)));
   l.activities = static_cast<double>(f.whole_or("activities", 1, 1e13, static_cast<long long>(l.activities)));
   l.years = static_cast<double>(f.whole_or("years", 1, 10000, static_cast<long long>(l.years)));
+  l.simulated_years =
+      static_cast<double>(f.whole_or("simulated_years", 1, 20000, static_cast<long long>(l.simulated_years)));
   f.done();
   return l;
 }

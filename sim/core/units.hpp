@@ -73,6 +73,7 @@ constexpr Usd storage_cost(UsdPerGBMonth p, Bytes b, Seconds held) {
   return Usd(p.raw() * b.raw() / 1e9 * held.raw() / kSecondsPerBillingMonth);
 }
 constexpr double kSecondsPerHour = 3600.0;
+constexpr double kSecondsPerYear = 365.25 * kSecondsPerDay;
 constexpr double kJoulesPerKwh = 3.6e6;
 constexpr double kwh(Joules e) {
   return e.raw() / kJoulesPerKwh;

@@ -1,4 +1,5 @@
 #include "config/loaders.hpp"
+#include "core/text.hpp"
 #include "engine/actors.hpp"
 #include "engine/capacity_controller.hpp"
 #include "engine/sim_log.hpp"
@@ -84,6 +85,18 @@ RunResult simulate(const Inputs& in, const SimOptions& opt, int* argc, char** ar
   if (opt.with_events && !in.scenario.events.empty())
     sg::spawn("provider-timeline", platform.control, ProviderTimeline(in.scenario.events, controller))
         ->daemonize();
+
+  // A run whose jobs crawl (failures or interruptions all but as fast as the checkpoints, nodes that never
+  // come back) can pass every check up front and still simulate for ever: stopped at a horizon.
+  const double horizon = in.scenario.limits.simulated_years * kSecondsPerYear;
+  sg::spawn("horizon", platform.control, [horizon, years = in.scenario.limits.simulated_years] {
+    sg4::this_actor::sleep_until(horizon);
+    watchdog().fail(fmt::format("the run passed {} simulated without its jobs finishing: they make "
+                                "almost no progress (failures or interruptions nearly as frequent as "
+                                "checkpoints, or nodes that are not repaired); raise it with 'limits: "
+                                "{{simulated_years: N}}' in the scenario",
+                                count_of(static_cast<size_t>(years), "year")));
+  })->daemonize();
 
   UtilizationSampler sampler(platform, controller, job_ptrs, opt.utilization_bucket);
   sg::spawn("utilization-sampler", platform.control, [&sampler] { sampler(); })->daemonize();

@@ -11,6 +11,7 @@ struct RunLimits {
   double segments = 1'000'000;    // compute segments (checkpoint intervals) over the jobs
   double activities = 20'000'000; // SimGrid activities: an Exec per host per segment, node failures
   double years = 100;             // a job's compute time without failures or provider events
+  double simulated_years = 200;   // the run's simulated clock: past it, the run is stopped (a job crawling)
 };
 
 } // namespace riftsim

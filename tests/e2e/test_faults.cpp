@@ -302,3 +302,16 @@ TEST(Faults, SigtermDuringSbatchWaitEndsSbatchToo) {
   if (processes_in(dir) > 0) ::kill(std::stoi(slurp(dir / "sbatch.pid")), SIGKILL);
   fs::remove_all(dir);
 }
+
+TEST(Faults, ARunPastItsSimulatedHorizonIsStoppedWithExit3AndWhy) {
+  // A job of ~1.1 years against a horizon of 1 simulated year: a crawling run cannot go on for ever.
+  fs::path dir = fresh_dir("horizon");
+  fs::create_directories(dir);
+  Outcome o = riftsim(dir, "run " + kData + "/horizon.yaml --quiet --out out");
+  EXPECT_EQ(o.code, 3) << o.err;
+  EXPECT_NE(o.err.find("a simulation was stopped: the run passed 1 year simulated"), std::string::npos)
+      << o.err;
+  EXPECT_NE(o.err.find("limits: {simulated_years: N}"), std::string::npos) << o.err;
+  EXPECT_FALSE(fs::exists(dir / "out")) << "nothing written";
+  fs::remove_all(dir);
+}
