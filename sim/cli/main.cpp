@@ -5,6 +5,7 @@
 #include "cli/commands.hpp"
 #include "cli/interrupts.hpp"
 #include "config/loaders.hpp"
+#include "config/yaml_fields.hpp"
 #include "core/input_error.hpp"
 #include "output/atomic_files.hpp"
 #include "output/platform_table.hpp"
@@ -13,6 +14,7 @@
 #include <CLI/CLI.hpp>
 #include <cstring>
 #include <iostream>
+#include <set>
 #include <spdlog/spdlog.h>
 
 using namespace riftsim;
@@ -22,6 +24,43 @@ constexpr const char* kExitCodesHelp =
     "Exit codes: 0 ok; 1 an expectation (run) or a golden comparison (check) failed; 2 bad input or usage "
     "(one line file:line:column: error: ...); 3 internal error.";
 }
+
+namespace {
+
+/// "unknown command 'valdate' (did you mean 'validate'?); commands: ..." when a word where a command is
+/// required names none (CLI11 itself only says that a subcommand is required); empty otherwise.
+std::string unknown_command(CLI::App& app, const std::vector<char*>& args) {
+  CLI::App* at = &app;
+  auto commands = [](CLI::App* a) {
+    std::set<std::string> names;
+    for (CLI::App* s : a->get_subcommands([](CLI::App*) { return true; })) names.insert(s->get_name());
+    return names;
+  };
+  auto listed = [](const std::set<std::string>& names) {
+    std::string list;
+    for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+    return list;
+  };
+  size_t i = 1;
+  for (; i < args.size() && args[i]; ++i) {
+    std::string word = args[i];
+    if (word.empty() || word[0] == '-') return ""; // options and what follows are CLI11's to check
+    std::set<std::string> names = commands(at);
+    if (names.count(word)) {
+      at = at->get_subcommand(word);
+      continue;
+    }
+    if (names.empty() || at->get_require_subcommand_min() == 0) return ""; // a file or a directory
+    return "unknown command '" + word + "'" + did_you_mean(word, names) + "; the commands" +
+           (at == &app ? "" : " of " + at->get_name()) + ": " + listed(names);
+  }
+  if (at->get_require_subcommand_min() > 0)
+    return (at == &app ? std::string("riftsim") : at->get_name()) +
+           " needs a command: " + listed(commands(at)) + " (see riftsim --help)";
+  return "";
+}
+
+} // namespace
 
 int main(int argc, char** argv) {
   // SimGrid's own flags (--cfg=..., --log=...) go to the engine, not to CLI11.
@@ -146,6 +185,10 @@ int main(int argc, char** argv) {
   auto* compare_cmd = app.add_subcommand("compare", "print result directories side by side");
   compare_cmd->add_option("result_dirs", compare_dirs, "directories holding summary.json")->required();
 
+  if (std::string unknown = unknown_command(app, args); !unknown.empty()) {
+    std::cerr << UsageError(unknown).what() << "\n";
+    return kExitBadInput;
+  }
   try {
     app.parse(static_cast<int>(args.size()), args.data());
   } catch (const CLI::CallForHelp& e) {

@@ -165,6 +165,16 @@ TEST(Cli, UsageErrorsAreExitCode2) {
   EXPECT_EQ(riftsim("frobnicate").code, 2);
   EXPECT_EQ(riftsim("run " + kData + "/mini-cutoff.yaml --no-such-flag").code, 2);
   EXPECT_EQ(riftsim("--help").code, 0);
+  // A mistyped command: the commands there are, and the closest one.
+  Outcome typo = riftsim("valdate x.yaml");
+  EXPECT_EQ(typo.code, 2);
+  EXPECT_NE(typo.err.find("unknown command 'valdate' (did you mean 'validate'?)"), std::string::npos)
+      << typo.err;
+  Outcome sub = riftsim("platform shwo x.yaml");
+  EXPECT_EQ(sub.code, 2);
+  EXPECT_NE(sub.err.find("(did you mean 'show'?); the commands of platform: export, show"), std::string::npos)
+      << sub.err;
+  EXPECT_NE(riftsim("platform").err.find("platform needs a command: export, show"), std::string::npos);
 }
 
 TEST(Cli, ValidateChecksFilesWithoutRunning) {
