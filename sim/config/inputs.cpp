@@ -299,17 +299,18 @@ std::string response_variant_name(const ScenarioSpec& s, size_t k) {
 
 FileKind detect_kind(const std::string& path) {
   YAML::Node n = load_yaml_text(read_text_file(path), path);
-  if (n["providers"]) return FileKind::Platform;
+  if (n["providers"] || n["extends"]) return FileKind::Platform; // extending: every other key optional
   if (n["scenario"] && n["parameters"]) return FileKind::Sweep;
   if (n["platform"] || n["workload"]) return FileKind::Scenario;
   if (n["jobs"] || n["generate"] || n["traces"]) return FileKind::Workload;
   if (n["accelerators"]) return FileKind::AcceleratorCatalog;
   if (n["instances"]) return FileKind::InstanceCatalog;
-  throw InputError({path, 1, 1},
-                   "cannot tell what this file is: a platform has 'providers', a workload 'jobs' (or "
-                   "'generate', 'traces'), "
-                   "a scenario 'platform' and 'workload', a sweep 'scenario' and 'parameters', a catalog "
-                   "'accelerators' or 'instances'");
+  throw InputError(
+      {path, 1, 1},
+      "cannot tell what this file is: a platform has 'providers' (or 'extends'), a workload 'jobs' (or "
+      "'generate', 'traces'), "
+      "a scenario 'platform' and 'workload', a sweep 'scenario' and 'parameters', a catalog "
+      "'accelerators' or 'instances'");
 }
 
 } // namespace riftsim

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <sstream>
 
 namespace riftsim {
@@ -136,7 +137,21 @@ ClusterSpec read_cluster(const std::string& name, const YAML::Node& node, const 
   // A catalog instance type supplies what the cluster does not say itself.
   const InstanceSpec* inst = catalog ? catalog->find_instance(c.instance) : nullptr;
   if (inst && inst->provider != c.provider)
-    f.fail("instance", "is a " + inst->provider + " instance type, not " + c.provider + "'s");
+    f.fail("instance", "is " + std::string(inst->provider.front() == 'a' ? "an " : "a ") + inst->provider +
+                           " instance type, not " + c.provider + "'s");
+  // With a catalog, a name it lacks is a typo unless the cluster gives its own numbers: said so here, not
+  // as a missing key further on.
+  if (catalog && !inst && !f.has("gpus_per_node")) {
+    std::set<std::string> names;
+    for (const auto& i : catalog->instances)
+      if (i.provider == c.provider) names.insert(i.name);
+    std::string hint = did_you_mean(c.instance, names);
+    f.fail("instance",
+           "names '" + c.instance + "', which is not in the catalog" +
+               (hint.empty() ? " (give the cluster's own gpus_per_node, gpu_peak, ... to use a type "
+                               "the catalog lacks)"
+                             : hint));
+  }
   auto given = [&](const std::string& key) { return f.has(key) || !inst; };
   c.accelerator = f.string_or("accelerator", inst ? inst->accelerator->name : "");
   c.nodes = static_cast<int>(f.whole("nodes", 1, kMaxNodes));
@@ -270,8 +285,11 @@ RegionSpec read_region(const std::string& name, const YAML::Node& node, const Pr
   if (f.has("offers")) {
     r.offers = f.strings("offers");
     for (const auto& o : r.offers)
-      if (catalog && !catalog->find_instance(o))
-        f.fail("offers", "names '" + o + "', which is not in the catalog");
+      if (catalog && !catalog->find_instance(o)) {
+        std::set<std::string> names;
+        for (const auto& i : catalog->instances) names.insert(i.name);
+        f.fail("offers", "names '" + o + "', which is not in the catalog" + did_you_mean(o, names));
+      }
   }
   // A region may list no cluster: a place the platform knows (prices, carbon) where the tenant has none yet.
   if (auto cl = f.optional("clusters"))

@@ -718,6 +718,10 @@ TEST(Platform, AScenarioRunsOnAPlatformThatExtendsTheShippedOne) {
   EXPECT_NE(show.out.find("(extends "), std::string::npos) << show.out;
   EXPECT_NE(show.out.find("azure/westus3/nd-h100-v5-reserved"), std::string::npos) << show.out;
   EXPECT_NE(show.out.find("aws/us-east-1/p4de"), std::string::npos) << "clouds.yaml's clusters are there";
+  Outcome links_only = riftsim("validate " + kData + "/extends-links-platform.yaml");
+  EXPECT_EQ(links_only.code, 0) << links_only.err;
+  EXPECT_NE(links_only.out.find("platform: 2 providers, 3 clusters, 2 links"), std::string::npos)
+      << links_only.out;
   fs::path out = fresh_dir("extends");
   Outcome run = riftsim("run " + kData + "/extends-cutoff.yaml --quiet --out " + out.string());
   ASSERT_EQ(run.code, 0) << run.err;
