@@ -284,7 +284,7 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& sg_flags) {
   }
   int code = all_passed ? kExitOk : kExitCheckFailed;
   // The figures are part of the set: drawn before it is published.
-  bool plotted = !a.plot || run_plot_tool(result.string()) == 0;
+  bool plotted = !a.plot || run_plot_tool(result.string(), out.string()) == 0;
   throw_if_interrupted();
   staged.publish();
   std::cout << "\nresults: " << out.string() << "/ (" << outputs << ")\n";
@@ -327,7 +327,7 @@ int cmd_compare(const std::vector<std::string>& given) {
   return kExitOk;
 }
 
-int run_plot_tool(const std::string& result_dir) {
+int run_plot_tool(const std::string& result_dir, const std::string& shown_as) {
   // The tool sits next to the binary (the build copies it there; an installation puts both in one
   // folder); RIFTSIM_PLOT overrides it. Debian's python3-matplotlib needs /usr/bin/python3, whatever
   // python3 comes first on PATH.
@@ -335,7 +335,7 @@ int run_plot_tool(const std::string& result_dir) {
   std::error_code ec;
   fs::path self = fs::read_symlink("/proc/self/exe", ec);
   std::string tool = env ? env : (self.parent_path() / "riftsim-plot").string();
-  std::vector<std::string> args = {"/usr/bin/python3", tool, result_dir};
+  std::vector<std::string> args = {"/usr/bin/python3", tool, result_dir, "--shown-as", shown_as};
   return run_program(args);
 }
 

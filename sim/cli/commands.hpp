@@ -68,6 +68,6 @@ int cmd_compare(const std::vector<std::string>& result_dirs);
 nlohmann::ordered_json read_result_json(const std::string& path);
 
 /// Runs tools/riftsim-plot on a result directory; returns its exit code.
-int run_plot_tool(const std::string& result_dir);
+int run_plot_tool(const std::string& result_dir, const std::string& shown_as);
 
 } // namespace riftsim
