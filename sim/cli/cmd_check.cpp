@@ -1,12 +1,14 @@
 #include "cli/commands.hpp"
 #include "config/input_files.hpp"
 #include "core/input_error.hpp"
+#include "core/text.hpp"
 #include "output/atomic_files.hpp"
 #include "output/checks.hpp"
 
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <set>
 #include <sstream>
 
 namespace fs = std::filesystem;
@@ -63,8 +65,13 @@ int cmd_check(const CheckArgs& a) {
   for (const auto& d : diffs)
     std::cout << d.file << ": " << (d.where.empty() ? "" : d.where + ": ") << d.message << "\n";
   if (!a.junit.empty()) write_file_atomically(a.junit, junit_xml(files, diffs));
-  std::cout << (diffs.empty() ? "same" : std::to_string(diffs.size()) + " difference(s)") << " in "
-            << files.size() << " file(s) (rtol " << a.rtol << ")\n";
+  std::set<std::string> differing;
+  for (const auto& d : diffs) differing.insert(d.file);
+  if (diffs.empty())
+    std::cout << "same: " << count_of(files.size(), "file") << " compared (rtol " << a.rtol << ")\n";
+  else
+    std::cout << count_of(diffs.size(), "difference") << " in " << count_of(differing.size(), "file")
+              << " of " << files.size() << " compared (rtol " << a.rtol << ")\n";
   return diffs.empty() ? kExitOk : kExitCheckFailed;
 }
 

@@ -9,6 +9,7 @@
 #include "cli/interrupts.hpp"
 #include "cli/launcher.hpp"
 #include "config/loaders.hpp"
+#include "core/text.hpp"
 #include "output/result_json.hpp"
 #include "output/results_table.hpp"
 #include "sweep/sweep_inputs.hpp"
@@ -536,8 +537,8 @@ int cmd_sweep_merge(const std::string& dir_text) {
                    {"responses", sweep.at("responses")},
                    {"points", stats_points}};
   write_file_atomically((dir / "results.json").string(), json_text(results, 1));
-  std::cout << "results: " << dir_text << "/ (results.csv: " << runs.size() << " runs of "
-            << point_docs.size() << " points; results.json)\n";
+  std::cout << "results: " << dir_text << "/ (results.csv: " << count_of(runs.size(), "run") << " of "
+            << count_of(point_docs.size(), "point") << "; results.json)\n";
   return kExitOk;
 }
 

@@ -14,7 +14,7 @@ std::string days(double s) {
 }
 
 std::string signed_duration(double s) {
-  if (std::fabs(s) < 0.05) return "0";
+  if (std::fabs(s) < 0.05) return "0.0 s"; // a unit beside the others', not a bare 0
   std::string text(1, s > 0 ? '+' : '-');
   text += format_duration(Seconds(std::fabs(s)));
   return text;

@@ -331,7 +331,7 @@ TEST(Golden, EveryOutputFileMatchesItsGoldenCopy) {
     ASSERT_EQ(run_in_data(std::string("run ") + scenario + ".yaml --quiet --out " + out.string()).code, 0);
     Outcome c = riftsim("check " + out.string() + " --golden " + kGolden + "/" + scenario + " --rtol 1e-9");
     EXPECT_EQ(c.code, 0) << c.out << c.err;
-    EXPECT_NE(c.out.find("same in 3 file(s)"), std::string::npos) << c.out;
+    EXPECT_NE(c.out.find("same: 3 files compared"), std::string::npos) << c.out;
     fs::remove_all(out);
   }
 }
@@ -363,7 +363,7 @@ TEST(Golden, CheckMatchesTraceEventsByIdentityNotByPosition) {
   std::ofstream(changed / "trace.json") << trace.dump();
   Outcome o = riftsim("check " + changed.string() + " --golden " + kGolden + "/mini-cutoff");
   EXPECT_EQ(o.code, 1);
-  EXPECT_NE(o.out.find("1 difference(s)"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("1 difference in 1 file of"), std::string::npos) << o.out;
   EXPECT_NE(o.out.find("trace.json: X job 'checkpoint' on 'train' at ts 3600000000: missing from the result"),
             std::string::npos)
       << o.out;
