@@ -199,6 +199,10 @@ ClusterSpec read_cluster(const std::string& name, const YAML::Node& node, const 
     c.node_price = listed->in_region(region.name);
     c.price_as_of = listed->as_of;
     c.price_source = listed->source;
+    // The catalog lists regional prices, but none here: the reference price stands in, and says so.
+    if (!listed->regions.empty() && !listed->regions.count(region.name))
+      c.price_source =
+          "the catalog's reference price: none listed for " + region.name + "; " + c.price_source;
   }
   if (c.node_price.raw() < 0) f.fail("price", "must not be negative");
   c.lead_time = f.unit_or("lead_time", parse_duration, Seconds(0));

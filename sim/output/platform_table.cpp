@@ -1,5 +1,6 @@
 #include "output/platform_table.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 
 namespace riftsim {
@@ -50,10 +51,17 @@ std::string platform_table(const PlatformSpec& p) {
     for (const auto& r : prov.regions) {
       std::string offers;
       for (const auto& o : r.offers) offers += (offers.empty() ? "" : ", ") + o;
+      // Egress in tiers (a free first 100 GB, cheaper by volume): the range of their prices, per GB.
+      double lo = prov.egress.raw(), hi = lo;
+      for (const auto& t : prov.tiers) {
+        lo = std::min(lo, t.price.raw());
+        hi = std::max(hi, t.price.raw());
+      }
+      std::string egress = lo == hi ? fmt::format("${:.3g}", hi) : fmt::format("${:.3g}-{:.3g}", lo, hi);
       out += fmt::format("{:<20} {:>10} {:>12} {:>12} {:>5.2f} {:>9.1f}  {}\n", r.id,
                          format_si(r.storage_bandwidth.raw(), "B/s"),
-                         fmt::format("${:.4f}", r.storage_price.raw()),
-                         fmt::format("${:.3f}", prov.egress.raw()), r.pue, r.carbon_g_per_kwh, offers);
+                         fmt::format("${:.4f}", r.storage_price.raw()), egress, r.pue, r.carbon_g_per_kwh,
+                         offers);
     }
   if (!p.links.empty()) {
     out += fmt::format("\n{:<22} {:<12} {:<34} {:>10} {:>9} {:>10} {:>9} {:>10}\n", "link", "kind", "between",
