@@ -43,6 +43,8 @@ def scaled(k):
         jobs += g["count"]
     s = yaml.safe_load(yaml.safe_dump(scenario))
     s["platform"], s["workload"] = "platform.yaml", "workload.yaml"
+    # What one run may simulate grows with the portfolio (docs/file-formats.md, "Limits").
+    s["limits"] = {"segments": int(1e6 * max(1.0, k)), "activities": int(2e7 * max(1.0, k))}
     for q in s.get("projects", {}).values():
         q["quota"] = max(8, int(round(q["quota"] * fleet / 8)) * 8)
     for r in s["every_job"]["response"]:

@@ -29,7 +29,7 @@ try:
         subprocess.run([riftsim, "simulate", scenario, "--result", f"{tmp}/one.json", "--no-timeline",
                         "--seed", str(i + 1), "--log-level", "error"], check=True)
     one_wall, one_cpu = (time.monotonic() - t1) / 5, (cpu() - c1) / 5
-    print(f"sweep: {points} points x seeds, {sims} simulations ({baselines} shared baselines) in {wall:.1f} s "
+    print(f"sweep: {points} points x seeds, {sims} simulations ({baselines} shared baseline{'s' if baselines != 1 else ''}) in {wall:.1f} s "
           f"wall, {cpu_s:.1f} s CPU on {os.cpu_count()} cores")
     print(f"  per point: {wall / points * 1000:.0f} ms wall, {cpu_s / sims * 1000:.0f} ms CPU per simulation")
     print(f"  one simulation as its own process (riftsim simulate): {one_wall * 1000:.0f} ms wall, "

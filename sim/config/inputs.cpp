@@ -144,8 +144,8 @@ void check_inputs(const Inputs& in) {
     for (const auto& alt : pl.alternatives)
       for (const auto& name : alt.paths)
         if (!plat.find_link(name))
-          throw InputError(alt.pos,
-                           "path '" + name + "' of job '" + pl.job + "' is not a link in " + plat.file);
+          throw InputError(alt.pos, "path '" + name + "' of job '" + pl.job + "' is not a link in " +
+                                        plat.file + platform_names(plat, "links", name));
     // Every response listed is checked, not only the first: each is simulated in its own run.
     for (const auto& alt : pl.alternatives) {
       std::vector<std::string> elsewhere = alt.targets;
@@ -191,9 +191,12 @@ void check_inputs(const Inputs& in) {
                                         "' is not in the platform");
     }
   for (const auto& e : in.scenario.expectations) {
-    if (e.path.size() >= 2 && e.path[0] == "jobs" && !in.workload.find_job(e.path[1]))
+    if (e.path.size() >= 2 && e.path[0] == "jobs" && !in.workload.find_job(e.path[1])) {
+      std::set<std::string> jobs;
+      for (const auto& j : in.workload.jobs) jobs.insert(j.name);
       throw InputError(e.pos, "expectation '" + e.text + "' names job '" + e.path[1] +
-                                  "', which is not in the workload");
+                                  "', which is not in the workload" + did_you_mean(e.path[1], jobs));
+    }
     if (e.path.empty() || e.path[0] != "jobs")
       throw InputError(e.pos,
                        "expectation '" + e.text + "' must name a field under 'jobs.<job>.' of summary.json");

@@ -1,9 +1,11 @@
+#include "config/yaml_fields.hpp"
 #include "core/units.hpp"
 #include "policy/migrate_strategy.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
+#include <set>
 
 namespace riftsim {
 
@@ -203,11 +205,26 @@ ResponseDecision SplitStrategy::on_capacity_loss(const JobView& job, const World
 }
 
 namespace {
+/// " (did you mean 'p/r/c'?)", or the platform's clusters when no name is close.
+std::string cluster_hint(const std::string& given, const PlatformSpec& platform) {
+  std::set<std::string> ids;
+  for (const auto& p : platform.providers)
+    for (const auto& r : p.regions)
+      for (const auto& c : r.clusters) ids.insert(c.id);
+  std::string hint = did_you_mean(given, ids);
+  if (!hint.empty()) return hint;
+  std::string list;
+  for (const auto& id : ids) list += (list.empty() ? "" : ", ") + id;
+  return "; the platform's clusters: " + list;
+}
+
 std::vector<const ClusterSpec*> find_targets(const ResponseSpec& spec, const PlatformSpec& platform) {
   std::vector<const ClusterSpec*> targets;
   for (const auto& id : spec.targets) {
     const ClusterSpec* c = platform.find_cluster(id);
-    if (!c) throw InputError(spec.pos, "target '" + id + "' is not a cluster in the platform");
+    if (!c)
+      throw InputError(spec.pos,
+                       "target '" + id + "' is not a cluster in the platform" + cluster_hint(id, platform));
     targets.push_back(c);
   }
   return targets;
@@ -220,7 +237,8 @@ std::unique_ptr<ResponseStrategy> make_strategy(const ResponseSpec& spec, const 
   if (spec.strategy == "hedge") {
     const ClusterSpec* standby = platform.find_cluster(spec.standby);
     if (!standby)
-      throw InputError(spec.pos, "standby '" + spec.standby + "' is not a cluster in the platform");
+      throw InputError(spec.pos, "standby '" + spec.standby + "' is not a cluster in the platform" +
+                                     cluster_hint(spec.standby, platform));
     return std::make_unique<HedgeStrategy>(standby, spec.detection);
   }
   if (spec.strategy == "migrate") {
