@@ -33,7 +33,8 @@ std::string platform_table(const PlatformSpec& p) {
             fmt::format("${:.2f}{}", c.node_price.raw(),
                         c.pricing == PriceKind::OnDemand ? ""
                                                          : fmt::format(" ({})", price_kind_name(c.pricing))),
-            fmt::format("${:.2f}", c.node_price.raw() / c.gpus_per_node), format_duration(c.lead_time), cap);
+            fmt::format("${:.2f}", c.node_price.raw() / c.gpus_per_node),
+            fmt::format("{:.1f} d", c.lead_time.raw() / kSecondsPerDay), cap); // one unit down the column
       }
   // Where each cluster's price comes from, and when it was read.
   out += fmt::format("\n{:<34} {:<13} {:>10} {:<10}  {}\n", "cluster price", "pricing", "$/node-h", "as of",

@@ -3,6 +3,7 @@
 #include "accounting/stats.hpp"
 #include "core/units.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 #include <map>
 #include <set>
@@ -68,7 +69,7 @@ std::string replications_text(const ojson& r) {
   static const std::vector<std::pair<const char*, const char*>> kShown = {
       {"wall_time_s", "wall time"},      {"time_lost_s", "time lost"},  {"disruption_s", "disruption"},
       {"hardware_effect_s", "hardware"}, {"goodput", "goodput"},        {"cost_usd.total", "cost"},
-      {"energy_kwh", "energy (kWh)"},    {"failures", "node failures"}, {"job_failures", "job failures"},
+      {"energy_kwh", "energy"},          {"failures", "node failures"}, {"job_failures", "job failures"},
       {"interruptions", "interruptions"}};
   std::string out = fmt::format("\n{} replications (seeds {}..{}): mean [95% CI], median, p95\n",
                                 r.at("replications").get<int>(), r.at("seeds").front().get<std::uint64_t>(),
@@ -83,11 +84,15 @@ std::string replications_text(const ojson& r) {
       auto show = [&m](double v) {
         if (m.ends_with("_s")) return format_duration(Seconds(v));
         if (m.starts_with("cost_usd")) return format_usd(Usd(v));
+        if (m == "energy_kwh") return format_si(v * 1e3, "Wh"); // as the single run prints it
         return fmt::format("{:.4g}", v);
       };
+      // Counts cannot be negative: the interval of their mean is shown from 0 (replications.json keeps
+      // Student's t as computed).
+      bool count = m == "failures" || m == "job_failures" || m == "interruptions";
+      double low = count ? std::max(0.0, s.at("ci95_low").get<double>()) : s.at("ci95_low").get<double>();
       out += fmt::format("    {:<14} {:>10} [{}, {}]  median {}  p95 {}\n", label, show(s.at("mean")),
-                         show(s.at("ci95_low")), show(s.at("ci95_high")), show(s.at("median")),
-                         show(s.at("p95")));
+                         show(low), show(s.at("ci95_high")), show(s.at("median")), show(s.at("p95")));
     }
   }
   return out;
