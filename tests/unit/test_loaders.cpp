@@ -317,7 +317,7 @@ TEST(Catalog, ClustersInheritTheirInstanceTypeAndMayOverrideIt) {
   std::string text = read_file_for_test(kData + "/../../platforms/clouds.yaml");
   text.replace(text.find("instance: ND96amsr_A100_v4"), 26, "instance: p5.48xlarge     ");
   auto e = expect_input_error([&] { parse_platform(text, kData + "/../../platforms/clouds.yaml"); });
-  EXPECT_NE(e.message().find("is a aws instance type"), std::string::npos) << e.what();
+  EXPECT_NE(e.message().find("is an aws instance type"), std::string::npos) << e.what();
 }
 
 TEST(Catalog, AReservedClusterIsBilledAtTheCatalogsReservedPrice) {
