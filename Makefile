@@ -37,12 +37,13 @@ test: build
 # tables and assertions on: quicker to build than -O2 -g, and reports still name file and line. The
 # bad-input corpus is left out here (SANITIZE_EXCLUDE): its 230 files go through the loaders under the
 # sanitizers in Fuzz.Replay_*, and through the binary in `make test`.
-# Watchdog.ALoopThatNeverLetsTheClockMove stops a simulation from inside an actor's loop; under ASan the
-# unwinding across SimGrid's raw context switch is reported as stack-use-after-scope right after ASan's
-# own "stack switch, false positive reports may follow" warning (docs/simgrid-notes.md): left out here.
+# Watchdog.ALoopThatNeverLetsTheClockMove and Faults.ARunPastItsSimulatedHorizon make the watchdog stop a
+# simulation from inside an actor; under ASan the unwinding across SimGrid's raw context switch is reported
+# as stack-use-after-scope right after ASan's own "stack switch, false positive reports may follow"
+# warning (docs/simgrid-notes.md): left out here.
 # Slurm.SweepOnARealSingleNodeSlurmMatchesLocal checks Slurm's plumbing, not riftsim's memory (the same
 # sweep code runs here in Sweep.*): it starts its Slurm once, in `make test`, not again here.
-SANITIZE_EXCLUDE ?= BadInput\.|Watchdog\.ALoopThatNeverLetsTheClockMove|^Slurm\.
+SANITIZE_EXCLUDE ?= BadInput\.|Watchdog\.ALoopThatNeverLetsTheClockMove|Faults\.ARunPastItsSimulatedHorizon|^Slurm\.
 test-sanitize: deps
 	@cmake -S . -B $(SANITIZE_DIR) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" \
 	  -DRIFTSIM_SANITIZE=ON -DRIFTSIM_BENCH=OFF >/dev/null
