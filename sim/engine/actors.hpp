@@ -22,6 +22,10 @@ public:
 private:
   bool train();              // false when the job finished, true when it stopped
   void compute(double work); // one segment; returns early if stopped
+  /// Starts one Exec per host the job trains on, for all its work left at this MFU; returns their amounts.
+  std::vector<double> start_execs(double mfu);
+  /// Cancels and forgets the job's Execs (it stopped, or finished).
+  void drop_execs();
   bool write_checkpoint(bool final);
   bool halt();
   void lose_uncommitted(double extra_wasted);

@@ -13,6 +13,12 @@ double now() {
   return sg4::Engine::get_clock();
 }
 
+/// An Exec holds all the job's work left and this much more, so rounding never ends it early.
+constexpr double kExecMargin = 1.01;
+/// A segment's Execs count as done within this much compute time of their amount: far below anything
+/// reported, and above the clock's resolution two centuries in (~1e-6 s).
+constexpr double kComputeTolerance_s = 1e-5;
+
 /// Waits for an activity, turning the exceptions of a cancel or a failure into "it did not finish".
 template <class Ptr> bool wait_quietly(Ptr& activity) {
   try {
@@ -40,7 +46,9 @@ void JobRunner::operator()() {
   job_.event(EventKind::Start, fmt::format("{} GPUs", job_.spec->gpus));
   while (true) {
     job_.stop.reset(); // a halt asked for while recovering from a failure stays asked for
-    if (!train()) {
+    bool stopped = train();
+    drop_execs();
+    if (!stopped) {
       job_.event(EventKind::Finish, "", 1.0);
       spdlog::info("{}: training finished on {}", job_.spec->name, job_.current->spec->id);
       return end_job(JobStatus::Finished, "");
@@ -148,23 +156,22 @@ bool JobRunner::train() {
   return false;
 }
 
-void JobRunner::compute(double work) {
-  job_.activity = JobActivity::Computing;
-  job_.execs.clear();
+std::vector<double> JobRunner::start_execs(double mfu) {
+  drop_execs();
+  std::vector<double> amounts;
   // The simulated amount is peak-equivalent FLOPs (useful / MFU, the job's or the step model's) so hosts
   // run at their catalog peak and the energy plugin sees them fully busy, as GPUs in a training step are
-  // (communication-bound parts of a step included: docs/model-training.md).
-  const double mfu = job_.exec_mfu();
-  // The segment cannot end before its slowest Exec can: the latest of their earliest ends.
-  double earliest_end = now();
+  // (communication-bound parts of a step included: docs/model-training.md). Each Exec gets all the work
+  // left, with a margin: it is suspended at each segment's end and never meant to run out.
+  const double left = job_.spec->work.raw() - job_.progress;
   for (const Allocation* a : {&job_.alloc, &job_.remote}) {
     if (a->empty()) continue;
     const ClusterSpec& c = *a->cluster->spec;
     for (const HostShare& s : a->shares) {
       if (s.gpus == 0) continue;
       double share = static_cast<double>(s.gpus) / static_cast<double>(job_.active_gpus);
-      double amount = work * share / mfu;
-      sg4::ExecPtr e = sg4::this_actor::exec_init(amount)->set_host(s.host);
+      amounts.push_back(left * share / mfu * kExecMargin);
+      sg4::ExecPtr e = sg4::this_actor::exec_init(amounts.back())->set_host(s.host);
       double fastest = s.host->get_speed() * s.host->get_core_count();
       if (s.gpus < static_cast<long long>(s.host_nodes) * c.gpus_per_node) {
         e->set_bound(c.gpu_peak.raw() * s.gpus);
@@ -172,23 +179,81 @@ void JobRunner::compute(double work) {
       }
       e->start();
       job_.execs.push_back(e);
-      earliest_end = std::max(earliest_end, now() + amount / fastest);
+      job_.exec_share.push_back(share);
+      job_.exec_fastest.push_back(fastest);
     }
   }
-  // Sleep on the wake condition until the earliest the Execs can end, rather than in Exec::wait(): an
-  // interruption (failure, cutoff, halt) then wakes us without an exception, and the Execs are cancelled
-  // and dropped. Unwinding one exception per Exec was 40% of a run with failures (docs/simgrid-notes.md).
-  while (!job_.stop && now() < earliest_end) job_.wake.wait_until(earliest_end);
-  if (!job_.stop)
-    for (auto& e : job_.execs)
-      if (!wait_quietly(e)) break; // they end now, or later if another job shares the host
+  job_.execs_mfu = mfu;
+  return amounts;
+}
+
+void JobRunner::drop_execs() {
   for (auto& e : job_.execs) sg::cancel_if_running(e);
+  job_.execs.clear();
+  job_.exec_share.clear();
+  job_.exec_fastest.clear();
+}
+
+void JobRunner::compute(double work) {
+  job_.activity = JobActivity::Computing;
+  const double mfu = job_.exec_mfu();
+  // The Execs of the last segment go on if they still fit: same hosts (every change of hosts goes
+  // through a stop, which drops them; checked all the same), same MFU, enough work left in each.
+  const size_t n = job_.execs.size();
+  bool reuse = n > 0 && mfu == job_.execs_mfu;
+  size_t k_host = 0;
+  for (const Allocation* a : {&job_.alloc, &job_.remote})
+    for (const HostShare& s : a->shares)
+      if (s.gpus > 0) reuse = reuse && k_host < n && job_.execs[k_host++]->get_host() == s.host;
+  reuse = reuse && k_host == n;
+  std::vector<double> left_at_start; // each Exec's remaining amount as the segment starts
+  if (reuse) {
+    left_at_start = sg::remaining(job_.execs);
+    for (size_t k = 0; k < n; ++k) reuse = reuse && left_at_start[k] > work * job_.exec_share[k] / mfu;
+  }
+  if (reuse)
+    sg::set_suspended(job_.execs, false);
+  else
+    left_at_start = start_execs(mfu);
+  std::vector<double> amount(job_.execs.size()), target(job_.execs.size());
+  double until = now();
+  for (size_t k = 0; k < amount.size(); ++k) {
+    amount[k] = work * job_.exec_share[k] / mfu;
+    target[k] = left_at_start[k] - amount[k];
+    until = std::max(until, now() + amount[k] / job_.exec_fastest[k]);
+  }
+  // Sleep on the wake condition until the Execs have run their amounts, rather than in Exec::wait(): an
+  // interruption (failure, cutoff, halt) then wakes us without an exception (unwinding one exception per
+  // Exec was 40% of a run with failures: docs/simgrid-notes.md). The first guess, each Exec at its
+  // fastest, is exact unless a host is shared; then look again. Within kComputeTolerance_s is done.
+  std::vector<double> last = left_at_start;
+  while (!job_.stop) {
+    while (!job_.stop && now() < until) job_.wake.wait_until(until);
+    if (job_.stop) break;
+    std::vector<double> left = sg::remaining(job_.execs);
+    double more = 0;
+    for (size_t k = 0; k < amount.size(); ++k) {
+      double tolerance = std::max(
+          {amount[k] * 1e-9, job_.exec_fastest[k] * kComputeTolerance_s, std::abs(target[k]) * 1e-12});
+      if (left[k] - target[k] <= tolerance) continue;
+      // An Exec that did not move while running failed: its host went off (and maybe on again).
+      if (left[k] >= last[k]) job_.stop = StopReason::HostsLost;
+      more = std::max(more, (left[k] - target[k]) / job_.exec_fastest[k]);
+    }
+    if (more == 0 || job_.stop) break;
+    last = left;
+    until = now() + std::max(more, kComputeTolerance_s);
+  }
+  if (job_.stop)
+    drop_execs();
+  else
+    sg::set_suspended(job_.execs, true);
   // A host that went off fails its Exec; the timeline may not have told us yet (actors woken in the
   // same instant run in any order), so look at the hosts themselves.
   for (const Allocation* a : {&job_.alloc, &job_.remote})
     for (const HostShare& s : a->shares)
       if (!s.host->is_on()) job_.stop = StopReason::HostsLost;
-  job_.execs.clear();
+  if (job_.stop) drop_execs();
   job_.activity = JobActivity::Idle;
 }
 

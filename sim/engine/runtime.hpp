@@ -102,9 +102,15 @@ struct JobRuntime {
 
   // What the runner is doing right now, so that events can interrupt it.
   JobActivity activity = JobActivity::Idle;
+  // The job's Execs, one per host it trains on, started once per placement and suspended between
+  // segments (checkpoints, gradient exchanges): starting and ending an Exec per host per segment was
+  // most of a portfolio's run time. Dropped whenever the job stops.
   std::vector<sg4::ExecPtr> execs;
-  DiskIo io;       // a checkpoint being written or read back
-  DiskIo async_io; // an asynchronous checkpoint being written (it commits when done)
+  std::vector<double> exec_share;   // per Exec: its part of the job's useful work
+  std::vector<double> exec_fastest; // per Exec: the most FLOP/s it can run at (host, or its bound)
+  double execs_mfu = 0;             // the MFU the Execs' amounts were set at
+  DiskIo io;                        // a checkpoint being written or read back
+  DiskIo async_io;                  // an asynchronous checkpoint being written (it commits when done)
   std::optional<StopReason> stop;
   int nodes_to_replace = 0; // failed nodes not yet replaced by spares
   bool restart_interrupted = false;

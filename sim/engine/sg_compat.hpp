@@ -5,6 +5,7 @@
 #include <simgrid/s4u.hpp>
 #include <simgrid/version.h>
 #include <string>
+#include <vector>
 
 namespace riftsim::sg {
 
@@ -58,5 +59,15 @@ template <class Ptr> void cancel_if_running(Ptr& a) {
     // it failed (its host went off): nothing left to cancel
   }
 }
+
+/// Suspends (`suspend` true) or resumes running Execs in one simcall: one context switch for all of a
+/// job's hosts rather than one per host. Each host's energy count is brought up to now first, at the load
+/// it had: the energy plugin updates on an Exec's start and end, not on a suspend or resume. Works around
+/// SimGrid < 3.36 never clearing an activity's suspended flag on resume (docs/simgrid-notes.md).
+void set_suspended(const std::vector<sg4::ExecPtr>& execs, bool suspend);
+
+/// Each Exec's remaining amount, read in one simcall (`Exec::get_remaining()` is a simcall each). A
+/// failed Exec (its host went off) still reports the amount it started with.
+std::vector<double> remaining(const std::vector<sg4::ExecPtr>& execs);
 
 } // namespace riftsim::sg
