@@ -67,8 +67,8 @@ int CapacityController::reserved_nodes_ever(const ClusterRuntime& c) const {
 std::pair<int, long long> CapacityController::queue_length() const {
   int jobs = 0;
   long long gpus = 0;
-  for (const Control& c : jobs_)
-    if (c.state == State::Queued) {
+  for (size_t i : live_)
+    if (const Control& c = jobs_[i]; c.state == State::Queued) {
       jobs++;
       gpus += c.job->spec->gpus;
     }
@@ -80,7 +80,7 @@ CapacityController::Control& CapacityController::control(JobRuntime* job) {
 }
 
 bool CapacityController::all_done() const {
-  return std::all_of(jobs_.begin(), jobs_.end(), [](const Control& c) { return c.state == State::Done; });
+  return done_ == jobs_.size();
 }
 
 void CapacityController::operator()() {
@@ -224,15 +224,16 @@ void CapacityController::check_invariants() const {
       watchdog().fail(fmt::format("the tenant holds {} nodes on {}, over its quota of {}", held, id, quota));
   }
   std::map<std::string, long long> project_gpus;
-  for (const Control& c : jobs_)
-    if (!c.job->alloc.empty() && c.state != State::Done)
+  for (size_t i : live_)
+    if (const Control& c = jobs_[i]; !c.job->alloc.empty())
       project_gpus[c.job->spec->project] += c.job->alloc.gpus;
   for (const auto& [project, gpus] : project_gpus)
     if (auto q = scenario_.project_quota.find(project);
         q != scenario_.project_quota.end() && gpus > q->second)
       watchdog().fail(
           fmt::format("project {} holds {} GPUs, over its quota of {}", project, gpus, q->second));
-  for (const Control& c : jobs_) {
+  for (size_t i : live_) {
+    const Control& c = jobs_[i];
     const JobRuntime& j = *c.job;
     for (const Allocation* a : {&j.alloc, &j.remote})
       for (const HostShare& s : a->shares)
@@ -249,6 +250,7 @@ void CapacityController::on(const SubmittedMsg& m) {
   Control& c = control(m.job);
   if (c.state != State::Pending) watchdog().fail(m.job->spec->name + " submitted twice");
   c.state = State::Queued;
+  live_.insert(static_cast<size_t>(m.job->id));
   for (ClusterRuntime* where : m.job->candidates) ask_for_capacity(*where);
   schedule();
 }
@@ -275,7 +277,8 @@ void CapacityController::schedule() {
   view.runtime = [this](const JobSpec& job, const ClusterSpec& c, long long gpus) {
     return estimate(job, c, gpus, 0);
   };
-  for (const Control& c : jobs_) {
+  for (size_t i : live_) {
+    const Control& c = jobs_[i];
     const JobRuntime& j = *c.job;
     if (c.state == State::Queued && !c.preempting) {
       QueuedJob q{j.id, j.spec, j.spec->submit, j.spec->priority, j.spec->project, {}, j.spec->gpus};
@@ -401,7 +404,10 @@ void CapacityController::on(ReleasedMsg& m) {
 
 void CapacityController::on(const FinishedMsg& m) {
   Control& c = control(m.job);
+  if (c.state == State::Done) watchdog().fail(m.job->spec->name + " finished twice");
   c.state = State::Done;
+  live_.erase(static_cast<size_t>(m.job->id));
+  done_++;
   if (c.executor) c.executor->push(JobDoneMsg{});
   schedule();
 }

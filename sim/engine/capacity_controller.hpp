@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -132,6 +133,10 @@ private:
 
   BuiltPlatform& platform_;
   std::vector<Control> jobs_;
+  // Indices into jobs_ of the jobs submitted and not done, in jobs_' order: what the scheduler and the
+  // invariant checks look at after every message (all jobs made them quadratic in a year's jobs).
+  std::set<size_t> live_;
+  size_t done_ = 0; // jobs done
   const ScenarioSpec& scenario_;
   bool with_events_;
   RunLog& log_;

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <simgrid/plugins/energy.h>
 
 namespace riftsim {
@@ -14,6 +13,7 @@ UtilizationSampler::UtilizationSampler(BuiltPlatform& platform, const CapacityCo
     : platform_(platform), controller_(controller), jobs_(std::move(jobs)), bucket_(bucket.raw()),
       step_(bucket.raw() / samples_per_bucket) {
   for (auto& [id, c] : platform_.clusters) {
+    cluster_index_[&c] = clusters_.size();
     clusters_.push_back(&c);
     UtilizationRow r;
     r.cluster = id;
@@ -54,10 +54,14 @@ void UtilizationSampler::account(double until) {
 void UtilizationSampler::sample() {
   const double now = sg4::Engine::get_clock();
   last_sample_time_ = now;
-  std::map<const ClusterRuntime*, double> busy;
+  // A finished job released what it held and holds nothing again: it need not be looked at any more.
+  std::erase_if(jobs_, [](const JobRuntime* j) {
+    return j->finished && j->alloc.empty() && j->remote.empty() && j->standby_alloc.empty();
+  });
+  std::vector<double> busy(clusters_.size(), 0.0);
   for (const JobRuntime* j : jobs_)
     for (const Allocation* a : {&j->alloc, &j->remote, &j->standby_alloc})
-      if (!a->empty() && a->since <= now) busy[a->cluster] += a->nodes();
+      if (!a->empty() && a->since <= now) busy[cluster_index_.at(a->cluster)] += a->nodes();
   for (size_t i = 0; i < clusters_.size(); ++i) {
     const ClusterRuntime& c = *clusters_[i];
     int held = 0, down = 0;
@@ -71,8 +75,8 @@ void UtilizationSampler::sample() {
       held_[i] = {c.holdings_version, static_cast<int>(std::count_if(c.slot_job.begin(), c.slot_job.end(),
                                                                      [](int s) { return s >= 0; }))};
     held = held_[i].second;
-    state_[i].busy = busy[&c];
-    state_[i].reserved = std::max(0.0, held - busy[&c]);
+    state_[i].busy = busy[i];
+    state_[i].reserved = std::max(0.0, held - busy[i]);
     // Delivered and still the tenant's: a throttle or a cut-off takes its share away.
     state_[i].delivered = std::max(0, std::min(controller_.delivered_now(c), c.spec->nodes - down));
     state_[i].down = down;

@@ -7,6 +7,7 @@
 #include "engine/runtime.hpp"
 
 #include <cstdint>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -33,7 +34,7 @@ private:
 
   BuiltPlatform& platform_;
   const CapacityController& controller_;
-  std::vector<JobRuntime*> jobs_;
+  std::vector<JobRuntime*> jobs_; // the jobs that may still hold nodes: a finished one is dropped
   double bucket_;
   double step_;
   double bucket_start_ = 0;
@@ -41,6 +42,7 @@ private:
   double last_sample_time_ = -1;
   bool finished_ = false;
   std::vector<ClusterRuntime*> clusters_;
+  std::unordered_map<const ClusterRuntime*, size_t> cluster_index_; // into clusters_
   // Per cluster: the nodes held (by a job or a reservation) at its holdings_version, counted again only
   // when that changed (a count over every node at every sample is most of a long run's sampling).
   std::vector<std::pair<std::uint64_t, int>> held_;
