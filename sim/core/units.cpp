@@ -291,9 +291,14 @@ std::string format_usd(Usd u) {
 }
 
 std::string format_si(double value, const std::string& unit) {
+  return format_si_as(value, value, unit);
+}
+
+std::string format_si_as(double value, double largest, const std::string& unit) {
   const char* prefixes[] = {"", "k", "M", "G", "T", "P", "E"};
   int i = 0;
-  while (std::fabs(value) >= 1000 && i < 6) {
+  while (std::fabs(largest) >= 1000 && i < 6) {
+    largest /= 1000;
     value /= 1000;
     ++i;
   }

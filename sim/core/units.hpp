@@ -114,6 +114,9 @@ DurationUnit duration_unit_for(Seconds largest);
 std::string format_duration_in(Seconds s, DurationUnit unit); // (7200 s, Days) -> "0.1 d"
 std::string format_usd(Usd u);                                // "$512.3M"
 std::string format_si(double value, const std::string& unit); // (41.9e9, "Wh") -> "41.9 GWh"
-std::string format_count(double value);                       // 61.7e6 -> "61.7M"
+/// `value` with the prefix `largest` takes, so that a row of values shares one unit: (3e8, 4e9, "Wh")
+/// -> "0.3 GWh".
+std::string format_si_as(double value, double largest, const std::string& unit);
+std::string format_count(double value); // 61.7e6 -> "61.7M"
 
 } // namespace riftsim

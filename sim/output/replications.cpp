@@ -4,6 +4,7 @@
 #include "core/units.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <fmt/format.h>
 #include <map>
 #include <set>
@@ -81,16 +82,22 @@ std::string replications_text(const ojson& r) {
       const ojson& s = metrics.at(metric);
       if (s.at("n").get<int>() == 0) continue;
       std::string m = metric;
-      auto show = [&m](double v) {
-        if (m.ends_with("_s")) return format_duration(Seconds(v));
-        if (m.starts_with("cost_usd")) return format_usd(Usd(v));
-        if (m == "energy_kwh") return format_si(v * 1e3, "Wh"); // as the single run prints it
-        return fmt::format("{:.4g}", v);
-      };
       // Counts cannot be negative: the interval of their mean is shown from 0 (replications.json keeps
       // Student's t as computed).
       bool count = m == "failures" || m == "job_failures" || m == "interruptions";
       double low = count ? std::max(0.0, s.at("ci95_low").get<double>()) : s.at("ci95_low").get<double>();
+      // One unit for the whole row (not 58.3 min beside 2.1 h): the one its largest value takes.
+      double largest = 0;
+      for (double v : {s.at("mean").get<double>(), low, s.at("ci95_high").get<double>(),
+                       s.at("median").get<double>(), s.at("p95").get<double>()})
+        largest = std::max(largest, std::fabs(v));
+      const DurationUnit unit = duration_unit_for(Seconds(largest));
+      auto show = [&m, unit, largest](double v) {
+        if (m.ends_with("_s")) return format_duration_in(Seconds(v), unit);
+        if (m.starts_with("cost_usd")) return format_usd(Usd(v));
+        if (m == "energy_kwh") return format_si_as(v * 1e3, largest * 1e3, "Wh"); // as a single run prints it
+        return fmt::format("{:.4g}", v);
+      };
       out += fmt::format("    {:<14} {:>10} [{}, {}]  median {}  p95 {}\n", label, show(s.at("mean")),
                          show(low), show(s.at("ci95_high")), show(s.at("median")), show(s.at("p95")));
     }

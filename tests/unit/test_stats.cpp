@@ -1,6 +1,8 @@
 #include "accounting/stats.hpp"
 #include "core/random.hpp"
+#include "core/units.hpp"
 #include "model/checkpoint_math.hpp"
+#include "output/replications.hpp"
 
 #include <gtest/gtest.h>
 
@@ -43,4 +45,23 @@ TEST(CheckpointMath, YoungAndDalyIntervals) {
   EXPECT_NEAR(
       daly_first_order_wall(Seconds(36000), Seconds(3600), Seconds(10), Seconds(0), Seconds(1e30)).raw(),
       36100, 1e-6);
+}
+
+// A row of replication statistics reads in one unit, the one its largest value takes: not "58.3 min"
+// beside "2.1 h", nor "950 kWh" beside "1.2 MWh".
+TEST(Stats, AReplicationRowShowsAllItsValuesInOneUnit) {
+  auto row = [](double mean, double low, double high, double median, double p95) {
+    return ojson{{"n", 10},           {"mean", mean},     {"ci95_low", low},
+                 {"ci95_high", high}, {"median", median}, {"p95", p95}};
+  };
+  ojson r = {{"replications", 10},
+             {"seeds", {1, 10}},
+             {"jobs",
+              {{"gpt4",
+                {{"time_lost_s", row(3500, 3000, 4000, 3400, 7560)},
+                 {"energy_kwh", row(950, 900, 1000, 940, 1200)}}}}}};
+  std::string text = replications_text(r);
+  EXPECT_NE(text.find("1.0 h [0.8 h, 1.1 h]  median 0.9 h  p95 2.1 h"), std::string::npos) << text;
+  EXPECT_NE(text.find("0.95 MWh [0.9 MWh, 1 MWh]  median 0.94 MWh  p95 1.2 MWh"), std::string::npos) << text;
+  EXPECT_EQ(format_si_as(3e8, 4e9, "Wh"), "0.3 GWh");
 }
