@@ -142,22 +142,30 @@ void check_inputs(const Inputs& in) {
                          "strategy split needs job '" + pl.job +
                              "' to give 'params' and 'batch_tokens' (the gradient exchanged per step)");
     for (const auto& alt : pl.alternatives)
-      for (const auto& name : alt.paths)
-        if (!plat.find_link(name))
-          throw InputError(alt.pos, "path '" + name + "' of job '" + pl.job + "' is not a link in " +
-                                        plat.file + platform_names(plat, "links", name));
+      for (size_t i = 0; i < alt.paths.size(); ++i)
+        if (const std::string& name = alt.paths[i]; !plat.find_link(name))
+          throw InputError(i < alt.paths_pos.size() ? alt.paths_pos[i] : alt.pos,
+                           "path '" + name + "' of job '" + pl.job + "' is not a link in " + plat.file +
+                               platform_names(plat, "links", name));
     // Every response listed is checked, not only the first: each is simulated in its own run.
     for (const auto& alt : pl.alternatives) {
       std::vector<std::string> elsewhere = alt.targets;
-      if (!alt.standby.empty()) elsewhere.push_back(alt.standby);
-      for (const auto& t : elsewhere) {
+      std::vector<SourcePos> named_at = alt.targets_pos;
+      named_at.resize(elsewhere.size(), alt.pos);
+      if (!alt.standby.empty()) {
+        elsewhere.push_back(alt.standby);
+        named_at.push_back(alt.standby_pos.file.empty() ? alt.pos : alt.standby_pos);
+      }
+      for (size_t i = 0; i < elsewhere.size(); ++i) {
+        const std::string& t = elsewhere[i];
         const ClusterSpec* tc = plat.find_cluster(t);
         if (!tc)
-          throw InputError(alt.pos, "cluster '" + t + "' of job '" + pl.job + "' is not in the platform" +
-                                        platform_names(plat, "clusters", t));
+          throw InputError(named_at[i], "cluster '" + t + "' of job '" + pl.job + "' is not in the platform" +
+                                            platform_names(plat, "clusters", t));
         if (tc->region != c->region && !plat.link_between(c->region, tc->region))
-          throw InputError(alt.pos, "cluster '" + t + "' of job '" + pl.job + "' has no network link from " +
-                                        c->region + " (add one under 'links' in " + plat.file + ")");
+          throw InputError(named_at[i], "cluster '" + t + "' of job '" + pl.job +
+                                            "' has no network link from " + c->region +
+                                            " (add one under 'links' in " + plat.file + ")");
         if (job->checkpoint_interval_auto && (!tc->failures || !in.scenario.failures))
           throw InputError(alt.pos, "job '" + pl.job +
                                         "' has checkpoint_interval: auto, which needs a failure model on '" +

@@ -131,9 +131,13 @@ ResponseSpec read_response(const YAML::Node& node, const std::string& file, cons
   // A response's name becomes a folder of the results when several are compared (checked again, with
   // the names of the other jobs' responses, once the strategies are known: check_inputs).
   if (f.has("name")) check_folder_name(r.name, f.pos("name"), "response of job '" + job + "'");
-  if (r.strategy == "hedge") r.standby = f.string("standby");
+  if (r.strategy == "hedge") {
+    r.standby = f.string("standby");
+    r.standby_pos = f.pos("standby");
+  }
   if (r.strategy == "split") {
     r.targets = f.strings("targets");
+    r.targets_pos = f.item_positions("targets");
     if (r.targets.empty()) f.fail("targets", "must name at least one cluster");
     r.sync_every = static_cast<int>(f.whole_or("sync_every", 1, 1e6, 1));
     r.gradient_bytes_per_param = f.unit_or("gradient_bytes_per_param", parse_count, 2.0);
@@ -142,6 +146,7 @@ ResponseSpec read_response(const YAML::Node& node, const std::string& file, cons
   }
   if (r.strategy == "migrate") {
     r.targets = f.strings("targets");
+    r.targets_pos = f.item_positions("targets");
     if (r.targets.empty()) f.fail("targets", "must name at least one cluster");
     r.rule = f.string_or("rule", "preference");
     if (r.rule != "preference" && r.rule != "earliest_finish" && r.rule != "lowest_cost")
@@ -163,7 +168,10 @@ ResponseSpec read_response(const YAML::Node& node, const std::string& file, cons
   if (r.detection.raw() < 0) f.fail("detection", "must not be negative");
   r.porting = f.unit_or("porting", parse_duration, Seconds(0));
   if (r.porting.raw() < 0) f.fail("porting", "must not be negative");
-  if (f.has("paths")) r.paths = f.strings("paths");
+  if (f.has("paths")) {
+    r.paths = f.strings("paths");
+    r.paths_pos = f.item_positions("paths");
+  }
   r.warmup = f.unit_or("warmup", parse_duration, Seconds(0));
   if (r.warmup.raw() < 0) f.fail("warmup", "must not be negative");
   r.streams = static_cast<int>(f.whole_or("streams", 1, 4096, kDefaultStreams));

@@ -289,6 +289,18 @@ void Fields::check_magnitude(const YAML::Node& n, const std::string& key, const 
                      "'" + key + "' of " + what_ + " must be 0 or between 1 bps and 1 EB/s");
 }
 
+std::vector<SourcePos> Fields::item_positions(const std::string& key) const {
+  std::vector<SourcePos> out;
+  for (auto it = node_.begin(); it != node_.end(); ++it)
+    if (it->first.IsScalar() && it->first.Scalar() == key) {
+      if (it->second.IsSequence())
+        for (const auto& item : it->second) out.push_back(pos_of(item, file_));
+      else
+        out.push_back(pos_of(it->second, file_));
+    }
+  return out;
+}
+
 SourcePos Fields::pos(const std::string& key) const {
   for (auto it = node_.begin(); it != node_.end(); ++it)
     if (it->first.IsScalar() && it->first.Scalar() == key) return pos_of(it->second, file_);

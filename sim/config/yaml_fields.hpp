@@ -68,6 +68,8 @@ public:
   std::string string(const std::string& key);
   std::string string_or(const std::string& key, const std::string& fallback);
   std::vector<std::string> strings(const std::string& key);
+  /// The positions of a list's items (of `key`'s value when it is not a list), for errors about one name.
+  std::vector<SourcePos> item_positions(const std::string& key) const;
 
   /// Reads a value through a unit parser (parse_duration, parse_bytes, ...).
   template <class T> T unit(const std::string& key, T (*parse)(std::string_view)) {

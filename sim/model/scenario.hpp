@@ -108,6 +108,9 @@ struct ResponseSpec {
   bool exit_waiver = false;            // migrate: leaving the provider is free (its 2024 exit program)
   std::optional<double> price_limit;   // migrate: move on its own when the price exceeds this x the list
   std::vector<std::string> targets;    // cluster ids in order of preference (migrate, split)
+  std::vector<SourcePos> targets_pos;  // where each target is named
+  SourcePos standby_pos;               // where the standby is named
+  std::vector<SourcePos> paths_pos;    // where each path is named
   int sync_every = 1;                  // split: optimizer steps between two cross-site gradient exchanges
   double gradient_bytes_per_param = 2; // split: bytes of one parameter's gradient on the wire (bf16)
   Seconds detection;                   // from the event to a decision being made

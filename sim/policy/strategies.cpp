@@ -220,10 +220,11 @@ std::string cluster_hint(const std::string& given, const PlatformSpec& platform)
 
 std::vector<const ClusterSpec*> find_targets(const ResponseSpec& spec, const PlatformSpec& platform) {
   std::vector<const ClusterSpec*> targets;
-  for (const auto& id : spec.targets) {
+  for (size_t i = 0; i < spec.targets.size(); ++i) {
+    const std::string& id = spec.targets[i];
     const ClusterSpec* c = platform.find_cluster(id);
     if (!c)
-      throw InputError(spec.pos,
+      throw InputError(i < spec.targets_pos.size() ? spec.targets_pos[i] : spec.pos,
                        "target '" + id + "' is not a cluster in the platform" + cluster_hint(id, platform));
     targets.push_back(c);
   }
@@ -237,8 +238,9 @@ std::unique_ptr<ResponseStrategy> make_strategy(const ResponseSpec& spec, const 
   if (spec.strategy == "hedge") {
     const ClusterSpec* standby = platform.find_cluster(spec.standby);
     if (!standby)
-      throw InputError(spec.pos, "standby '" + spec.standby + "' is not a cluster in the platform" +
-                                     cluster_hint(spec.standby, platform));
+      throw InputError(!spec.standby_pos.file.empty() ? spec.standby_pos : spec.pos,
+                       "standby '" + spec.standby + "' is not a cluster in the platform" +
+                           cluster_hint(spec.standby, platform));
     return std::make_unique<HedgeStrategy>(standby, spec.detection);
   }
   if (spec.strategy == "migrate") {
