@@ -6,6 +6,7 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -346,9 +347,23 @@ ProviderSpec read_provider(const std::string& name, const YAML::Node& node, cons
   return p;
 }
 
+/// What a key at `level` (the keys from the top down) names, and the key a new one must give: an
+/// extending file's name that is not in the base is a new provider, region, cluster or link.
+std::optional<std::pair<std::string, std::string>> new_entry_kind(const std::vector<std::string>& level) {
+  if (level == std::vector<std::string>{"providers"}) return std::pair{"provider", "regions"};
+  if (level == std::vector<std::string>{"links"}) return std::pair{"link", "bandwidth"};
+  if (level.size() == 3 && level[0] == "providers" && level[2] == "regions")
+    return std::pair{"region", "storage_bandwidth"};
+  if (level.size() == 5 && level[0] == "providers" && level[2] == "regions" && level[4] == "clusters")
+    return std::pair{"cluster", "instance"};
+  return std::nullopt;
+}
+
 /// Puts `over` onto `base`: a key of both whose values are both mappings is merged the same way; any
-/// other key of `over` replaces (or adds) the base's value, which keeps its own file and line.
-void merge_mapping(YAML::Node base, const YAML::Node& over, const std::string& file) {
+/// other key of `over` replaces (or adds) the base's value, which keeps its own file and line. A name
+/// new to `base_file` that lacks what a new entry needs is most likely misspelled: said at its line.
+void merge_mapping(YAML::Node base, const YAML::Node& over, const std::string& file,
+                   const std::string& base_file, std::vector<std::string> level = {}) {
   std::map<std::string, int> first_line; // a key given twice is refused here: merged, one would vanish
   for (auto it = over.begin(); it != over.end(); ++it) {
     if (!it->first.IsScalar()) throw InputError(pos_of(it->first, file), "keys must be plain words");
@@ -359,12 +374,22 @@ void merge_mapping(YAML::Node base, const YAML::Node& over, const std::string& f
                                ")");
     const YAML::Node& base_const = base;
     YAML::Node below = base_const[key];
-    if (below && below.IsMap() && it->second.IsMap())
-      merge_mapping(below, it->second, file);
-    else if (below)
+    if (below && below.IsMap() && it->second.IsMap()) {
+      level.push_back(key);
+      merge_mapping(below, it->second, file, base_file, level);
+      level.pop_back();
+    } else if (below) {
       base[key] = it->second;
-    else
+    } else {
+      if (auto kind = new_entry_kind(level); kind && it->second.IsMap() && !it->second[kind->second]) {
+        std::set<std::string> names;
+        for (auto b = base_const.begin(); b != base_const.end(); ++b)
+          if (b->first.IsScalar()) names.insert(b->first.Scalar());
+        throw InputError(at, kind->first + " '" + key + "' is not in " + base_file + ", and a new " +
+                                 kind->first + " needs '" + kind->second + "'" + did_you_mean(key, names));
+      }
       base.force_insert(it->first, it->second);
+    }
   }
 }
 
@@ -393,7 +418,7 @@ YAML::Node extended_tree(YAML::Node root, const std::string& file, const FileRea
   if (!t.error.empty())
     throw InputError(at, "'extends' names " + path + ", which cannot be read: it " + t.error);
   YAML::Node base = extended_tree(files.load(t.text, path), path, read, files);
-  merge_mapping(base, root, file);
+  merge_mapping(base, root, file, path);
   return base;
 }
 
