@@ -15,6 +15,16 @@ namespace riftsim {
 constexpr int kMaxRailHosts = 256;
 namespace {
 
+/// `<prefix>_as_of` and `<prefix>_source` of a mapping: where a price of it comes from.
+PriceOrigin read_price_origin(Fields& f, const std::string& prefix) {
+  PriceOrigin o;
+  o.as_of = f.string_or(prefix + "_as_of", "");
+  if (!o.as_of.empty() && !is_iso_date(o.as_of))
+    f.fail(prefix + "_as_of", "must be the date the price was read, as YYYY-MM-DD");
+  o.source = f.string_or(prefix + "_source", "");
+  return o;
+}
+
 constexpr int kMaxRails = 64; // NICs per node; the largest servers have 8 to 16
 
 // Above this a value is a typo rather than a fleet (the largest public clusters are ~100k GPUs).
@@ -287,6 +297,7 @@ RegionSpec read_region(const std::string& name, const YAML::Node& node, const Pr
   f.require_range("carbon", r.carbon_g_per_kwh, 0, 2000, "must be between 0 and 2000 gCO2eq/kWh");
   r.storage_price = f.unit_or("storage_price", parse_usd_per_gb_month, UsdPerGBMonth(0));
   if (r.storage_price.raw() < 0) f.fail("storage_price", "must not be negative");
+  r.storage_price_origin = read_price_origin(f, "storage_price");
   if (f.has("offers")) {
     r.offers = f.strings("offers");
     for (const auto& o : r.offers)
@@ -339,6 +350,7 @@ ProviderSpec read_provider(const std::string& name, const YAML::Node& node, cons
     if (p.egress.raw() < 0) f.fail("egress", "must not be negative");
     p.tiers.push_back({Bytes(0), p.egress});
   }
+  p.egress_origin = read_price_origin(f, "egress");
   for_each_entry(f.required("regions"), file, "regions of provider '" + name + "'",
                  [&](const std::string& rname, const YAML::Node& rn, SourcePos pos) {
                    p.regions.push_back(read_region(rname, rn, p, file, pos, catalog, read));
@@ -488,6 +500,7 @@ PlatformSpec parse_platform(const std::string& text, const std::string& file, co
         l.egress = f.unit("egress", parse_usd_per_gb);
         if (l.egress->raw() < 0) f.fail("egress", "must not be negative");
       }
+      l.prices_origin = read_price_origin(f, "prices");
       f.done();
       spec.links.push_back(l);
     });

@@ -111,6 +111,13 @@ struct FatTreeShape {
 };
 FatTreeShape fat_tree_shape(const ClusterSpec& c);
 
+/// Where a price given in a platform file comes from, and the date it was read (YYYY-MM-DD); empty when
+/// the file does not say.
+struct PriceOrigin {
+  std::string as_of;
+  std::string source;
+};
+
 struct RegionSpec {
   std::string id;                   // "azure/eastus"
   std::string provider;             // "azure"
@@ -119,7 +126,8 @@ struct RegionSpec {
   double pue = 1.0;                 // power usage effectiveness of the provider's data centres there
   double carbon_g_per_kwh = 0;      // grid carbon intensity, location-based
   UsdPerGBMonth storage_price;      // the regional store, per GB held a month
-  std::vector<std::string> offers;  // instance types a tenant can rent there (informative)
+  PriceOrigin storage_price_origin;
+  std::vector<std::string> offers; // instance types a tenant can rent there (informative)
   std::vector<ClusterSpec> clusters;
   SourcePos pos;
 };
@@ -134,6 +142,7 @@ struct ProviderSpec {
   std::string name;
   UsdPerGB egress;               // first-tier internet egress list price
   std::vector<EgressTier> tiers; // all tiers, in order (one unbounded tier when the file gives one price)
+  PriceOrigin egress_origin;
   /// What `more` bytes cost after `already` bytes have left the provider.
   Usd egress_cost(Bytes already, Bytes more) const;
   std::vector<RegionSpec> regions;
@@ -154,6 +163,7 @@ struct WanLinkSpec {
   std::optional<BytesPerSecond> per_flow; // the most one stream (TCP flow) gets, where documented
   UsdPerHour port_price;                  // interconnect: what holding its ports costs, per hour
   std::optional<UsdPerGB> egress;         // data out over this path, instead of the internet tiers
+  PriceOrigin prices_origin;              // of port_price and egress
   SourcePos pos;
 
   bool joins(const std::string& a, const std::string& b) const {

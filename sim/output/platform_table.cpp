@@ -76,6 +76,32 @@ std::string platform_table(const PlatformSpec& p) {
                       l.port_price.raw() > 0 ? fmt::format("${:.2f}", l.port_price.raw()) : std::string("-"),
                       l.egress ? fmt::format("${:.3f}", l.egress->raw()) : std::string("provider"));
   }
+  // Where the storage, egress and interconnect prices come from, and when they were read.
+  out += fmt::format("\n{:<34} {:<22} {:<10}  {}\n", "other prices", "price", "as of", "source");
+  auto origin_row = [&out](const std::string& what, const std::string& price, const PriceOrigin& o) {
+    out += fmt::format("{:<34} {:<22} {:<10}  {}\n", what, price, o.as_of.empty() ? "-" : o.as_of,
+                       o.source.empty() ? "given in the platform file, no source" : o.source);
+  };
+  for (const auto& prov : p.providers) {
+    double lo = prov.egress.raw(), hi = lo;
+    for (const auto& t : prov.tiers) {
+      lo = std::min(lo, t.price.raw());
+      hi = std::max(hi, t.price.raw());
+    }
+    origin_row(prov.name + " internet egress",
+               lo == hi ? fmt::format("${:.3g}/GB", hi) : fmt::format("${:.3g}-{:.3g}/GB", lo, hi),
+               prov.egress_origin);
+    for (const auto& r : prov.regions)
+      origin_row(r.id + " storage", fmt::format("${:.4f}/GB-month", r.storage_price.raw()),
+                 r.storage_price_origin);
+  }
+  for (const auto& l : p.links)
+    if (l.port_price.raw() > 0 || l.egress)
+      origin_row("link " + l.name,
+                 (l.port_price.raw() > 0 ? fmt::format("${:.2f}/h", l.port_price.raw()) : std::string()) +
+                     (l.port_price.raw() > 0 && l.egress ? ", " : "") +
+                     (l.egress ? fmt::format("${:.3f}/GB", l.egress->raw()) : std::string()),
+                 l.prices_origin);
   if (p.catalog) {
     out += fmt::format("\n{:<20} {:<6} {:<10} {:>4} {:>10} {:>10}\n", "catalog instance", "cloud", "accel.",
                        "n", "network", "busy");

@@ -708,6 +708,20 @@ TEST(Platform, ShowPrintsClustersCapacityAndPrices) {
        {"azure/eastus/nd-a100-v4", "ND96amsr_A100_v4", "$32.77", "25600", "gcp/us-central1/a3-megagpu-8g",
         "azure-gcp-internet", "6.50 failures/1000 node-days"})
     EXPECT_NE(o.out.find(s), std::string::npos) << s << "\n" << o.out;
+  // Storage, egress and interconnect prices carry their date and source too.
+  auto row = [&o](const std::string& start) {
+    size_t at = o.out.find("\n" + start);
+    return at == std::string::npos ? std::string() : o.out.substr(at + 1, o.out.find('\n', at + 1) - at - 1);
+  };
+  EXPECT_NE(row("aws/us-east-1 storage ").find("$0.0230/GB-month       2026-11-29  estimate: S3"),
+            std::string::npos)
+      << o.out;
+  EXPECT_NE(row("gcp internet egress ").find("$0.08-0.12/GB          2026-11-29  [S]"), std::string::npos)
+      << o.out;
+  EXPECT_NE(row("link azure-aws-interconnect ").find("$45.00/h, $0.020/GB    2026-11-29  [S]"),
+            std::string::npos)
+      << o.out;
+  EXPECT_EQ(o.out.find("given in the platform file, no source"), std::string::npos) << o.out;
   EXPECT_EQ(riftsim("platform show " + kData + "/bad/wrong-unit-workload.yaml").code, 2);
   EXPECT_EQ(riftsim("platform").code, 2);
 }
