@@ -293,10 +293,12 @@ std::vector<SourcePos> Fields::item_positions(const std::string& key) const {
   std::vector<SourcePos> out;
   for (auto it = node_.begin(); it != node_.end(); ++it)
     if (it->first.IsScalar() && it->first.Scalar() == key) {
-      if (it->second.IsSequence())
-        for (const auto& item : it->second) out.push_back(pos_of(item, file_));
+      // A copy of the value: `it->second` lives in a proxy that ends with the expression.
+      const YAML::Node value = it->second;
+      if (value.IsSequence())
+        for (const auto& item : value) out.push_back(pos_of(item, file_));
       else
-        out.push_back(pos_of(it->second, file_));
+        out.push_back(pos_of(value, file_));
     }
   return out;
 }
