@@ -206,19 +206,27 @@ void JobRunner::compute(double work) {
     for (const HostShare& s : a->shares)
       if (s.gpus > 0) reuse = reuse && k_host < n && job_.execs[k_host++]->get_host() == s.host;
   reuse = reuse && k_host == n;
-  std::vector<double> left_at_start; // each Exec's remaining amount as the segment starts
+  // Each Exec's amount for this segment, and its remaining amount as the segment starts.
+  auto amounts_of_segment = [&] {
+    std::vector<double> amount(job_.execs.size());
+    for (size_t k = 0; k < amount.size(); ++k) amount[k] = work * job_.exec_share[k] / mfu;
+    return amount;
+  };
+  std::vector<double> amount, left_at_start;
   if (reuse) {
+    amount = amounts_of_segment();
     left_at_start = sg::remaining(job_.execs);
-    for (size_t k = 0; k < n; ++k) reuse = reuse && left_at_start[k] > work * job_.exec_share[k] / mfu;
+    for (size_t k = 0; k < n; ++k) reuse = reuse && left_at_start[k] > amount[k];
   }
-  if (reuse)
+  if (reuse) {
     sg::set_suspended(job_.execs, false);
-  else
+  } else {
     left_at_start = start_execs(mfu);
-  std::vector<double> amount(job_.execs.size()), target(job_.execs.size());
+    amount = amounts_of_segment();
+  }
+  std::vector<double> target(job_.execs.size());
   double until = now();
   for (size_t k = 0; k < amount.size(); ++k) {
-    amount[k] = work * job_.exec_share[k] / mfu;
     target[k] = left_at_start[k] - amount[k];
     until = std::max(until, now() + amount[k] / job_.exec_fastest[k]);
   }

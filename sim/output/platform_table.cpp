@@ -4,6 +4,20 @@
 #include <fmt/format.h>
 
 namespace riftsim {
+namespace {
+
+/// A provider's internet egress in tiers (a free first 100 GB, cheaper by volume): the range of their
+/// prices in $ per GB, or the one price.
+std::string egress_range(const ProviderSpec& prov) {
+  double lo = prov.egress.raw(), hi = lo;
+  for (const auto& t : prov.tiers) {
+    lo = std::min(lo, t.price.raw());
+    hi = std::max(hi, t.price.raw());
+  }
+  return lo == hi ? fmt::format("${:.3g}", hi) : fmt::format("${:.3g}-{:.3g}", lo, hi);
+}
+
+} // namespace
 
 std::string platform_table(const PlatformSpec& p) {
   std::string out =
@@ -52,17 +66,10 @@ std::string platform_table(const PlatformSpec& p) {
     for (const auto& r : prov.regions) {
       std::string offers;
       for (const auto& o : r.offers) offers += (offers.empty() ? "" : ", ") + o;
-      // Egress in tiers (a free first 100 GB, cheaper by volume): the range of their prices, per GB.
-      double lo = prov.egress.raw(), hi = lo;
-      for (const auto& t : prov.tiers) {
-        lo = std::min(lo, t.price.raw());
-        hi = std::max(hi, t.price.raw());
-      }
-      std::string egress = lo == hi ? fmt::format("${:.3g}", hi) : fmt::format("${:.3g}-{:.3g}", lo, hi);
       out += fmt::format("{:<20} {:>10} {:>12} {:>12} {:>5.2f} {:>9.1f}  {}\n", r.id,
                          format_si(r.storage_bandwidth.raw(), "B/s"),
-                         fmt::format("${:.4f}", r.storage_price.raw()), egress, r.pue, r.carbon_g_per_kwh,
-                         offers);
+                         fmt::format("${:.4f}", r.storage_price.raw()), egress_range(prov), r.pue,
+                         r.carbon_g_per_kwh, offers);
     }
   if (!p.links.empty()) {
     out += fmt::format("\n{:<22} {:<12} {:<34} {:>10} {:>9} {:>10} {:>9} {:>10}\n", "link", "kind", "between",
@@ -83,14 +90,7 @@ std::string platform_table(const PlatformSpec& p) {
                        o.source.empty() ? "given in the platform file, no source" : o.source);
   };
   for (const auto& prov : p.providers) {
-    double lo = prov.egress.raw(), hi = lo;
-    for (const auto& t : prov.tiers) {
-      lo = std::min(lo, t.price.raw());
-      hi = std::max(hi, t.price.raw());
-    }
-    origin_row(prov.name + " internet egress",
-               lo == hi ? fmt::format("${:.3g}/GB", hi) : fmt::format("${:.3g}-{:.3g}/GB", lo, hi),
-               prov.egress_origin);
+    origin_row(prov.name + " internet egress", egress_range(prov) + "/GB", prov.egress_origin);
     for (const auto& r : prov.regions)
       origin_row(r.id + " storage", fmt::format("${:.4f}/GB-month", r.storage_price.raw()),
                  r.storage_price_origin);

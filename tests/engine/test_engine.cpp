@@ -4,6 +4,7 @@
 #include "config/loaders.hpp"
 #include "engine/platform_builder.hpp"
 #include "engine/watchdog.hpp"
+#include "test_engine_setup.hpp"
 
 #include <cmath>
 #include <gtest/gtest.h>
@@ -496,10 +497,7 @@ TEST(Watchdog, ALoopThatNeverLetsTheClockMoveStopsTheSimulation) {
   // An actor going round without waiting would hold the clock at one instant for ever; the watchdog
   // ends every actor, so that the engine returns, and says where.
   PlatformSpec spec = load_platform(kData + "/mini-platform.yaml");
-  int argc = 1;
-  char arg0[] = "test";
-  char* argv[] = {arg0, nullptr};
-  sg4::Engine engine(&argc, argv);
+  auto engine = make_test_engine();
   BuiltPlatform platform = build_platform(spec);
   bool other_finished = false;
   sg::spawn("spinner", platform.control, [] {
@@ -510,7 +508,7 @@ TEST(Watchdog, ALoopThatNeverLetsTheClockMoveStopsTheSimulation) {
     sg4::this_actor::sleep_for(100);
     other_finished = true;
   });
-  engine.run();
+  engine->run();
   EXPECT_FALSE(other_finished);
   EXPECT_DOUBLE_EQ(sg4::Engine::get_clock(), 5);
   EXPECT_NE(watchdog().reason().find("a test's spinning loop"), std::string::npos) << watchdog().reason();

@@ -5,6 +5,7 @@
 #include "engine/wan_transfer.hpp"
 #include "output/platform_xml.hpp"
 #include "output/result_json.hpp"
+#include "test_engine_setup.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -22,15 +23,12 @@ using namespace riftsim;
 namespace {
 
 struct EngineFixture {
-  int argc = 1;
-  char arg0[8] = "test";
-  char* argv[2] = {arg0, nullptr};
   PlatformSpec spec;
   std::unique_ptr<sg4::Engine> engine;
   BuiltPlatform platform;
   explicit EngineFixture(const std::string& file = "mini-platform.yaml")
       : spec(load_platform(std::string(RIFTSIM_TEST_DATA) + "/" + file)) {
-    engine = std::make_unique<sg4::Engine>(&argc, argv);
+    engine = make_test_engine();
     configure_network_model();
     sg_host_energy_plugin_init();
     platform = build_platform(spec);
@@ -52,12 +50,9 @@ sg4::Host* store_of(const std::string& region) {
 
 /// Writes `spec` as SimGrid XML and loads it into a fresh engine (one per test process).
 std::unique_ptr<sg4::Engine> load_exported(const PlatformSpec& spec, const std::string& tag) {
-  static int argc = 1;
-  static char arg0[] = "test";
-  static char* argv[] = {arg0, nullptr};
   std::string path = "/tmp/riftsim-export-" + tag + "-" + std::to_string(::getpid()) + ".xml";
   write_file_atomically(path, platform_xml(spec));
-  auto e = std::make_unique<sg4::Engine>(&argc, argv);
+  auto e = make_test_engine();
   e->load_platform(path);
   std::remove(path.c_str());
   return e;
@@ -127,13 +122,10 @@ void describe_platform(sg4::Engine& e, FILE* out) {
 std::pair<std::string, std::string> built_and_exported(const std::string& file) {
   PlatformSpec spec = load_platform(std::string(RIFTSIM_TEST_DATA) + "/" + file);
   std::string built = in_child([&](FILE* out) {
-    int argc = 1;
-    char arg0[] = "test";
-    char* argv[] = {arg0, nullptr};
-    sg4::Engine e(&argc, argv);
+    auto e = make_test_engine();
     configure_network_model();
     build_platform(spec);
-    describe_platform(e, out);
+    describe_platform(*e, out);
   });
   std::string exported =
       in_child([&](FILE* out) { describe_platform(*load_exported(spec, "described"), out); });
@@ -478,10 +470,7 @@ TEST(Network, EgressTiersStartOverEveryBillingMonth) {
   PlatformSpec spec = load_platform(std::string(RIFTSIM_TEST_DATA) + "/mini-platform.yaml");
   for (auto& p : spec.providers)
     if (p.name == "alpha") p.tiers = {{Bytes(100e9), UsdPerGB(0)}, {Bytes(0), UsdPerGB(0.10)}};
-  int argc = 1;
-  char arg0[] = "test";
-  char* argv[] = {arg0, nullptr};
-  sg4::Engine engine(&argc, argv);
+  auto engine = make_test_engine();
   configure_network_model();
   sg_host_energy_plugin_init();
   BuiltPlatform platform = build_platform(spec);
@@ -496,7 +485,7 @@ TEST(Network, EgressTiersStartOverEveryBillingMonth) {
       egress.push_back(t.record().egress.raw());
     }
   });
-  engine.run();
+  engine->run();
   ASSERT_EQ(egress.size(), 3u);
   EXPECT_NEAR(egress[0], 0, 1e-9);
   EXPECT_NEAR(egress[1], 10, 1e-9);

@@ -1,6 +1,7 @@
 // The SimGrid adapter (engine/sg_compat.hpp) against the engine itself: what riftsim relies on where
 // SimGrid 3.32 surprised us (docs/simgrid-notes.md).
 #include "engine/sg_compat.hpp"
+#include "test_engine_setup.hpp"
 
 #include <gtest/gtest.h>
 #include <simgrid/plugins/energy.h>
@@ -12,14 +13,11 @@ namespace {
 
 /// One host of 1 GFLOP/s drawing 100 W idle and 200 W busy, a control host, and an engine around them.
 struct OneHost {
-  int argc = 1;
-  char arg0[8] = "test";
-  char* argv[2] = {arg0, nullptr};
   std::unique_ptr<sg4::Engine> engine;
   sg4::Host* host = nullptr;
   sg4::Host* control = nullptr;
   OneHost() {
-    engine = std::make_unique<sg4::Engine>(&argc, argv);
+    engine = make_test_engine();
     sg_host_energy_plugin_init();
     auto* zone = sg4::create_full_zone("world");
     host = zone->create_host("gpu-node", 1e9);
