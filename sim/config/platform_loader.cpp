@@ -191,7 +191,7 @@ ClusterSpec read_cluster(const std::string& name, const YAML::Node& node, const 
   c.node_power_busy = given("node_power_busy") ? f.unit("node_power_busy", parse_power) : inst->power_busy;
   f.require_positive("node_power_busy", c.node_power_busy.raw());
   if (c.node_power_idle.raw() < 0 || c.node_power_idle > c.node_power_busy)
-    f.fail("node_power_idle", "must be between 0 and node_power_busy");
+    f.fail_against("node_power_idle", "node_power_busy", "must be between 0 and node_power_busy");
   std::string pricing = f.string_or("pricing", "on_demand");
   auto kind = price_kind_from_name(pricing);
   if (!kind) f.fail("pricing", "must be on_demand, reserved, committed_1y, committed_3y or spot");
@@ -199,10 +199,9 @@ ClusterSpec read_cluster(const std::string& name, const YAML::Node& node, const 
   const PriceList* listed = inst ? inst->find_price(c.pricing) : nullptr;
   if (given("price")) {
     c.node_price = f.unit("price", parse_usd_per_hour);
-    c.price_as_of = f.string_or("price_as_of", "");
-    if (!c.price_as_of.empty() && !is_iso_date(c.price_as_of))
-      f.fail("price_as_of", "must be the date the price was read, as YYYY-MM-DD");
-    c.price_source = f.string_or("price_source", "");
+    const PriceOrigin origin = read_price_origin(f, "price");
+    c.price_as_of = origin.as_of;
+    c.price_source = origin.source;
   } else {
     if (!listed)
       f.fail("pricing", "is " + pricing + ", but the catalog has no " + pricing + " price for " + c.instance +
@@ -219,7 +218,10 @@ ClusterSpec read_cluster(const std::string& name, const YAML::Node& node, const 
   c.lead_time = f.unit_or("lead_time", parse_duration, Seconds(0));
   if (c.lead_time.raw() < 0) f.fail("lead_time", "must not be negative");
   if (f.optional("nodes_per_host")) {
-    c.nodes_per_host = static_cast<int>(f.whole("nodes_per_host", 1, c.nodes));
+    c.nodes_per_host = static_cast<int>(f.whole("nodes_per_host", 1, kMaxNodes));
+    if (c.nodes_per_host > c.nodes)
+      f.fail_against("nodes_per_host", "nodes",
+                     "must be a whole number between 1 and " + readable_number(c.nodes));
   } else {
     // At most kAutoHostsPerCluster hosts, all standing for the same number of nodes (so that a fat-tree
     // exports to SimGrid XML as one <cluster>): the largest host count up to the limit dividing the nodes.
@@ -246,7 +248,7 @@ ClusterSpec read_cluster(const std::string& name, const YAML::Node& node, const 
       c.failures->node_mtbf = Seconds(1 / (1 / c.failures->node_mtbf.raw() + rate / kSecondsPerDay));
     }
   } else if (f.has("spot_interruptions_per_node_day")) {
-    f.fail("spot_interruptions_per_node_day", "is for clusters with pricing: spot");
+    f.fail_against("spot_interruptions_per_node_day", "pricing", "is for clusters with pricing: spot");
   }
   std::string topo = f.string_or("topology", "fat-tree");
   if (topo != "star" && topo != "fat-tree" && topo != "rail-optimized")
@@ -268,14 +270,17 @@ ClusterSpec read_cluster(const std::string& name, const YAML::Node& node, const 
       f.fail("topology", "rail-optimized is built host pair by host pair: at most " +
                              std::to_string(kMaxRailHosts) + " simulated hosts (raise nodes_per_host)");
   } else if (f.has("rails")) {
-    f.fail("rails", "is for topology rail-optimized (this cluster's fabric is " + topo + ")");
+    f.fail_against("rails", "topology",
+                   "is for topology rail-optimized (this cluster's fabric is " + topo + ")");
   }
   c.oversubscription = f.unit_or("oversubscription", parse_count, 1.0);
   f.require_range("oversubscription", c.oversubscription, 1, 64, "must be between 1 and 64");
   c.capacity.quota = c.nodes;
   c.capacity.initial = c.nodes;
   if (auto cn = f.optional("capacity"))
-    c.capacity = read_capacity(*cn, file, "capacity of cluster '" + c.id + "'", c.nodes, c.nodes);
+    c.capacity =
+        read_capacity(*cn, file, "capacity of cluster '" + c.id + "'", c.nodes, c.nodes,
+                      f.optional("nodes").value_or(YAML::Node()), "'nodes' of cluster '" + c.id + "'");
   f.done();
   return c;
 }
@@ -371,12 +376,35 @@ std::optional<std::pair<std::string, std::string>> new_entry_kind(const std::vec
   return std::nullopt;
 }
 
+/// The keys of a base mapping that an extending file's key takes the place of, unless it gives them too:
+/// the other way of saying the same value (a rate for a mean time), and where a replaced price came from
+/// (an overridden price must not keep the base's date and source).
+const std::map<std::string, std::vector<std::string>>& displaced_keys() {
+  static const std::map<std::string, std::vector<std::string>> displaced = {
+      {"node_mtbf", {"failures_per_1000_node_days"}},
+      {"failures_per_1000_node_days", {"node_mtbf"}},
+      {"job_mtbf", {"job_failures_per_day"}},
+      {"job_failures_per_day", {"job_mtbf"}},
+      {"price", {"price_as_of", "price_source"}},
+      {"storage_price", {"storage_price_as_of", "storage_price_source"}},
+      {"egress", {"egress_as_of", "egress_source", "prices_as_of", "prices_source"}}, // provider; link
+      {"port_price", {"prices_as_of", "prices_source"}},
+  };
+  return displaced;
+}
+
 /// Puts `over` onto `base`: a key of both whose values are both mappings is merged the same way; any
-/// other key of `over` replaces (or adds) the base's value, which keeps its own file and line. A name
-/// new to `base_file` that lacks what a new entry needs is most likely misspelled: said at its line.
+/// other key of `over` replaces (or adds) the base's value, which keeps its own file and line, and takes
+/// the place of the base's displaced_keys(). A name new to `base_file` that lacks what a new entry needs
+/// is most likely misspelled: said at its line.
 void merge_mapping(YAML::Node base, const YAML::Node& over, const std::string& file,
                    const std::string& base_file, std::vector<std::string> level = {}) {
   std::map<std::string, int> first_line; // a key given twice is refused here: merged, one would vanish
+  for (auto it = over.begin(); it != over.end(); ++it)
+    if (it->first.IsScalar())
+      if (auto d = displaced_keys().find(it->first.Scalar()); d != displaced_keys().end())
+        for (const std::string& gone : d->second)
+          if (!over[gone]) base.remove(gone);
   for (auto it = over.begin(); it != over.end(); ++it) {
     if (!it->first.IsScalar()) throw InputError(pos_of(it->first, file), "keys must be plain words");
     const std::string& key = it->first.Scalar();

@@ -19,18 +19,6 @@ constexpr double kMaxBytes = 1e21;
 constexpr double kMinBytesPerSecond = 1.0 / 8; // 1 bps
 constexpr double kMaxBytesPerSecond = 1e18;
 
-/// 1000000 -> "1,000,000"; other numbers as %g.
-std::string readable_number(double v) {
-  if (v != std::floor(v) || std::fabs(v) >= 1e15) return fmt::format("{:g}", v);
-  std::string digits = fmt::format("{:.0f}", std::fabs(v));
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return (v < 0 ? "-" : "") + out;
-}
-
 /// The first byte of `text` a YAML file must not hold: one that is not UTF-8, or a control character
 /// other than tab and line ends (YAML 1.2 §5.1). Returns npos and leaves `why` empty if there is none.
 size_t first_forbidden_byte(const std::string& text, std::string& why) {
@@ -109,6 +97,17 @@ YAML::Node load_yaml_lines(const std::string& text, const std::string& name, int
 
 } // namespace
 
+std::string readable_number(double v) {
+  if (v != std::floor(v) || std::fabs(v) >= 1e15) return fmt::format("{:g}", v);
+  std::string digits = fmt::format("{:.0f}", std::fabs(v));
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return (v < 0 ? "-" : "") + out;
+}
+
 SourcePos pos_of(const YAML::Node& node, const std::string& file) {
   YAML::Mark m = node.Mark();
   if (m.is_null()) return {file, 1, 1};
@@ -141,6 +140,11 @@ std::optional<SourcePos> SourceFiles::find(const YAML::Mark& m) {
   size_t band = static_cast<size_t>(m.line / kLinesPerFile);
   if (band >= current_sources->files_.size()) return std::nullopt;
   return SourcePos{current_sources->files_[band], m.line % kLinesPerFile + 1, m.column + 1};
+}
+
+bool SourceFiles::overrides(const YAML::Node& a, const YAML::Node& b) {
+  if (!a || !b || a.Mark().is_null() || b.Mark().is_null()) return false;
+  return a.Mark().line / kLinesPerFile < b.Mark().line / kLinesPerFile; // band 0 is the extending file
 }
 
 void check_name(const std::string& name, const SourcePos& pos, const std::string& what) {
@@ -313,6 +317,23 @@ void Fields::fail(const std::string& key, const std::string& message) const {
   throw InputError(pos(key), "'" + key + "' of " + what_ + " " + message);
 }
 
+void Fields::fail_against(const std::string& key, const std::string& other,
+                          const std::string& message) const {
+  const YAML::Node& node = node_;
+  fail_against(key, node[other], "'" + other + "' of " + what_, message);
+}
+
+void Fields::fail_against(const std::string& key, const YAML::Node& other, const std::string& other_name,
+                          const std::string& message) const {
+  const YAML::Node& node = node_;
+  const YAML::Node mine = node[key];
+  if (!SourceFiles::overrides(other, mine)) fail(key, message);
+  SourcePos at = pos_of(mine, file_);
+  throw InputError(pos_of(other, file_), other_name + " does not go with '" + key + "' of " + what_ + " (" +
+                                             at.file + " line " + std::to_string(at.line) + "), which " +
+                                             message);
+}
+
 void Fields::require_positive(const std::string& key, double value) {
   if (!(value > 0)) fail(key, "must be greater than zero");
 }
@@ -360,22 +381,24 @@ void for_each_entry(const YAML::Node& map, const std::string& file, const std::s
 }
 
 CapacitySpec read_capacity(const YAML::Node& node, const std::string& file, const std::string& what,
-                           int max_nodes, int default_quota) {
+                           int max_nodes, int default_quota, const YAML::Node& max_nodes_node,
+                           const std::string& max_nodes_name) {
   Fields cf(node, file, what);
   CapacitySpec c;
   if (cf.has("quota")) {
     double quota = cf.unit("quota", parse_count);
     if (!(quota >= 0 && quota <= (max_nodes > 0 ? max_nodes : 1e6)) || quota != std::floor(quota))
-      cf.fail("quota", max_nodes > 0 ? "must be a whole number between 0 and the cluster's node count (" +
-                                           readable_number(max_nodes) + ")"
-                                     : "must be a whole number between 0 and 1,000,000");
+      cf.fail_against("quota", max_nodes_node, max_nodes_name,
+                      max_nodes > 0 ? "must be a whole number between 0 and the cluster's node count (" +
+                                          readable_number(max_nodes) + ")"
+                                    : "must be a whole number between 0 and 1,000,000");
     c.quota = static_cast<int>(quota);
   } else {
     c.quota = default_quota;
   }
   double initial = cf.unit_or("initial", parse_count, static_cast<double>(c.quota));
   if (!(initial >= 0 && initial <= c.quota) || initial != std::floor(initial))
-    cf.fail("initial", "must be a whole number between 0 and the quota");
+    cf.fail_against("initial", "quota", "must be a whole number between 0 and the quota");
   c.initial = static_cast<int>(initial);
   if (cf.has("ramp_nodes")) {
     c.ramp_nodes = static_cast<int>(cf.whole("ramp_nodes", 1, 1e6));

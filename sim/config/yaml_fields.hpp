@@ -39,6 +39,9 @@ public:
   const std::vector<std::string>& files() const { return files_; }
   /// The position of a mark in its own file, or nullopt if it is in no band of this tree.
   static std::optional<SourcePos> find(const YAML::Mark& m);
+  /// True when `a` was written in a file that extends (directly or not) the one `b` was written in: `a` is
+  /// an override, what the user of the extending file wrote. False for nodes of one file.
+  static bool overrides(const YAML::Node& a, const YAML::Node& b);
 
 private:
   std::vector<std::string> files_;
@@ -48,6 +51,9 @@ private:
 /// A name chosen in a file (a provider, a cluster, a job): not empty, at most 128 bytes, no control
 /// characters and no '/', which joins names into ids (provider/region/cluster).
 void check_name(const std::string& name, const SourcePos& pos, const std::string& what);
+
+/// 1000000 -> "1,000,000"; other numbers as %g (for numbers in messages).
+std::string readable_number(double v);
 
 /// A calendar date written YYYY-MM-DD (the `as_of` of a price).
 bool is_iso_date(const std::string& s);
@@ -93,6 +99,14 @@ public:
   SourcePos pos(const std::string& key) const;
   const std::string& file() const { return file_; }
   [[noreturn]] void fail(const std::string& key, const std::string& message) const;
+  /// Fails about `key`'s value, which `message` says does not go with `other`'s (a key of this mapping, or
+  /// any node, then described as `other_name`, e.g. "'nodes' of cluster 'x'"). Said at `key`, unless an
+  /// extending file gives `other` over the file that gives `key` (e.g. fewer nodes than the base's quota):
+  /// then at `other`, what the user just wrote, naming where `key` is.
+  [[noreturn]] void fail_against(const std::string& key, const std::string& other,
+                                 const std::string& message) const;
+  [[noreturn]] void fail_against(const std::string& key, const YAML::Node& other,
+                                 const std::string& other_name, const std::string& message) const;
 
 private:
   std::string scalar_text(const YAML::Node& n, const std::string& key) const;
@@ -124,8 +138,10 @@ void check_schema_version(Fields& top);
 
 /// Reads a capacity block ({quota, initial, ramp_nodes, ramp_every}); `max_nodes` bounds the quota
 /// (0 = no bound here, checked later against the cluster), `default_quota` fills a missing one.
+/// `max_nodes_node`, named `max_nodes_name`, is where the bound is written (for Fields::fail_against).
 CapacitySpec read_capacity(const YAML::Node& node, const std::string& file, const std::string& what,
-                           int max_nodes, int default_quota);
+                           int max_nodes, int default_quota, const YAML::Node& max_nodes_node = YAML::Node(),
+                           const std::string& max_nodes_name = "");
 
 /// Iterates a mapping whose keys are user-chosen names (providers, clusters, jobs); each name is
 /// checked (check_name) and may appear only once.

@@ -546,6 +546,95 @@ TEST(Extends, ErrorsNameTheFileAndLineOfTheValueWhereverItComesFrom) {
   EXPECT_NE(e.message().find("more than 4 files deep"), std::string::npos) << e.message();
 }
 
+namespace {
+
+/// An overlay of kCluster's cluster p/r/c: `lines` (indented for the cluster) from line 9 on.
+std::string overlay_of_c(const std::string& lines) {
+  return "schema_version: 1\nextends: base.yaml\nproviders:\n  p:\n    regions:\n      r:\n        "
+         "clusters:\n"
+         "          c:\n" +
+         lines;
+}
+
+} // namespace
+
+TEST(Extends, AnOverrideTakesThePlaceOfTheBasesOtherWayOfSayingItAndOfItsPriceOrigin) {
+  std::string base = std::string("schema_version: 1\n") + kCluster +
+                     "            price_as_of: 2026-01-02\n"
+                     "            price_source: the base's price page\n"
+                     "            failures: {node_mtbf: 100d, job_mtbf: 10d}\n";
+  // A rate where the base gives a mean time, a new price without its date: no "give one of", and the
+  // base's date and source do not stay on a price they were not read for.
+  PlatformSpec p = parse_platform(overlay_of_c("            price: $12/h\n"
+                                               "            failures: {failures_per_1000_node_days: 5,"
+                                               " job_failures_per_day: 0.5}\n"),
+                                  "dir/over.yaml", files_of({{"dir/base.yaml", base}}));
+  const ClusterSpec* c = p.find_cluster("p/r/c");
+  ASSERT_NE(c, nullptr);
+  EXPECT_DOUBLE_EQ(c->node_price.raw(), 12.0);
+  EXPECT_EQ(c->price_as_of, "");
+  EXPECT_EQ(c->price_source, "");
+  ASSERT_TRUE(c->failures);
+  EXPECT_NEAR(c->failures->node_mtbf.raw(), 200 * 86400.0, 1e-6); // 1000 node-days / 5
+  ASSERT_TRUE(c->failures->job_mtbf);
+  EXPECT_NEAR(c->failures->job_mtbf->raw(), 2 * 86400.0, 1e-6);
+  // Given with the price, the date and source are the overlay's.
+  p = parse_platform(overlay_of_c("            price: $12/h\n            price_as_of: 2026-11-30\n"),
+                     "dir/over.yaml", files_of({{"dir/base.yaml", base}}));
+  EXPECT_EQ(p.find_cluster("p/r/c")->price_as_of, "2026-11-30");
+  // Not overridden, the base's stay.
+  p = parse_platform(overlay_of_c("            nodes: 9\n"), "dir/over.yaml",
+                     files_of({{"dir/base.yaml", base}}));
+  EXPECT_EQ(p.find_cluster("p/r/c")->price_as_of, "2026-01-02");
+  EXPECT_NEAR(p.find_cluster("p/r/c")->failures->node_mtbf.raw(), 100 * 86400.0, 1e-6);
+}
+
+TEST(Extends, AValueThatNoLongerGoesWithTheBasesIsSaidAtTheOverridingLine) {
+  // Base lines: schema_version, a blank line, kCluster (cluster c at line 10, nodes 12, power 16-17),
+  // then the lines added here from line 19 on.
+  std::string base = std::string("schema_version: 1\n") + kCluster +
+                     "            capacity: {quota: 8}\n"
+                     "            nodes_per_host: 5\n"
+                     "            topology: rail-optimized\n"
+                     "            rails: 4\n";
+  auto error_of = [&](const std::string& lines) {
+    return expect_input_error([&] {
+      parse_platform(overlay_of_c(lines), "dir/over.yaml", files_of({{"dir/base.yaml", base}}));
+    });
+  };
+  // Fewer nodes than the base's quota: at the overlay's `nodes`, naming the quota's line.
+  InputError e = error_of("            nodes: 6\n            nodes_per_host: 1\n");
+  EXPECT_EQ(e.pos().file, "dir/over.yaml");
+  EXPECT_EQ(e.pos().line, 9);
+  EXPECT_NE(e.message().find("'nodes' of cluster 'p/r/c' does not go with 'quota'"), std::string::npos)
+      << e.message();
+  EXPECT_NE(e.message().find("(dir/base.yaml line 19), which must be"), std::string::npos) << e.message();
+  // Fewer nodes than the base's nodes per host.
+  e = error_of("            nodes: 4\n            capacity: {quota: 4}\n");
+  EXPECT_EQ(e.pos().file, "dir/over.yaml");
+  EXPECT_EQ(e.pos().line, 9);
+  EXPECT_NE(e.message().find("'nodes_per_host'"), std::string::npos) << e.message();
+  // A busy power below the base's idle power.
+  e = error_of("            node_power_busy: 500W\n");
+  EXPECT_EQ(e.pos().file, "dir/over.yaml");
+  EXPECT_EQ(e.pos().line, 9);
+  EXPECT_NE(e.message().find("dir/base.yaml line 16"), std::string::npos) << e.message();
+  // Another fabric, where the base's rails mean nothing.
+  e = error_of("            topology: fat-tree\n");
+  EXPECT_EQ(e.pos().file, "dir/over.yaml");
+  EXPECT_EQ(e.pos().line, 9);
+  EXPECT_NE(e.message().find("'rails'"), std::string::npos) << e.message();
+  // A conflict the overlay did not make stays at the base's line.
+  e = error_of("            node_power_idle: 3kW\n");
+  EXPECT_EQ(e.pos().file, "dir/over.yaml") << "the overlay's idle power is the one written last";
+  e = expect_input_error([&] {
+    parse_platform(
+        overlay_of_c("            price: $11/h\n"), "dir/over.yaml",
+        files_of({{"dir/base.yaml", replace(base, "rails: 4", "rails: 4\n            quota_typo: 1")}}));
+  });
+  EXPECT_EQ(e.pos().file, "dir/base.yaml");
+}
+
 TEST(Extends, TheShippedExampleBuildsOnCloudsYaml) {
   PlatformSpec p = load_platform(kData + "/extends-platform.yaml");
   EXPECT_NE(p.find_cluster("azure/eastus/nd-a100-v4"), nullptr) << "from clouds.yaml";
