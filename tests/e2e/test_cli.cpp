@@ -713,7 +713,7 @@ TEST(Platform, ShowPrintsClustersCapacityAndPrices) {
     size_t at = o.out.find("\n" + start);
     return at == std::string::npos ? std::string() : o.out.substr(at + 1, o.out.find('\n', at + 1) - at - 1);
   };
-  EXPECT_NE(row("aws/us-east-1 storage ").find("$0.0230/GB-month       2026-11-29  estimate: S3"),
+  EXPECT_NE(row("aws/us-east-1 storage ").find("$0.0230/GB-month       2026-12-02  [S] S3 Standard"),
             std::string::npos)
       << o.out;
   EXPECT_NE(row("gcp internet egress ").find("$0.08-0.12/GB          2026-11-29  [S]"), std::string::npos)
