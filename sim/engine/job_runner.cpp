@@ -47,7 +47,9 @@ void JobRunner::operator()() {
   while (true) {
     job_.stop.reset(); // a halt asked for while recovering from a failure stays asked for
     bool stopped = train();
-    drop_execs();
+    // A node failure leaves the job its hosts (a spare replaces the node): their Execs wait, suspended,
+    // for the restart. Any other end of training drops them.
+    if (job_.stop != StopReason::NodeFailed) drop_execs();
     if (!stopped) {
       job_.event(EventKind::Finish, "", 1.0);
       spdlog::info("{}: training finished on {}", job_.spec->name, job_.current->spec->id);
@@ -59,6 +61,7 @@ void JobRunner::operator()() {
       if (job_.failures_since_checkpoint > kMaxFailuresWithoutCheckpoint) return give_up_without_progress();
     }
     // The provider took the hosts (or asked us to move): the controller decides what comes next.
+    drop_execs();
     job_.controller->post(StoppedMsg{&job_, *job_.stop, now()});
     RunnerMsg msg = job_.to_runner.pop();
     if (std::holds_alternative<AbortMsg>(msg)) {
@@ -192,13 +195,16 @@ void JobRunner::drop_execs() {
   job_.execs.clear();
   job_.exec_share.clear();
   job_.exec_fastest.clear();
+  job_.execs_left.clear();
 }
 
 void JobRunner::compute(double work) {
   job_.activity = JobActivity::Computing;
   const double mfu = job_.exec_mfu();
   // The Execs of the last segment go on if they still fit: same hosts (every change of hosts goes
-  // through a stop, which drops them; checked all the same), same MFU, enough work left in each.
+  // through a stop, which drops them; checked all the same), same MFU, enough work left in each, and
+  // none failed while suspended (its host turned off and on again during a restart): a failed Exec
+  // reports another amount than the one it was suspended with.
   const size_t n = job_.execs.size();
   bool reuse = n > 0 && mfu == job_.execs_mfu;
   size_t k_host = 0;
@@ -213,10 +219,12 @@ void JobRunner::compute(double work) {
     return amount;
   };
   std::vector<double> amount, left_at_start;
+  reuse = reuse && job_.execs_left.size() == n;
   if (reuse) {
     amount = amounts_of_segment();
     left_at_start = sg::remaining(job_.execs);
-    for (size_t k = 0; k < n; ++k) reuse = reuse && left_at_start[k] > amount[k];
+    for (size_t k = 0; k < n; ++k)
+      reuse = reuse && left_at_start[k] > amount[k] && left_at_start[k] == job_.execs_left[k];
   }
   if (reuse) {
     sg::set_suspended(job_.execs, false);
@@ -252,16 +260,17 @@ void JobRunner::compute(double work) {
     last = left;
     until = now() + std::max(more, kComputeTolerance_s);
   }
-  if (job_.stop)
+  // Suspended, the Execs wait for the next segment, or for the restart after a node failure.
+  if (job_.stop && job_.stop != StopReason::NodeFailed)
     drop_execs();
   else
-    sg::set_suspended(job_.execs, true);
+    job_.execs_left = sg::set_suspended(job_.execs, true);
   // A host that went off fails its Exec; the timeline may not have told us yet (actors woken in the
   // same instant run in any order), so look at the hosts themselves.
   for (const Allocation* a : {&job_.alloc, &job_.remote})
     for (const HostShare& s : a->shares)
       if (!s.host->is_on()) job_.stop = StopReason::HostsLost;
-  if (job_.stop) drop_execs();
+  if (job_.stop && job_.stop != StopReason::NodeFailed) drop_execs();
   job_.activity = JobActivity::Idle;
 }
 
@@ -490,6 +499,7 @@ void JobRunner::wait_for(const DiskIo& io) {
 
 void JobRunner::release_hosts() {
   // The controller books the tenures and frees the hosts; the job holds nothing from now on.
+  drop_execs();
   for (Allocation* a : {&job_.alloc, &job_.remote}) {
     if (a->empty()) continue;
     job_.controller->post(ReleasedMsg{&job_, *a, true});

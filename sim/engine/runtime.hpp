@@ -103,11 +103,13 @@ struct JobRuntime {
   // What the runner is doing right now, so that events can interrupt it.
   JobActivity activity = JobActivity::Idle;
   // The job's Execs, one per host it trains on, started once per placement and suspended between
-  // segments (checkpoints, gradient exchanges): starting and ending an Exec per host per segment was
-  // most of a portfolio's run time. Dropped whenever the job stops.
+  // segments (checkpoints, gradient exchanges) and through the restart after a node failure: starting
+  // and ending an Exec per host per segment was most of a portfolio's run time. Dropped whenever the job
+  // stops otherwise, or lets its hosts go.
   std::vector<sg4::ExecPtr> execs;
   std::vector<double> exec_share;   // per Exec: its part of the job's useful work
   std::vector<double> exec_fastest; // per Exec: the most FLOP/s it can run at (host, or its bound)
+  std::vector<double> execs_left;   // per Exec: its remaining amount when last suspended
   double execs_mfu = 0;             // the MFU the Execs' amounts were set at
   DiskIo io;                        // a checkpoint being written or read back
   DiskIo async_io;                  // an asynchronous checkpoint being written (it commits when done)

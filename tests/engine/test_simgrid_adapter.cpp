@@ -83,3 +83,37 @@ TEST(SimGridAdapter, AnExecWhoseHostWentOffReportsItsWholeAmountLeft) {
   EXPECT_DOUBLE_EQ(left[0], 8e9);
   EXPECT_DOUBLE_EQ(left[1], 10e9);
 }
+
+// The runner keeps a job's Execs suspended through the restart after a node failure and takes them up
+// again only if their remaining amounts are still those they were suspended with. A suspended Exec keeps
+// its amount exactly while it waits; one whose host went off meanwhile (and on again) has failed, yet
+// its state stays STARTED (SimGrid updates it only on a wait or test): its amount is the whole again,
+// and resumed it does not move.
+TEST(SimGridAdapter, ASuspendedExecWhoseHostWentOffAndOnShowsItOnlyInItsAmount) {
+  OneHost w;
+  std::vector<double> suspended_with, waited, after_off_on, resumed;
+  sg4::Activity::State state = sg4::Activity::State::INITED;
+  sg::spawn("runner", w.control, [&] {
+    std::vector<sg4::ExecPtr> execs{sg4::this_actor::exec_init(10e9)->set_host(w.host)};
+    execs[0]->start();
+    sg4::this_actor::sleep_for(2.5);
+    suspended_with = sg::set_suspended(execs, true);
+    sg4::this_actor::sleep_for(100);
+    waited = sg::remaining(execs);
+    w.host->turn_off();
+    sg4::this_actor::sleep_for(1);
+    w.host->turn_on();
+    after_off_on = sg::remaining(execs);
+    state = execs[0]->get_state();
+    sg::set_suspended(execs, false);
+    sg4::this_actor::sleep_for(1);
+    resumed = sg::remaining(execs);
+  });
+  w.engine->run();
+  ASSERT_EQ(resumed.size(), 1u);
+  EXPECT_DOUBLE_EQ(suspended_with[0], 7.5e9);
+  EXPECT_EQ(waited[0], suspended_with[0]) << "bit for bit: the runner compares them with ==";
+  EXPECT_EQ(state, sg4::Activity::State::STARTED) << "SimGrid 3.32 (the runner looks at the amounts, not at this state)";
+  EXPECT_DOUBLE_EQ(after_off_on[0], 10e9);
+  EXPECT_DOUBLE_EQ(resumed[0], 10e9);
+}
