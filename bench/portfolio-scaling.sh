@@ -6,6 +6,7 @@
 # K = 1 is the shipped one (~500 jobs, ~103k GPUs); K = 10 is the 1,000,000-GPU, 5,000-job target
 # (< 60 s, < 4 GB). Prints wall time, CPU time and peak memory per K and the exponent of time in K.
 # Usage: bench/portfolio-scaling.sh [BUILD_DIR [K ...]]     (default K: 0.5 1 2 4)
+# KEEP=1 keeps the generated files (printed at the end), e.g. to profile one K.
 set -euo pipefail
 build=${1:-build}
 shift || true
@@ -83,5 +84,8 @@ try:
             ok = wall < 60 and rss < 4096
             print(f"{'PASS' if ok else 'FAIL'} 1M GPUs, {jobs} jobs: {wall:.1f} s, {rss:.0f} MB (target < 60 s, < 4 GB)")
 finally:
-    shutil.rmtree(tmp)
+    if os.environ.get("KEEP") == "1":
+        print(f"files kept in {tmp}")
+    else:
+        shutil.rmtree(tmp)
 PY

@@ -8,7 +8,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libsimgrid-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libgtest-dev
-  libcli11-dev nlohmann-json3-dev libbenchmark-dev
+  libcli11-dev nlohmann-json3-dev libbenchmark-dev libjemalloc-dev
   python3 python3-matplotlib python3-pandas python3-yaml python3-jsonschema
 )
 if [ "${1:-}" = fuzz ]; then
