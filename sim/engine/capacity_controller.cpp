@@ -544,7 +544,7 @@ void CapacityController::cutoff(const CutoffEvent& e) {
   std::vector<sg4::Host*> off;
   for (auto& [id, c] : platform_.clusters)
     if (covers(e.scope, &c)) {
-      c.cut_off = true;
+      c.set_supply(true, c.nodes_up);
       for (sg4::Host* h : c.hosts)
         if (h->is_on()) off.push_back(h);
     }
@@ -569,8 +569,7 @@ void CapacityController::restore(const RestoreEvent& e) {
   std::vector<sg4::Host*> on;
   for (auto& [id, c] : platform_.clusters)
     if (covers(e.scope, &c)) {
-      c.cut_off = false;
-      c.nodes_up = c.host_nodes;
+      c.set_supply(false, c.host_nodes);
       for (sg4::Host* h : c.hosts)
         if (!h->is_on()) on.push_back(h);
     }
@@ -618,7 +617,7 @@ void CapacityController::throttle(const ThrottleEvent& e) {
     if (!covers(e.scope, &c)) continue;
     // Exactly the share, in whole nodes, whatever the grouping of nodes into simulated hosts: nodes are
     // taken from the end of the cluster; a host left with none goes off, one left with some stays on.
-    c.nodes_up = c.nodes_up_after_throttle(e.to);
+    c.set_supply(c.cut_off, c.nodes_up_after_throttle(e.to));
     for (size_t i = 0; i < c.hosts.size(); ++i)
       if (c.nodes_up[i] == 0 && c.hosts[i]->is_on()) off.push_back(c.hosts[i]);
   }

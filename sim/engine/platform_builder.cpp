@@ -18,6 +18,14 @@ long long ClusterRuntime::free_gpus() const {
   return nodes * spec->gpus_per_node;
 }
 
+void ClusterRuntime::set_supply(bool cut, std::vector<int> up) {
+  cut_off = cut;
+  nodes_up = std::move(up);
+  nodes_taken = 0;
+  for (size_t h = 0; h < hosts.size(); ++h)
+    nodes_taken += cut_off ? host_nodes[h] : host_nodes[h] - nodes_up[h];
+}
+
 std::vector<int> ClusterRuntime::nodes_up_after_throttle(double to) const {
   std::vector<int> up = nodes_up;
   long long keep = std::llround(to * spec->nodes);

@@ -51,6 +51,9 @@ struct ClusterRuntime {
   std::vector<int> host_first_slot; // index of each host's first node in the cluster
   std::vector<int> slot_job;        // per node: the id of the job using it, or -1
   bool cut_off = false;
+  // The nodes the provider has taken back (a cut-off: all; a throttle: those it took), counted by
+  // set_supply whenever cut_off or nodes_up change (the utilization sampler reads it every hour).
+  int nodes_taken = 0;
   // The tenant first asked for capacity here at `requested_at`: nodes arrive from then on as the
   // cluster's capacity model says (lead time, ramp, quota), and stay the tenant's.
   std::optional<double> requested_at;
@@ -71,6 +74,8 @@ struct ClusterRuntime {
   CapacitySpec grant_capacity;
 
   bool busy() const { return hosts_in_use > 0; }
+  /// What the provider supplies: cut off or not, and each host's nodes left to the tenant.
+  void set_supply(bool cut, std::vector<int> up);
   long long free_gpus() const;
   /// Each host's nodes left to the tenant once a throttle to `to` of the cluster's nodes takes
   /// round(to x nodes) whole nodes away from the end of the cluster.

@@ -64,13 +64,9 @@ void UtilizationSampler::sample() {
       if (!a->empty() && a->since <= now) busy[cluster_index_.at(a->cluster)] += a->nodes();
   for (size_t i = 0; i < clusters_.size(); ++i) {
     const ClusterRuntime& c = *clusters_[i];
-    int held = 0, down = 0;
-    for (size_t h = 0; h < c.hosts.size(); ++h) {
-      if (c.cut_off || !c.hosts[h]->is_on())
-        down += c.host_nodes[h];
-      else
-        down += c.host_nodes[h] - c.nodes_up[h];
-    }
+    // Hosts go off only when the provider takes all their nodes back (a cut-off, a throttle).
+    const int down = c.nodes_taken;
+    int held = 0;
     if (held_[i].first != c.holdings_version)
       held_[i] = {c.holdings_version, static_cast<int>(std::count_if(c.slot_job.begin(), c.slot_job.end(),
                                                                      [](int s) { return s >= 0; }))};
