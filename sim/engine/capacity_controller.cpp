@@ -264,7 +264,21 @@ Seconds CapacityController::estimate(const JobSpec& job, const ClusterSpec& clus
 }
 
 void CapacityController::schedule() {
+  // The queue first: after most messages it is empty, and there is nothing to decide (what follows looks
+  // at every cluster's hosts and every live job).
   std::vector<QueuedJob> queue;
+  for (size_t i : live_) {
+    const Control& c = jobs_[i];
+    const JobRuntime& j = *c.job;
+    if (c.state == State::Queued && !c.preempting) {
+      QueuedJob q{j.id, j.spec, j.spec->submit, j.spec->priority, j.spec->project, {}, j.spec->gpus};
+      // A preempted job restarts where its checkpoint is (moving it is a response, not a schedule).
+      for (const ClusterRuntime* where : j.candidates)
+        if (!c.preempted || where->region == j.checkpoint_region) q.candidates.push_back(where->spec);
+      queue.push_back(std::move(q));
+    }
+  }
+  if (queue.empty()) return;
   std::vector<RunningJob> running;
   SchedulingView view;
   view.now = Seconds(now());
@@ -280,13 +294,6 @@ void CapacityController::schedule() {
   for (size_t i : live_) {
     const Control& c = jobs_[i];
     const JobRuntime& j = *c.job;
-    if (c.state == State::Queued && !c.preempting) {
-      QueuedJob q{j.id, j.spec, j.spec->submit, j.spec->priority, j.spec->project, {}, j.spec->gpus};
-      // A preempted job restarts where its checkpoint is (moving it is a response, not a schedule).
-      for (const ClusterRuntime* where : j.candidates)
-        if (!c.preempted || where->region == j.checkpoint_region) q.candidates.push_back(where->spec);
-      queue.push_back(std::move(q));
-    }
     // A job in flight (started, not queued, not done) counts against its project's quota at its full
     // width, whatever it holds this instant: a job waiting out a throttle takes its GPUs back after.
     if (c.started && c.state != State::Queued && c.state != State::Done)
@@ -297,7 +304,6 @@ void CapacityController::schedule() {
                          view.now + estimate(*j.spec, *j.alloc.cluster->spec, j.alloc.gpus, j.progress),
                          j.spec->priority, j.spec->project, Seconds(j.start)});
   }
-  if (queue.empty()) return;
   // In submission order (ties: the workload's order), as FIFO and EASY assume.
   std::stable_sort(queue.begin(), queue.end(),
                    [](const QueuedJob& a, const QueuedJob& b) { return a.submitted < b.submitted; });

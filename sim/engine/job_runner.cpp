@@ -242,11 +242,11 @@ void JobRunner::compute(double work) {
   // interruption (failure, cutoff, halt) then wakes us without an exception (unwinding one exception per
   // Exec was 40% of a run with failures: docs/simgrid-notes.md). The first guess, each Exec at its
   // fastest, is exact unless a host is shared; then look again. Within kComputeTolerance_s is done.
-  std::vector<double> last = left_at_start;
+  std::vector<double> last = left_at_start, left;
   while (!job_.stop) {
     while (!job_.stop && now() < until) job_.wake.wait_until(until);
     if (job_.stop) break;
-    std::vector<double> left = sg::remaining(job_.execs);
+    left = sg::remaining(job_.execs);
     double more = 0;
     for (size_t k = 0; k < amount.size(); ++k) {
       double tolerance = std::max(
@@ -261,10 +261,14 @@ void JobRunner::compute(double work) {
     until = now() + std::max(more, kComputeTolerance_s);
   }
   // Suspended, the Execs wait for the next segment, or for the restart after a node failure.
-  if (job_.stop && job_.stop != StopReason::NodeFailed)
+  if (job_.stop && job_.stop != StopReason::NodeFailed) {
     drop_execs();
-  else
-    job_.execs_left = sg::set_suspended(job_.execs, true);
+  } else {
+    sg::set_suspended(job_.execs, true);
+    // Their amounts as suspended: read this instant (time has not moved), or now if a failure cut the
+    // segment short.
+    job_.execs_left = job_.stop ? sg::remaining(job_.execs) : std::move(left);
+  }
   // A host that went off fails its Exec; the timeline may not have told us yet (actors woken in the
   // same instant run in any order), so look at the hosts themselves.
   for (const Allocation* a : {&job_.alloc, &job_.remote})

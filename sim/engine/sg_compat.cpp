@@ -28,12 +28,9 @@ std::vector<double> remaining(const std::vector<sg4::ExecPtr>& execs) {
   });
 }
 
-std::vector<double> set_suspended(const std::vector<sg4::ExecPtr>& execs, bool suspend) {
-  return simgrid::kernel::actor::simcall_answered([&execs, suspend] {
-    std::vector<double> left;
-    left.reserve(execs.size());
+void set_suspended(const std::vector<sg4::ExecPtr>& execs, bool suspend) {
+  simgrid::kernel::actor::simcall_answered([&execs, suspend] {
     for (const sg4::ExecPtr& e : execs) {
-      left.push_back(e->get_remaining());
       if (e->get_state() != sg4::Activity::State::STARTED) continue;
       sg_host_get_consumed_energy(e->get_host());
       if (suspend) {
@@ -45,7 +42,6 @@ std::vector<double> set_suspended(const std::vector<sg4::ExecPtr>& execs, bool s
 #endif
       }
     }
-    return left;
   });
 }
 

@@ -63,9 +63,8 @@ template <class Ptr> void cancel_if_running(Ptr& a) {
 /// Suspends (`suspend` true) or resumes running Execs in one simcall: one context switch for all of a
 /// job's hosts rather than one per host. Each host's energy count is brought up to now first, at the load
 /// it had: the energy plugin updates on an Exec's start and end, not on a suspend or resume. Works around
-/// SimGrid < 3.36 never clearing an activity's suspended flag on resume (docs/simgrid-notes.md). Returns
-/// each Exec's remaining amount, read in the same simcall (as remaining() does).
-std::vector<double> set_suspended(const std::vector<sg4::ExecPtr>& execs, bool suspend);
+/// SimGrid < 3.36 never clearing an activity's suspended flag on resume (docs/simgrid-notes.md).
+void set_suspended(const std::vector<sg4::ExecPtr>& execs, bool suspend);
 
 /// Each Exec's remaining amount, read in one simcall (`Exec::get_remaining()` is a simcall each). A
 /// failed Exec (its host went off) reports the amount it started with, also when it failed while

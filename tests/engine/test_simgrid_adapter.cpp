@@ -85,7 +85,7 @@ TEST(SimGridAdapter, AnExecWhoseHostWentOffReportsItsWholeAmountLeft) {
 }
 
 // The runner keeps a job's Execs suspended through the restart after a node failure and takes them up
-// again only if their remaining amounts are still those they were suspended with. A suspended Exec keeps
+// again only if their remaining amounts are still those they had when suspended. A suspended Exec keeps
 // its amount exactly while it waits; one whose host went off meanwhile (and on again) has failed, yet
 // its state stays STARTED (SimGrid updates it only on a wait or test): its amount is the whole again,
 // and resumed it does not move.
@@ -97,7 +97,8 @@ TEST(SimGridAdapter, ASuspendedExecWhoseHostWentOffAndOnShowsItOnlyInItsAmount) 
     std::vector<sg4::ExecPtr> execs{sg4::this_actor::exec_init(10e9)->set_host(w.host)};
     execs[0]->start();
     sg4::this_actor::sleep_for(2.5);
-    suspended_with = sg::set_suspended(execs, true);
+    suspended_with = sg::remaining(execs); // as the runner reads them, the instant before suspending
+    sg::set_suspended(execs, true);
     sg4::this_actor::sleep_for(100);
     waited = sg::remaining(execs);
     w.host->turn_off();
@@ -113,7 +114,8 @@ TEST(SimGridAdapter, ASuspendedExecWhoseHostWentOffAndOnShowsItOnlyInItsAmount) 
   ASSERT_EQ(resumed.size(), 1u);
   EXPECT_DOUBLE_EQ(suspended_with[0], 7.5e9);
   EXPECT_EQ(waited[0], suspended_with[0]) << "bit for bit: the runner compares them with ==";
-  EXPECT_EQ(state, sg4::Activity::State::STARTED) << "SimGrid 3.32 (the runner looks at the amounts, not at this state)";
+  EXPECT_EQ(state, sg4::Activity::State::STARTED)
+      << "SimGrid 3.32 (the runner looks at the amounts, not at this state)";
   EXPECT_DOUBLE_EQ(after_off_on[0], 10e9);
   EXPECT_DOUBLE_EQ(resumed[0], 10e9);
 }
