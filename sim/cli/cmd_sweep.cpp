@@ -295,11 +295,7 @@ int cmd_sweep(const SweepArgs& a, const std::vector<std::string>& sg_flags) {
   const int parallel =
       a.jobs > 0 ? a.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   const size_t variants = response_variants(inputs.base().scenario);
-  if (points.size() * spec.seeds.size() * (variants + 1) > kMaxSweepRuns)
-    throw InputError(spec.parameters_pos,
-                     fmt::format("{} points x {} seeds x {} simulations is more than the "
-                                 "{} simulations a sweep may run",
-                                 points.size(), spec.seeds.size(), variants + 1, kMaxSweepRuns));
+  check_run_count(spec, points.size(), variants);
   // Every point is checked before anything runs; the inputs of this shard's are kept for its children.
   std::map<size_t, Inputs> mine;
   for (const auto& p : points) {

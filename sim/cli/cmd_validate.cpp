@@ -33,6 +33,7 @@ void validate_one(const std::string& f) {
     SweepSpec spec = load_sweep(f);
     SweepInputs inputs(spec);
     const std::vector<SweepPoint> points = expand_design(spec);
+    check_run_count(spec, points.size(), response_variants(inputs.base().scenario));
     for (const auto& p : points) inputs.point(p);
     std::cout << "ok  " << f << "  sweep '" << spec.name << "': " << count_of(points.size(), "point") << " x "
               << count_of(spec.seeds.size(), "seed") << " x "

@@ -330,6 +330,14 @@ SweepSpec load_sweep(const std::string& path) {
   return parse_sweep(read_text_file(path), path);
 }
 
+void check_run_count(const SweepSpec& spec, size_t points, size_t variants) {
+  if (points * spec.seeds.size() * (variants + 1) > kMaxSweepRuns)
+    throw InputError(spec.parameters_pos,
+                     fmt::format("{} points x {} seeds x {} simulations is more than the "
+                                 "{} simulations a sweep may run",
+                                 points, spec.seeds.size(), variants + 1, kMaxSweepRuns));
+}
+
 std::vector<SweepPoint> expand_design(const SweepSpec& s) {
   const size_t d = s.parameters.size();
   std::vector<SweepPoint> points;

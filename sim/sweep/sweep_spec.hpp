@@ -83,5 +83,8 @@ SweepSpec parse_sweep(const std::string& text, const std::string& file);
 SweepSpec load_sweep(const std::string& path);
 /// The points of the design, in order. one_at_a_time needs each parameter's `base`.
 std::vector<SweepPoint> expand_design(const SweepSpec& spec);
+/// Refuses a sweep of more than kMaxSweepRuns simulations: `points` x its seeds x (`variants` + 1, the
+/// responses and the baseline). `riftsim validate` and `riftsim sweep` say the same.
+void check_run_count(const SweepSpec& spec, size_t points, size_t variants);
 
 } // namespace riftsim
