@@ -131,7 +131,7 @@ void CapacityController::post_at(double time, ControllerMsg m) {
 // Capacity
 
 int CapacityController::held_nodes(const ClusterRuntime& c) const {
-  return static_cast<int>(std::count_if(c.slot_job.begin(), c.slot_job.end(), [](int j) { return j >= 0; }));
+  return c.held_nodes();
 }
 
 int CapacityController::delivered_nodes(const ClusterRuntime& c) const {
@@ -206,16 +206,16 @@ void CapacityController::serve_spares(ClusterRuntime& cluster) {
 void CapacityController::check_invariants() const {
   for (const auto& [id, c] : platform_.clusters) {
     // Recounted from the hosts and nodes themselves, where they changed since the last check.
-    auto [last, fresh] = recounted_.try_emplace(&c, Recount{});
-    if (fresh || last->second.version != c.holdings_version) {
+    auto [last, fresh] = recounted_.try_emplace(&c, 0);
+    if (fresh || last->second != c.holdings_version) {
       int in_use = static_cast<int>(
           std::count_if(c.host_alloc.begin(), c.host_alloc.end(), [](int a) { return a >= 0; }));
       if (in_use != c.hosts_in_use)
         watchdog().fail(fmt::format("capacity bookkeeping broken on {}: {} hosts held, {} counted", id,
                                     in_use, c.hosts_in_use));
-      last->second = {c.holdings_version, held_nodes(c)};
+      last->second = c.holdings_version;
     }
-    int held = last->second.held_nodes;
+    int held = c.held_nodes();
     if (held > c.spec->nodes)
       watchdog().fail(fmt::format("{} holds {} nodes of its {}", id, held, c.spec->nodes));
     int quota =

@@ -121,11 +121,8 @@ private:
   JobView job_view(const Control& c) const;
   void serve_spares(ClusterRuntime& cluster);
   void check_invariants() const;
-  struct Recount {
-    std::uint64_t version = 0; // the cluster's holdings_version when counted
-    int held_nodes = 0;
-  };
-  mutable std::map<const ClusterRuntime*, Recount> recounted_; // check_invariants' last count per cluster
+  // check_invariants: each cluster's holdings_version when its hosts in use were last counted.
+  mutable std::map<const ClusterRuntime*, std::uint64_t> recounted_;
 
   void post_at(double time, ControllerMsg m);
   Control& control(JobRuntime* job);

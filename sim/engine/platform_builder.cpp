@@ -18,6 +18,14 @@ long long ClusterRuntime::free_gpus() const {
   return nodes * spec->gpus_per_node;
 }
 
+int ClusterRuntime::held_nodes() const {
+  if (held_counted_at_ != holdings_version) {
+    held_ = static_cast<int>(std::count_if(slot_job.begin(), slot_job.end(), [](int j) { return j >= 0; }));
+    held_counted_at_ = holdings_version;
+  }
+  return held_;
+}
+
 void ClusterRuntime::set_supply(bool cut, std::vector<int> up) {
   cut_off = cut;
   nodes_up = std::move(up);

@@ -64,8 +64,8 @@ struct ClusterRuntime {
   sg4::MutexPtr busy_mutex;          // with busy_cv
   sg4::ConditionVariablePtr busy_cv; // a job took hosts here (the failure injector sleeps until then)
   int hosts_in_use = 0;
-  // Bumped by every change to host_alloc or slot_job (capacity.cpp): the controller recounts a
-  // cluster's holdings, to check them, only when they changed.
+  // Bumped by every change to host_alloc or slot_job (capacity.cpp): held_nodes() and the controller's
+  // checks count a cluster's holdings again only when they changed.
   std::uint64_t holdings_version = 0;
   double price_factor = 1.0; // price events: node-hours cost this times the list price
   // A grant event: from `granted_at` on, nodes arrive after `grant_lead` as `grant_capacity` says.
@@ -74,12 +74,21 @@ struct ClusterRuntime {
   CapacitySpec grant_capacity;
 
   bool busy() const { return hosts_in_use > 0; }
+  /// The nodes held by a job or a reservation (slot_job set): counted again only when holdings_version
+  /// moved (the scheduler asks after every message, the sampler every hour).
+  int held_nodes() const;
   /// What the provider supplies: cut off or not, and each host's nodes left to the tenant.
   void set_supply(bool cut, std::vector<int> up);
   long long free_gpus() const;
   /// Each host's nodes left to the tenant once a throttle to `to` of the cluster's nodes takes
   /// round(to x nodes) whole nodes away from the end of the cluster.
   std::vector<int> nodes_up_after_throttle(double to) const;
+
+private:
+  mutable std::uint64_t held_counted_at_ = ~std::uint64_t{0};
+  mutable int held_ = 0;
+
+public:
   /// Of the GPUs a job has on host `i` (its first `nodes` nodes), those the tenant still has.
   long long gpus_left(size_t i, int nodes) const {
     return hosts[i]->is_on() ? static_cast<long long>(std::min(nodes, nodes_up[i])) * spec->gpus_per_node : 0;

@@ -20,7 +20,6 @@ UtilizationSampler::UtilizationSampler(BuiltPlatform& platform, const CapacityCo
     r.provider = c.spec->provider;
     r.nodes = c.spec->nodes;
     open_.push_back(r);
-    held_.emplace_back(c.holdings_version + 1, 0); // not counted yet
   }
   state_ = open_;
 }
@@ -66,11 +65,7 @@ void UtilizationSampler::sample() {
     const ClusterRuntime& c = *clusters_[i];
     // Hosts go off only when the provider takes all their nodes back (a cut-off, a throttle).
     const int down = c.nodes_taken;
-    int held = 0;
-    if (held_[i].first != c.holdings_version)
-      held_[i] = {c.holdings_version, static_cast<int>(std::count_if(c.slot_job.begin(), c.slot_job.end(),
-                                                                     [](int s) { return s >= 0; }))};
-    held = held_[i].second;
+    const int held = c.held_nodes();
     state_[i].busy = busy[i];
     state_[i].reserved = std::max(0.0, held - busy[i]);
     // Delivered and still the tenant's: a throttle or a cut-off takes its share away.

@@ -43,9 +43,6 @@ private:
   bool finished_ = false;
   std::vector<ClusterRuntime*> clusters_;
   std::unordered_map<const ClusterRuntime*, size_t> cluster_index_; // into clusters_
-  // Per cluster: the nodes held (by a job or a reservation) at its holdings_version, counted again only
-  // when that changed (a count over every node at every sample is most of a long run's sampling).
-  std::vector<std::pair<std::uint64_t, int>> held_;
   std::vector<UtilizationRow> open_;
   std::vector<double> energy_at_start_;
   QueueRow open_queue_;
