@@ -182,11 +182,13 @@ std::vector<double> JobRunner::start_execs(double mfu) {
       }
       e->start();
       job_.execs.push_back(e);
+      job_.exec_gpus.push_back(s.gpus);
       job_.exec_share.push_back(share);
       job_.exec_fastest.push_back(fastest);
     }
   }
   job_.execs_mfu = mfu;
+  job_.execs_active_gpus = job_.active_gpus;
   return amounts;
 }
 
@@ -195,22 +197,28 @@ void JobRunner::drop_execs() {
   job_.execs.clear();
   job_.exec_share.clear();
   job_.exec_fastest.clear();
+  job_.exec_gpus.clear();
   job_.execs_left.clear();
 }
 
 void JobRunner::compute(double work) {
   job_.activity = JobActivity::Computing;
   const double mfu = job_.exec_mfu();
-  // The Execs of the last segment go on if they still fit: same hosts (every change of hosts goes
-  // through a stop, which drops them; checked all the same), same MFU, enough work left in each, and
-  // none failed while suspended (its host turned off and on again during a restart): a failed Exec
-  // reports another amount than the one it was suspended with.
+  // The Execs of the last segment go on if they still fit: same hosts and GPUs on each (every change of
+  // hosts goes through a stop, which drops them; a node given up after a failure for want of a spare
+  // leaves a host fewer GPUs), same MFU, enough work left in each, and none failed while suspended (its
+  // host turned off and on again during a restart): a failed Exec reports another amount than the one
+  // it was suspended with.
   const size_t n = job_.execs.size();
-  bool reuse = n > 0 && mfu == job_.execs_mfu;
+  bool reuse = n > 0 && mfu == job_.execs_mfu && job_.active_gpus == job_.execs_active_gpus;
   size_t k_host = 0;
   for (const Allocation* a : {&job_.alloc, &job_.remote})
     for (const HostShare& s : a->shares)
-      if (s.gpus > 0) reuse = reuse && k_host < n && job_.execs[k_host++]->get_host() == s.host;
+      if (s.gpus > 0) {
+        reuse = reuse && k_host < n && job_.execs[k_host]->get_host() == s.host &&
+                job_.exec_gpus[k_host] == s.gpus;
+        ++k_host;
+      }
   reuse = reuse && k_host == n;
   // Each Exec's amount for this segment, and its remaining amount as the segment starts.
   auto amounts_of_segment = [&] {

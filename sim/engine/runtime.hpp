@@ -110,6 +110,8 @@ struct JobRuntime {
   std::vector<double> exec_share;   // per Exec: its part of the job's useful work
   std::vector<double> exec_fastest; // per Exec: the most FLOP/s it can run at (host, or its bound)
   std::vector<double> execs_left;   // per Exec: its remaining amount when last suspended
+  std::vector<long long> exec_gpus; // per Exec: the GPUs of its host the job had when it started
+  long long execs_active_gpus = 0;  // the job's GPUs when they started (a failure may leave fewer)
   double execs_mfu = 0;             // the MFU the Execs' amounts were set at
   DiskIo io;                        // a checkpoint being written or read back
   DiskIo async_io;                  // an asynchronous checkpoint being written (it commits when done)

@@ -110,3 +110,28 @@ TEST(Failures, AJobThatFailsFasterThanItCanRestartIsGivenUpAsMakingNoProgress) {
   EXPECT_NE(j.status_detail.find("restart (5.2 min"), std::string::npos)
       << j.status_detail; // 300 s + 10 s read
 }
+
+TEST(Failures, AJobGivingUpANodeOfAHostItKeepsTrainsOnTheNodesLeftAtTheirSpeed) {
+  // The traced run on 2 hosts of 2 nodes (16 GPUs each), no spare, one failure of node 0 at 5000 s: the
+  // job gives the node up and goes on with 24 GPUs (8 on host 0, 16 on host 1). Segments of an hour at
+  // 1.6e15 FLOP/s, checkpoints of 10 s: 3600 s of work saved at 3610; the failure loses 1,390 s;
+  // restarted at 5310 (300 s + 10 s read) at 24 x 1e14 x 0.5 = 1.2e15 FLOP/s, the 5.184e19 FLOP left
+  // take 43,200 s in 12 hour-long segments with 11 checkpoints between them: the end at 48,620 s.
+  // The Execs that waited out the restart must not go on as they were (half the work on each host,
+  // host 0 at its full 16 GPUs): new ones get 1/3 and 2/3 of each segment, host 0 bound to 8 GPUs.
+  Inputs in = load_inputs(kData + "/failures/traced.yaml");
+  in.workload.jobs.at(0).on_no_spare = JobSpec::NoSpare::Shrink;
+  for (auto& p : in.platform.providers)
+    for (auto& r : p.regions)
+      for (auto& c : r.clusters)
+        if (c.id == "alpha/r1/c1") c.nodes_per_host = 2;
+  FailureSpec& f = failures_of(in, "alpha/r1/c1");
+  f.spares = 0;
+  f.trace = {{Seconds(5000), 0}};
+  RunResult r = run_inputs(in);
+  const JobResult& j = r.jobs.at(0);
+  ASSERT_EQ(j.status, JobStatus::Finished);
+  EXPECT_EQ(j.ledger.failures, 1);
+  EXPECT_NEAR(j.ledger.failure_recompute.raw(), 1390, 1e-6);
+  EXPECT_NEAR(j.end.raw(), 5310 + 43200 + 11 * 10, 1e-6);
+}
