@@ -86,7 +86,10 @@ FailureSpec read_failures(const YAML::Node& node, const std::string& file, const
   Fields f(node, file, "failures of cluster '" + c.id + "'");
   FailureSpec s;
   bool by_mtbf = f.has("node_mtbf"), by_rate = f.has("failures_per_1000_node_days");
-  if (by_mtbf == by_rate)
+  if (by_mtbf && by_rate)
+    f.fail_against("node_mtbf", "failures_per_1000_node_days",
+                   "and 'failures_per_1000_node_days' say the same: give one");
+  if (!by_mtbf && !by_rate)
     throw InputError(f.pos(), "give exactly one of 'node_mtbf' or 'failures_per_1000_node_days'");
   if (by_mtbf) {
     s.node_mtbf = f.unit("node_mtbf", parse_duration);
@@ -98,7 +101,8 @@ FailureSpec read_failures(const YAML::Node& node, const std::string& file, const
   }
   // Job-level failures (software, collective library, storage): as a rate or a mean time between them.
   bool job_by_mtbf = f.has("job_mtbf"), job_by_rate = f.has("job_failures_per_day");
-  if (job_by_mtbf && job_by_rate) f.fail("job_mtbf", "and 'job_failures_per_day' say the same: give one");
+  if (job_by_mtbf && job_by_rate)
+    f.fail_against("job_mtbf", "job_failures_per_day", "and 'job_failures_per_day' say the same: give one");
   if (job_by_mtbf) {
     s.job_mtbf = f.unit("job_mtbf", parse_duration);
     f.require_positive("job_mtbf", s.job_mtbf->raw());
@@ -367,7 +371,7 @@ ProviderSpec read_provider(const std::string& name, const YAML::Node& node, cons
 /// What a key at `level` (the keys from the top down) names, and the key a new one must give: an
 /// extending file's name that is not in the base is a new provider, region, cluster or link.
 std::optional<std::pair<std::string, std::string>> new_entry_kind(const std::vector<std::string>& level) {
-  if (level == std::vector<std::string>{"providers"}) return std::pair{"provider", "regions"};
+  if (level == std::vector<std::string>{"providers"}) return std::pair{"provider", "egress"};
   if (level == std::vector<std::string>{"links"}) return std::pair{"link", "bandwidth"};
   if (level.size() == 3 && level[0] == "providers" && level[2] == "regions")
     return std::pair{"region", "storage_bandwidth"};

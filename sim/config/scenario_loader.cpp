@@ -1,5 +1,6 @@
 #include "config/loaders.hpp"
 #include "config/yaml_fields.hpp"
+#include "policy/response_strategy.hpp"
 #include "policy/scheduler.hpp"
 
 #include <cctype>
@@ -105,7 +106,7 @@ ReservationSpec read_reservation(const YAML::Node& node, const std::string& file
   r.from = f.unit_or("from", parse_duration, Seconds(0));
   if (r.from.raw() < 0) f.fail("from", "must not be negative");
   r.to = f.unit("to", parse_duration);
-  if (!(r.to > r.from) || r.to.raw() > 100 * 365.25 * 86400)
+  if (!(r.to > r.from) || r.to.raw() > 100 * kSecondsPerYear)
     f.fail("to", "must come after 'from' and within 100 years");
   r.price = f.unit("price", parse_usd_per_hour);
   if (!(r.price.raw() >= 0) || r.price.raw() > 1e4)
@@ -127,6 +128,12 @@ ResponseSpec read_response(const YAML::Node& node, const std::string& file, cons
   ResponseSpec r;
   r.pos = f.pos();
   r.strategy = f.string_or("strategy", "migrate");
+  // Known before its parameters are read: a misspelled strategy is said as such, not as its parameters
+  // being unknown keys.
+  if (const auto& known = strategy_names(); std::find(known.begin(), known.end(), r.strategy) == known.end())
+    f.fail("strategy", "is '" + r.strategy + "', which is not one of: " +
+                           fmt::format("{}", fmt::join(known, ", ")) +
+                           did_you_mean(r.strategy, std::set<std::string>(known.begin(), known.end())));
   r.name = f.string_or("name", r.strategy);
   // A response's name becomes a folder of the results when several are compared (checked again, with
   // the names of the other jobs' responses, once the strategies are known: check_inputs).

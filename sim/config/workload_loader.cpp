@@ -11,7 +11,7 @@ namespace {
 
 constexpr double kMaxGpus = 1e7;                    // ten million accelerators: beyond any fleet, so a typo
 constexpr double kMaxFlops = 1e30;                  // ~50,000x GPT-4; larger is a unit mistake
-constexpr double kMaxSubmit = 100 * 365.25 * 86400; // a century: beyond any plan, so a unit mistake
+constexpr double kMaxSubmit = 100 * kSecondsPerYear; // a century: beyond any plan, so a unit mistake
 constexpr double kBytesPerParamDefault = 16; // mixed-precision Adam: 2+2+12 bytes (ZeRO, arXiv 1910.02054)
 
 /// A whole number in [lo, hi] under `key`, or `fallback` when absent.

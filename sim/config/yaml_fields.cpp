@@ -327,6 +327,10 @@ void Fields::fail_against(const std::string& key, const YAML::Node& other, const
                           const std::string& message) const {
   const YAML::Node& node = node_;
   const YAML::Node mine = node[key];
+  // `key` not written here (a catalog's value), `other` written: said at `other`, what was written.
+  if (!mine && other && !other.Mark().is_null())
+    throw InputError(pos_of(other, file_), other_name + " does not go with '" + key + "' of " + what_ +
+                                               " (not written here), which " + message);
   if (!SourceFiles::overrides(other, mine)) fail(key, message);
   SourcePos at = pos_of(mine, file_);
   throw InputError(pos_of(other, file_), other_name + " does not go with '" + key + "' of " + what_ + " (" +

@@ -95,5 +95,7 @@ public:
 
 /// Builds the strategy a placement names; throws InputError for an unknown one.
 std::unique_ptr<ResponseStrategy> make_strategy(const ResponseSpec& spec, const PlatformSpec& platform);
+/// The strategies make_strategy knows, for the loader's messages.
+const std::vector<std::string>& strategy_names();
 
 } // namespace riftsim

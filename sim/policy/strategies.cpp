@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <set>
 
 namespace riftsim {
@@ -255,8 +256,13 @@ std::unique_ptr<ResponseStrategy> make_strategy(const ResponseSpec& spec, const 
     std::vector<const ClusterSpec*> targets = find_targets(spec, platform);
     return std::make_unique<SplitStrategy>(std::move(targets), spec.detection, spec.porting);
   }
-  throw InputError(spec.pos,
-                   "unknown strategy '" + spec.strategy + "' (known: migrate, wait, shrink, hedge, split)");
+  throw InputError(spec.pos, "unknown strategy '" + spec.strategy + "' (known: " +
+                                 fmt::format("{}", fmt::join(strategy_names(), ", ")) + ")");
+}
+
+const std::vector<std::string>& strategy_names() {
+  static const std::vector<std::string> names = {"migrate", "wait", "shrink", "hedge", "split"};
+  return names;
 }
 
 } // namespace riftsim
