@@ -33,7 +33,9 @@ std::string unknown_command(CLI::App& app, const std::vector<char*>& args) {
   CLI::App* at = &app;
   auto commands = [](CLI::App* a) {
     std::set<std::string> names;
-    for (CLI::App* s : a->get_subcommands([](CLI::App*) { return true; })) names.insert(s->get_name());
+    // Hidden commands (group "", e.g. `simulate`, the one a run's children use) are not offered.
+    for (CLI::App* s : a->get_subcommands([](CLI::App*) { return true; }))
+      if (!s->get_group().empty()) names.insert(s->get_name());
     return names;
   };
   auto listed = [](const std::set<std::string>& names) {

@@ -22,7 +22,7 @@ std::string egress_range(const ProviderSpec& prov) {
 std::string platform_table(const PlatformSpec& p) {
   std::string out =
       fmt::format("platform {}{}\n\n", p.file, p.extends.empty() ? "" : " (extends " + p.extends + ")");
-  out += fmt::format("{:<34} {:<18} {:<10} {:>6} {:>7} {:>9} {:>9} {:>17} {:>8} {:>9}  {}\n", "cluster",
+  out += fmt::format("{:<34} {:<18} {:<10} {:>6} {:>7} {:>11} {:>9} {:>17} {:>8} {:>9}  {}\n", "cluster",
                      "instance", "accel.", "nodes", "GPUs", "peak", "net/node", "$/node-h", "$/GPU-h", "lead",
                      "capacity, failures");
   for (const auto& prov : p.providers)
@@ -41,7 +41,7 @@ std::string platform_table(const PlatformSpec& p) {
           cap += fmt::format("; {:.2f} failures/1000 node-days, {} spares",
                              1000 * kSecondsPerDay / c.failures->node_mtbf.raw(), c.failures->spares);
         out += fmt::format(
-            "{:<34} {:<18} {:<10} {:>6} {:>7} {:>9} {:>9} {:>17} {:>8} {:>9}  {}\n", c.id, c.instance,
+            "{:<34} {:<18} {:<10} {:>6} {:>7} {:>11} {:>9} {:>17} {:>8} {:>9}  {}\n", c.id, c.instance,
             c.accelerator.empty() ? "-" : c.accelerator, c.nodes, c.total_gpus(),
             format_si(c.node_peak().raw() * c.nodes, "FLOPS"), format_bandwidth(c.node_network),
             fmt::format("${:.2f}{}", c.node_price.raw(),
