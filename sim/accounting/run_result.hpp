@@ -57,9 +57,10 @@ struct SimOptions {
   bool with_events = true; // false = the baseline: the same scenario without provider events
   std::uint64_t seed = 1;
   std::string log_level = "info";
-  bool progress = false;             // a progress line on stderr (only for runs longer than ~2 s)
-  bool timeline = true;              // record events and spans (RunResult::log); false leaves it empty
-  Seconds utilization_bucket{kSecondsPerDay}; // utilization.csv and queue.csv rows: one per cluster per bucket
+  bool progress = false; // a progress line on stderr (only for runs longer than ~2 s)
+  bool timeline = true;  // record events and spans (RunResult::log); false leaves it empty
+  Seconds utilization_bucket{
+      kSecondsPerDay}; // utilization.csv and queue.csv rows: one per cluster per bucket
   // Step times of jobs that derive their speed from the platform, derived beforehand in other processes
   // (cli/step_table.hpp); null when every job gives its `mfu`.
   std::shared_ptr<const class TrainingSpeed> speed;

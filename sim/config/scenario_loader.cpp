@@ -131,8 +131,8 @@ ResponseSpec read_response(const YAML::Node& node, const std::string& file, cons
   // Known before its parameters are read: a misspelled strategy is said as such, not as its parameters
   // being unknown keys.
   if (const auto& known = strategy_names(); std::find(known.begin(), known.end(), r.strategy) == known.end())
-    f.fail("strategy", "is '" + r.strategy + "', which is not one of: " +
-                           fmt::format("{}", fmt::join(known, ", ")) +
+    f.fail("strategy", "is '" + r.strategy +
+                           "', which is not one of: " + fmt::format("{}", fmt::join(known, ", ")) +
                            did_you_mean(r.strategy, std::set<std::string>(known.begin(), known.end())));
   r.name = f.string_or("name", r.strategy);
   // A response's name becomes a folder of the results when several are compared (checked again, with

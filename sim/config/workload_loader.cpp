@@ -9,8 +9,8 @@
 namespace riftsim {
 namespace {
 
-constexpr double kMaxGpus = 1e7;                    // ten million accelerators: beyond any fleet, so a typo
-constexpr double kMaxFlops = 1e30;                  // ~50,000x GPT-4; larger is a unit mistake
+constexpr double kMaxGpus = 1e7;                     // ten million accelerators: beyond any fleet, so a typo
+constexpr double kMaxFlops = 1e30;                   // ~50,000x GPT-4; larger is a unit mistake
 constexpr double kMaxSubmit = 100 * kSecondsPerYear; // a century: beyond any plan, so a unit mistake
 constexpr double kBytesPerParamDefault = 16; // mixed-precision Adam: 2+2+12 bytes (ZeRO, arXiv 1910.02054)
 

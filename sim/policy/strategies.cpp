@@ -256,8 +256,8 @@ std::unique_ptr<ResponseStrategy> make_strategy(const ResponseSpec& spec, const 
     std::vector<const ClusterSpec*> targets = find_targets(spec, platform);
     return std::make_unique<SplitStrategy>(std::move(targets), spec.detection, spec.porting);
   }
-  throw InputError(spec.pos, "unknown strategy '" + spec.strategy + "' (known: " +
-                                 fmt::format("{}", fmt::join(strategy_names(), ", ")) + ")");
+  throw InputError(spec.pos, "unknown strategy '" + spec.strategy +
+                                 "' (known: " + fmt::format("{}", fmt::join(strategy_names(), ", ")) + ")");
 }
 
 const std::vector<std::string>& strategy_names() {

@@ -35,8 +35,8 @@ ParameterPath parse_parameter_path(const std::string& text, const SourcePos& pos
 struct ValueRange {
   std::string prefix, suffix;
   double from = 0, to = 0;
-  double step = 0;   // 0 = none
-  int count = 0;     // evenly spaced values from `from` to `to`; 0 = none
+  double step = 0;    // 0 = none
+  int count = 0;      // evenly spaced values from `from` to `to`; 0 = none
   bool whole = false; // values rounded to whole numbers
   bool log = false;   // sampled uniformly in log space (latin_hypercube, random)
   std::string text(double number) const;
