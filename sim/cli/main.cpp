@@ -12,6 +12,7 @@
 #include "output/platform_xml.hpp"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstring>
 #include <iostream>
 #include <set>
@@ -59,6 +60,52 @@ std::string unknown_command(CLI::App& app, const std::vector<char*>& args) {
   if (at->get_require_subcommand_min() > 0)
     return (at == &app ? std::string("riftsim") : at->get_name()) +
            " needs a command: " + listed(commands(at)) + " (see riftsim --help)";
+  return "";
+}
+
+/// The deepest command named by the words of args ("riftsim sweep merge ..." -> merge).
+CLI::App* named_command(CLI::App& app, const std::vector<char*>& args) {
+  CLI::App* at = &app;
+  for (size_t i = 1; i < args.size() && args[i]; ++i) {
+    const std::string word = args[i];
+    if (word.empty() || word[0] == '-') continue;
+    CLI::App* sub = nullptr;
+    try {
+      sub = at->get_subcommand(word);
+    } catch (const CLI::OptionNotFound&) {
+    }
+    if (sub) at = sub;
+  }
+  return at;
+}
+
+/// CLI11's parse errors said the riftsim way: an unknown option gets its closest name and the command's
+/// options; a missing argument is named with what it is for. Empty when CLI11's own words are kept.
+std::string explain_parse_error(CLI::App& app, const std::vector<char*>& args) {
+  CLI::App* at = named_command(app, args);
+  std::string command = at == &app ? "riftsim" : at->get_name(); // "sweep merge"
+  for (CLI::App* up = at->get_parent(); up && up != &app; up = up->get_parent())
+    command = up->get_name() + " " + command;
+  std::set<std::string> option_names;
+  for (const CLI::Option* o : at->get_options())
+    for (const std::string& n : o->get_lnames()) option_names.insert("--" + n);
+  for (size_t i = 1; i < args.size() && args[i]; ++i) {
+    std::string word = args[i];
+    if (word.rfind("--", 0) != 0 || word == "--") continue;
+    word = word.substr(0, word.find('='));
+    if (option_names.count(word)) continue;
+    std::string listed;
+    for (const auto& n : option_names) listed += (listed.empty() ? "" : ", ") + n;
+    return "unknown option '" + word + "' of " + command + did_you_mean(word, option_names) +
+           "; its options: " + listed;
+  }
+  for (const CLI::Option* o : at->get_options())
+    if (o->get_required() && o->count() == 0) {
+      std::string name = o->get_name();
+      if (o->get_positional()) std::transform(name.begin(), name.end(), name.begin(), ::toupper);
+      return command + " needs " + name + " (" + o->get_description() + "; see riftsim " +
+             (at == &app ? "" : command + " ") + "--help)";
+    }
   return "";
 }
 
@@ -201,7 +248,10 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     // One line, as for every other bad input.
-    std::cerr << UsageError(std::string(e.what()) + " (see riftsim --help)").what() << "\n";
+    const std::string explained = explain_parse_error(app, args);
+    std::cerr
+        << UsageError(explained.empty() ? std::string(e.what()) + " (see riftsim --help)" : explained).what()
+        << "\n";
     return kExitBadInput;
   }
 

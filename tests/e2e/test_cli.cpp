@@ -175,6 +175,22 @@ TEST(Cli, UsageErrorsAreExitCode2) {
   EXPECT_NE(sub.err.find("(did you mean 'show'?); the commands of platform: export, show"), std::string::npos)
       << sub.err;
   EXPECT_NE(riftsim("platform").err.find("platform needs a command: export, show"), std::string::npos);
+  // A mistyped option: the closest option of that command, and its options.
+  Outcome option = riftsim("run " + kData + "/mini-cutoff.yaml --replicatons 3");
+  EXPECT_EQ(option.code, 2);
+  EXPECT_NE(option.err.find("unknown option '--replicatons' of run (did you mean '--replications'?); its "
+                            "options: --csv, "),
+            std::string::npos)
+      << option.err;
+  // A missing argument is named with what it is for, and the command's own help.
+  Outcome missing = riftsim("validate");
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_EQ(missing.err, "riftsim: error: validate needs FILES (YAML files; see riftsim validate --help)\n");
+  EXPECT_NE(riftsim("sweep merge")
+                .err.find("sweep merge needs DIR (the sweep's output directory; see riftsim "
+                          "sweep merge --help)"),
+            std::string::npos);
+  EXPECT_NE(riftsim("check x").err.find("check needs --golden (golden results;"), std::string::npos);
 }
 
 TEST(Cli, ValidateChecksFilesWithoutRunning) {
