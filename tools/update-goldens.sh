@@ -6,7 +6,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 bin=$(cd "${1:-$repo/build}" && pwd)/riftsim
 cd "$repo/tests/data"
-for scenario in mini-cutoff mini-notice; do
+for scenario in mini-cutoff mini-notice mini-compare; do
   "$bin" run "$scenario.yaml" --quiet --out "$repo/tests/golden/$scenario" >/dev/null
   echo "updated tests/golden/$scenario"
 done

@@ -38,30 +38,73 @@ ojson read_result_json(const std::string& path) {
   }
 }
 
+namespace {
+
+/// The result files of one run compared with their golden copies; `prefix` names a response's folder
+/// ("hedge/") in a run with several responses.
+void check_run_files(const fs::path& result_dir, const fs::path& golden_dir, const std::string& prefix,
+                     double rtol, std::vector<std::string>& files, std::vector<Difference>& diffs) {
+  for (const std::string name : {"summary.json", "comparison.json", "events.csv", "trace.json", "jobs.csv",
+                                 "utilization.csv", "queue.csv"}) {
+    fs::path golden = golden_dir / name;
+    if (!fs::exists(golden)) continue;
+    const std::string shown = prefix + name;
+    fs::path result = result_dir / name;
+    files.push_back(shown);
+    if (!fs::exists(result)) {
+      diffs.push_back({shown, "", "missing from the result"});
+      continue;
+    }
+    if (name == "trace.json")
+      diff_trace(read_result_json(result.string()), read_result_json(golden.string()), rtol, shown, diffs);
+    else if (name.ends_with(".json"))
+      diff_json(read_result_json(result.string()), read_result_json(golden.string()), rtol, shown, diffs);
+    else
+      diff_csv(slurp(result), slurp(golden), rtol, shown, diffs);
+  }
+}
+
+/// The folders of a run with several responses (one per response, each with its summary.json), sorted.
+std::set<std::string> response_folders(const fs::path& dir) {
+  std::set<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.is_directory() && fs::exists(e.path() / "summary.json")) names.insert(e.path().filename().string());
+  return names;
+}
+
+} // namespace
+
 int cmd_check(const CheckArgs& a) {
   for (const auto& d : {a.result_dir, a.golden_dir})
     if (!fs::is_directory(d)) throw InputError({d, 1, 1}, "not a directory");
   if (!(a.rtol >= 0 && a.rtol <= 1e300)) throw UsageError("--rtol must be zero or a positive number");
   std::vector<std::string> files;
   std::vector<Difference> diffs;
-  for (const std::string name : {"summary.json", "events.csv", "trace.json"}) {
-    fs::path golden = fs::path(a.golden_dir) / name;
-    if (!fs::exists(golden)) continue;
-    fs::path result = fs::path(a.result_dir) / name;
-    files.push_back(name);
-    if (!fs::exists(result)) {
-      diffs.push_back({name, "", "missing from the result"});
-      continue;
-    }
-    if (name == "trace.json")
-      diff_trace(read_result_json(result.string()), read_result_json(golden.string()), a.rtol, name, diffs);
-    else if (name.ends_with(".json"))
-      diff_json(read_result_json(result.string()), read_result_json(golden.string()), a.rtol, name, diffs);
-    else
-      diff_csv(slurp(result), slurp(golden), a.rtol, name, diffs);
+  check_run_files(a.result_dir, a.golden_dir, "", a.rtol, files, diffs);
+  // A run with several responses: comparison.json above, and each response's folder compared in turn.
+  if (!fs::exists(fs::path(a.golden_dir) / "summary.json")) {
+    const std::set<std::string> golden = response_folders(a.golden_dir);
+    const std::set<std::string> result = response_folders(a.result_dir);
+    for (const auto& name : golden)
+      if (result.count(name))
+        check_run_files(fs::path(a.result_dir) / name, fs::path(a.golden_dir) / name, name + "/", a.rtol,
+                        files, diffs);
+      else {
+        files.push_back(name + "/");
+        diffs.push_back({name + "/", "", "missing from the result"});
+      }
+    for (const auto& name : result)
+      if (!golden.count(name)) {
+        files.push_back(name + "/");
+        diffs.push_back({name + "/", "", "a response the golden does not have"});
+      }
   }
   if (files.empty())
-    throw InputError({a.golden_dir, 1, 1}, "holds no summary.json, events.csv or trace.json");
+    throw InputError(
+        {a.golden_dir, 1, 1},
+        "holds no riftsim result file (summary.json, comparison.json, events.csv, trace.json, jobs.csv, "
+        "utilization.csv, queue.csv), nor a folder of each "
+        "response holding them");
   for (const auto& d : diffs)
     std::cout << d.file << ": " << (d.where.empty() ? "" : d.where + ": ") << d.message << "\n";
   if (!a.junit.empty()) write_file_atomically(a.junit, junit_xml(files, diffs));

@@ -24,6 +24,7 @@
 #include <functional>
 #include <iostream>
 #include <limits>
+#include <map>
 #include <thread>
 #include <unistd.h>
 
@@ -259,11 +260,11 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& sg_flags) {
     if (!a.quiet) {
       if (in.scenario.placements.size() > kJobsListedSideBySide) { // a portfolio: one row per response
         std::cout << "\nside by side (" << variants << " responses, " << in.scenario.placements.size()
-                  << " jobs; each job's numbers in comparison.json and jobs.csv):"
+                  << " jobs; each job's numbers in comparison.json and jobs.csv):\n"
                   << portfolio_comparison_text(runs);
       } else {
         std::cout << summary_text(runs.front().second);
-        std::cout << "\nside by side (" << variants << " responses):" << comparison_text(comparison);
+        std::cout << "\nside by side (" << variants << " responses):\n" << comparison_text(comparison);
       }
       for (auto& [name, r] : reps) std::cout << "\n" << name << ":" << replications_text(r);
     }
@@ -305,6 +306,19 @@ int cmd_compare(const std::vector<std::string>& given) {
       for (const auto& e : fs::directory_iterator(d))
         if (fs::exists(e.path() / "summary.json")) inside.push_back(e.path().string());
       std::sort(inside.begin(), inside.end());
+      // In the scenario's order of responses, as the run printed them (comparison.json's rows).
+      std::map<std::string, size_t> order;
+      if (fs::path listed = fs::path(d) / "comparison.json"; fs::is_regular_file(listed))
+        for (const auto& row : read_result_json(listed.string()).value("rows", ojson::array()))
+          if (row.is_object() && row.contains("run") && row.at("run").is_string())
+            order.emplace(row.at("run").get<std::string>(), order.size());
+      std::stable_sort(inside.begin(), inside.end(), [&order](const std::string& a, const std::string& b) {
+        auto rank = [&order](const std::string& dir) {
+          auto it = order.find(fs::path(dir).filename().string());
+          return it == order.end() ? order.size() : it->second;
+        };
+        return rank(a) < rank(b);
+      });
     }
     if (inside.empty())
       dirs.push_back(d);
@@ -322,6 +336,19 @@ int cmd_compare(const std::vector<std::string>& given) {
       throw InputError({f.string(), 1, 1}, std::string("not a riftsim summary.json: ") + e.what());
     }
     runs.push_back(std::move(run));
+  }
+  // Portfolios side by side one row per run (each job's numbers are in their jobs.csv), as run prints them.
+  bool portfolios = std::all_of(runs.begin(), runs.end(), [](const auto& run) {
+    return run.second.contains("portfolio") && run.second.at("jobs").size() > kJobsListedSideBySide;
+  });
+  if (portfolios) {
+    try {
+      std::cout << portfolio_comparison_text(runs);
+      return kExitOk;
+    } catch (const ojson::exception& e) {
+      throw InputError({dirs.front() + "/summary.json", 1, 1},
+                       std::string("not a riftsim portfolio summary: ") + e.what());
+    }
   }
   std::cout << comparison_text(comparison_json(runs));
   return kExitOk;

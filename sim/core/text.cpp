@@ -96,8 +96,18 @@ LineColumn line_column_at(std::string_view text, size_t offset) {
   return lc;
 }
 
+std::string grouped(size_t n) {
+  const std::string digits = std::to_string(n);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
 std::string count_of(size_t n, std::string_view noun) {
-  return std::to_string(n) + " " + std::string(noun) + (n == 1 ? "" : "s");
+  return grouped(n) + " " + std::string(noun) + (n == 1 ? "" : "s");
 }
 
 } // namespace riftsim

@@ -15,7 +15,10 @@ size_t invalid_utf8_offset(std::string_view text);
 /// are not UTF-8 become \xNN. Printable UTF-8 is kept as it is.
 std::string one_line(std::string_view text);
 
-/// "1 job", "3 jobs": a count and its noun, the plural made with an s.
+/// 2338 -> "2,338": digits grouped by thousands, as the tables print counts.
+std::string grouped(size_t n);
+
+/// "1 job", "3 jobs", "2,338 interruptions": a count and its noun, the plural made with an s.
 std::string count_of(size_t n, std::string_view noun);
 
 /// 1-based line and column of a byte offset in a text (columns count bytes, as yaml-cpp's marks do).

@@ -228,6 +228,15 @@ double parse_count(std::string_view text) {
       "'{}' is not a plain number; use digits, an exponent (1.8e12) or an SI suffix (1.8T)", text));
 }
 
+namespace {
+/// Three significant digits of a scaled value (below 1000), trailing zeros kept: 47.0, 41.9, 0.95, 523,
+/// so that a column does not print 47 beside 41.9.
+int decimals_for(double scaled) {
+  double a = std::fabs(scaled);
+  return a >= 99.95 ? 0 : a >= 9.995 ? 1 : 2;
+}
+} // namespace
+
 std::string format_duration(Seconds s) {
   double v = s.raw();
   double a = std::fabs(v);
@@ -267,7 +276,7 @@ std::string format_bytes(Bytes b) {
     v /= 1000;
     ++i;
   }
-  return fmt::format("{:.3g} {}", v, units[i]);
+  return fmt::format("{:.{}f} {}", v, decimals_for(v), units[i]);
 }
 
 std::string format_bandwidth(BytesPerSecond r) {
@@ -282,8 +291,12 @@ std::string format_bandwidth(BytesPerSecond r) {
 }
 
 std::string format_usd(Usd u) {
+  return format_usd_as(u, u);
+}
+
+std::string format_usd_as(Usd u, Usd largest) {
   double v = u.raw();
-  double a = std::fabs(v);
+  double a = std::fabs(largest.raw());
   if (a >= 1e9) return fmt::format("${:.2f}B", v / 1e9);
   if (a >= 1e6) return fmt::format("${:.1f}M", v / 1e6);
   if (a >= 1e3) return fmt::format("${:.1f}k", v / 1e3);
@@ -302,7 +315,7 @@ std::string format_si_as(double value, double largest, const std::string& unit) 
     value /= 1000;
     ++i;
   }
-  return fmt::format("{:.3g} {}{}", value, prefixes[i], unit);
+  return fmt::format("{:.{}f} {}{}", value, decimals_for(largest), prefixes[i], unit);
 }
 
 std::string format_count(double value) {

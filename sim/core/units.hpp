@@ -113,6 +113,7 @@ enum class DurationUnit { Seconds, Minutes, Hours, Days };
 DurationUnit duration_unit_for(Seconds largest);
 std::string format_duration_in(Seconds s, DurationUnit unit); // (7200 s, Days) -> "0.1 d"
 std::string format_usd(Usd u);                                // "$512.3M"
+std::string format_usd_as(Usd u, Usd largest); // in largest's scale, for a column: ($7e3, $706e3) -> "$7.0k"
 std::string format_si(double value, const std::string& unit); // (41.9e9, "Wh") -> "41.9 GWh"
 /// `value` with the prefix `largest` takes, so that a row of values shares one unit: (3e8, 4e9, "Wh")
 /// -> "0.3 GWh".

@@ -19,7 +19,8 @@ class SimClockFlag : public spdlog::custom_flag_formatter {
 public:
   void format(const spdlog::details::log_msg&, const std::tm&, spdlog::memory_buf_t& dest) override {
     double t = sg4::Engine::is_initialized() ? sg4::Engine::get_clock() : 0.0;
-    std::string text = fmt::format("d{:7.3f} {:>12.1f}s", t / kSecondsPerDay, t);
+    // "d 100.000" keeps its space: up to day 999 and 86 million seconds, the columns stay aligned.
+    std::string text = fmt::format("d {:7.3f} {:>11.1f}s", t / kSecondsPerDay, t);
     // The actor's name is only there inside an actor: maestro has none (and crashes if asked).
     if (sg4::Engine::is_initialized() && !sg4::this_actor::is_maestro()) {
       text += ' ';

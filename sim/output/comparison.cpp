@@ -78,16 +78,24 @@ std::string comparison_text(const ojson& c) {
       return b.is_object() && b.contains(p) ? &b.at(p) : nullptr;
     }));
   }
-  for (const char* h : {"compute $", "egress $", "total $", "energy"}) headers.push_back(h);
-  std::vector<std::string> compute, egress, total, energy;
-  for (const auto& row : rows) {
-    const ojson& cost = row.at("cost_usd");
-    compute.push_back(format_usd(Usd(cost.at("compute"))));
-    egress.push_back(format_usd(Usd(cost.at("egress"))));
-    total.push_back(format_usd(Usd(cost.at("total"))));
-    energy.push_back(format_si(row.at("energy_kwh").get<double>() * 1000, "Wh"));
+  // Money and energy columns: every value in the scale of the column's largest ($0.0k beside $706.1k).
+  auto scaled_column = [&](const std::function<double(const ojson&)>& get,
+                           const std::function<std::string(double, double)>& format) {
+    double largest = 0;
+    for (const auto& row : rows) largest = std::max(largest, std::fabs(get(row)));
+    std::vector<std::string> cells;
+    for (const auto& row : rows) cells.push_back(format(get(row), largest));
+    return cells;
+  };
+  auto money = [](double v, double largest) { return format_usd_as(Usd(v), Usd(largest)); };
+  for (const char* part : {"compute", "egress", "total"}) {
+    headers.push_back(std::string(part) + " $");
+    columns.push_back(
+        scaled_column([part](const ojson& row) { return row.at("cost_usd").at(part).get<double>(); }, money));
   }
-  for (auto* col : {&compute, &egress, &total, &energy}) columns.push_back(*col);
+  headers.push_back("energy");
+  columns.push_back(scaled_column([](const ojson& row) { return row.at("energy_kwh").get<double>() * 1000; },
+                                  [](double v, double largest) { return format_si_as(v, largest, "Wh"); }));
 
   TextTable table(headers);
   for (size_t r = 0; r < rows.size(); ++r) {
@@ -95,7 +103,7 @@ std::string comparison_text(const ojson& c) {
     for (const auto& col : columns) cells.push_back(col[r]);
     table.add_row(cells);
   }
-  return "\n" + table.render();
+  return table.render();
 }
 
 } // namespace riftsim

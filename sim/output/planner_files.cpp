@@ -5,7 +5,9 @@
 #include "output/text_table.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <fmt/format.h>
+#include <functional>
 #include <map>
 #include <set>
 #include <sstream>
@@ -209,29 +211,56 @@ std::string portfolio_comparison_text(const std::vector<std::pair<std::string, o
                                       "p95 wait", "deadlines missed", "time lost",    "total $"};
   for (const auto& p : providers) headers.push_back(fmt::format("{} $", p));
   headers.push_back("reserved $");
+  // Each money column in the scale of its largest value.
+  std::map<std::string, double> largest;
+  auto note_largest = [&largest](const std::string& column, const ojson& v) {
+    largest[column] = std::max(largest[column], std::fabs(v.get<double>()));
+  };
+  for (const auto& [name, summary] : runs) {
+    const ojson& cost = summary.at("portfolio").at("cost_usd");
+    note_largest("total", cost.at("total"));
+    note_largest("reservations", cost.at("reservations"));
+    for (const auto& [prov, v] : cost.at("by_provider").items()) note_largest("provider " + prov, v);
+  }
+  auto money = [&largest](const std::string& column, const ojson& v) {
+    return format_usd_as(Usd(v), Usd(largest[column]));
+  };
+  // Each duration column in the unit its largest value calls for (days for a year, hours for a day).
+  auto duration_unit = [&runs](const std::function<const ojson&(const ojson&)>& get) {
+    double longest = 0;
+    for (const auto& run : runs)
+      longest = std::max(longest, std::fabs(get(run.second.at("portfolio")).get<double>()));
+    return duration_unit_for(Seconds(longest));
+  };
+  const DurationUnit makespan_unit =
+      duration_unit([](const ojson& p) -> const ojson& { return p.at("makespan_s"); });
+  const DurationUnit wait_unit =
+      std::max(duration_unit([](const ojson& p) -> const ojson& { return p.at("wait_s").at("mean"); }),
+               duration_unit([](const ojson& p) -> const ojson& { return p.at("wait_s").at("p95"); }));
+  const DurationUnit lost_unit =
+      duration_unit([](const ojson& p) -> const ojson& { return p.at("time_lost_s"); });
   TextTable table(headers);
   for (const auto& [name, summary] : runs) {
     const ojson& p = summary.at("portfolio");
     int finished = p.at("status").contains("finished") ? p.at("status").at("finished").get<int>() : 0;
     const ojson& cost = p.at("cost_usd");
-    std::vector<std::string> row = {
-        name,
-        std::to_string(finished),
-        std::to_string(p.at("jobs").get<int>() - finished),
-        format_duration_in(Seconds(p.at("makespan_s")), DurationUnit::Days),
-        format_duration_in(Seconds(p.at("wait_s").at("mean")), DurationUnit::Days),
-        format_duration_in(Seconds(p.at("wait_s").at("p95")), DurationUnit::Days),
-        std::to_string(p.at("missed_deadlines").get<int>()),
-        format_duration_in(Seconds(p.at("time_lost_s")), DurationUnit::Days),
-        format_usd(Usd(cost.at("total")))};
+    std::vector<std::string> row = {name,
+                                    std::to_string(finished),
+                                    std::to_string(p.at("jobs").get<int>() - finished),
+                                    format_duration_in(Seconds(p.at("makespan_s")), makespan_unit),
+                                    format_duration_in(Seconds(p.at("wait_s").at("mean")), wait_unit),
+                                    format_duration_in(Seconds(p.at("wait_s").at("p95")), wait_unit),
+                                    std::to_string(p.at("missed_deadlines").get<int>()),
+                                    format_duration_in(Seconds(p.at("time_lost_s")), lost_unit),
+                                    money("total", cost.at("total"))};
     for (const auto& prov : providers)
-      row.push_back(cost.at("by_provider").contains(prov) ? format_usd(Usd(cost.at("by_provider").at(prov)))
-                                                          : "—");
-    row.push_back(format_usd(Usd(cost.at("reservations"))));
+      row.push_back(cost.at("by_provider").contains(prov)
+                        ? money("provider " + prov, cost.at("by_provider").at(prov))
+                        : "—");
+    row.push_back(money("reservations", cost.at("reservations")));
     table.add_row(row);
   }
-  std::string text = "\n";
-  text += table.render();
+  std::string text = table.render();
   text += "time lost: summed over the jobs, against the same portfolio undisturbed; reserved: bought whether "
           "used (the use it covered is taken off its provider's column)\n";
   return text;

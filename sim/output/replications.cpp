@@ -1,7 +1,9 @@
 #include "output/replications.hpp"
 
 #include "accounting/stats.hpp"
+#include "core/text.hpp"
 #include "core/units.hpp"
+#include "output/text_table.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -72,11 +74,13 @@ std::string replications_text(const ojson& r) {
       {"hardware_effect_s", "hardware"}, {"goodput", "goodput"},        {"cost_usd.total", "cost"},
       {"energy_kwh", "energy"},          {"failures", "node failures"}, {"job_failures", "job failures"},
       {"interruptions", "interruptions"}};
-  std::string out = fmt::format("\n{} replications (seeds {}..{}): mean [95% CI], median, p95\n",
-                                r.at("replications").get<int>(), r.at("seeds").front().get<std::uint64_t>(),
-                                r.at("seeds").back().get<std::uint64_t>());
+  std::string out =
+      fmt::format("\n{} replications (seeds {}..{}): mean, its 95% confidence interval, median, "
+                  "95th percentile\n",
+                  r.at("replications").get<int>(), r.at("seeds").front().get<std::uint64_t>(),
+                  r.at("seeds").back().get<std::uint64_t>());
   for (const auto& [name, metrics] : r.at("jobs").items()) {
-    out += fmt::format("  job {}\n", name);
+    TextTable table({"job " + name, "mean", "95% CI", "median", "p95"});
     for (const auto& [metric, label] : kShown) {
       if (!metrics.contains(metric)) continue;
       const ojson& s = metrics.at(metric);
@@ -92,15 +96,20 @@ std::string replications_text(const ojson& r) {
                        s.at("median").get<double>(), s.at("p95").get<double>()})
         largest = std::max(largest, std::fabs(v));
       const DurationUnit unit = duration_unit_for(Seconds(largest));
-      auto show = [&m, unit, largest](double v) {
+      auto show = [&m, count, unit, largest](double v) {
         if (m.ends_with("_s")) return format_duration_in(Seconds(v), unit);
-        if (m.starts_with("cost_usd")) return format_usd(Usd(v));
+        if (m.starts_with("cost_usd")) return format_usd_as(Usd(v), Usd(largest));
         if (m == "energy_kwh") return format_si_as(v * 1e3, largest * 1e3, "Wh"); // as a single run prints it
-        return fmt::format("{:.4g}", v);
+        if (count) // whole counts as counts (2,724); a mean of a few events keeps its decimal
+          return largest >= 100 ? grouped(static_cast<size_t>(std::llround(std::max(0.0, v))))
+                                : fmt::format("{:.1f}", v);
+        return fmt::format("{:.3f}", v); // goodput, a fraction
       };
-      out += fmt::format("    {:<14} {:>10} [{}, {}]  median {}  p95 {}\n", label, show(s.at("mean")),
-                         show(low), show(s.at("ci95_high")), show(s.at("median")), show(s.at("p95")));
+      table.add_row({"  " + std::string(label), show(s.at("mean")),
+                     fmt::format("[{}, {}]", show(low), show(s.at("ci95_high"))), show(s.at("median")),
+                     show(s.at("p95"))});
     }
+    out += table.render();
   }
   return out;
 }

@@ -1,5 +1,6 @@
 #include "output/summary_text.hpp"
 
+#include "core/text.hpp"
 #include "core/units.hpp"
 
 #include <cctype>
@@ -81,12 +82,12 @@ std::string summary_text(const ojson& sum) {
     if (!j.at("baseline_cost_usd").is_null())
       out += fmt::format("  (baseline {})", format_usd(Usd(j.at("baseline_cost_usd").at("total"))));
     out += "\n";
-    out += fmt::format("  {} GPU-hours, {} of IT energy ({} with PUE, {} CO2eq), {} interruption{}\n",
+    out += fmt::format("  {} GPU-hours, {} of IT energy ({} with PUE, {} CO2eq), {}\n",
                        format_count(j.at("gpu_hours")),
                        format_si(j.at("energy_kwh").get<double>() * 1000.0, "Wh"),
                        format_si(j.at("facility_energy_kwh").get<double>() * 1000.0, "Wh"),
-                       format_si(j.at("co2_tonnes").get<double>(), "t"), j.at("interruptions").get<int>(),
-                       j.at("interruptions").get<int>() == 1 ? "" : "s");
+                       format_si(j.at("co2_tonnes").get<double>(), "t"),
+                       count_of(j.at("interruptions").get<size_t>(), "interruption"));
     for (const auto& t : j.at("transfers"))
       out += fmt::format("  moved the {} ({}) {} → {} in {}\n", t.at("what").get<std::string>(),
                          format_bytes(Bytes(t.at("bytes"))), t.at("from_region").get<std::string>(),

@@ -341,15 +341,36 @@ Outcome run_in_data(const std::string& args) {
 } // namespace
 
 TEST(Golden, EveryOutputFileMatchesItsGoldenCopy) {
-  for (const char* scenario : {"mini-cutoff", "mini-notice"}) {
+  // mini-compare has two responses: its comparison.json, and each response's six files.
+  for (auto [scenario, files] : {std::pair{"mini-cutoff", 6}, {"mini-notice", 6}, {"mini-compare", 13}}) {
     SCOPED_TRACE(scenario);
     fs::path out = fresh_dir(std::string("golden-") + scenario);
     ASSERT_EQ(run_in_data(std::string("run ") + scenario + ".yaml --quiet --out " + out.string()).code, 0);
     Outcome c = riftsim("check " + out.string() + " --golden " + kGolden + "/" + scenario + " --rtol 1e-9");
     EXPECT_EQ(c.code, 0) << c.out << c.err;
-    EXPECT_NE(c.out.find("same: 3 files compared"), std::string::npos) << c.out;
+    EXPECT_NE(c.out.find("same: " + std::to_string(files) + " files compared"), std::string::npos) << c.out;
     fs::remove_all(out);
   }
+}
+
+TEST(Golden, CheckComparesEveryResponseOfARunWithSeveral) {
+  fs::path changed = fresh_dir("changed-responses");
+  fs::copy(kGolden + "/mini-compare", changed, fs::copy_options::recursive);
+  auto s = summary(changed / "wait");
+  s["jobs"]["train"]["time_lost_s"] = 1.0;
+  std::ofstream(changed / "wait" / "summary.json") << s.dump(2);
+  fs::remove_all(changed / "migrate");
+  Outcome o = riftsim("check " + changed.string() + " --golden " + kGolden + "/mini-compare");
+  EXPECT_EQ(o.code, 1);
+  EXPECT_NE(o.out.find("wait/summary.json: jobs.train.time_lost_s: 1.0 != 31960.0 (golden)"),
+            std::string::npos)
+      << o.out;
+  EXPECT_NE(o.out.find("migrate/: missing from the result"), std::string::npos) << o.out;
+  // A response the golden does not have is a difference too.
+  fs::copy(changed / "wait", changed / "wait-more", fs::copy_options::recursive);
+  o = riftsim("check " + changed.string() + " --golden " + kGolden + "/mini-compare");
+  EXPECT_NE(o.out.find("wait-more/: a response the golden does not have"), std::string::npos) << o.out;
+  fs::remove_all(changed);
 }
 
 TEST(Golden, AResultDoesNotDependOnTheDirectoryRiftsimRanIn) {
@@ -410,7 +431,7 @@ TEST(Golden, CheckListsEveryChangedFieldAndWritesJUnit) {
       << o.out;
   EXPECT_NE(o.out.find("jobs.train.cost_usd.egress"), std::string::npos) << o.out;
   std::string xml = slurp(junit);
-  EXPECT_NE(xml.find("<testsuite name=\"riftsim check\" tests=\"3\" failures=\"1\">"), std::string::npos)
+  EXPECT_NE(xml.find("<testsuite name=\"riftsim check\" tests=\"6\" failures=\"1\">"), std::string::npos)
       << xml;
   // Well-formed XML, checked by a real parser.
   std::string cmd = "/usr/bin/python3 -c 'import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])' " +
@@ -499,7 +520,7 @@ TEST(Logging, SimGridFlagsPassThroughAndLogLinesCarrySimulatedTime) {
   fs::path out = fresh_dir("log");
   Outcome quiet = riftsim("run " + kData + "/mini-cutoff.yaml --out " + out.string());
   EXPECT_EQ(quiet.err.find("xbt_cfg"), std::string::npos) << "SimGrid's logging is off by default";
-  EXPECT_NE(quiet.err.find("[d  0.231      20000.0s capacity-controller] warning: alpha cuts off"),
+  EXPECT_NE(quiet.err.find("[d   0.231     20000.0s capacity-controller] warning: alpha cuts off"),
             std::string::npos)
       << quiet.err;
   Outcome loud = riftsim("run " + kData + "/mini-cutoff.yaml --log=root.thres:info --out " + out.string());
@@ -713,7 +734,31 @@ TEST(Compare, SeveralResponsesRunSideBySide) {
   Outcome whole = riftsim("compare " + out.string());
   EXPECT_EQ(whole.code, 0) << whole.err;
   EXPECT_EQ(whole.out, c.out);
+  EXPECT_EQ(whole.out.rfind("run · job", 0), 0u) << whole.out; // the table from the first line
+  // Its rows in the order of the run's comparison.json (the scenario's order), not alphabetical.
+  cmp["rows"] = nlohmann::json::array({cmp["rows"][1], cmp["rows"][0]});
+  std::ofstream(out / "comparison.json") << cmp.dump();
+  Outcome reordered = riftsim("compare " + out.string());
+  EXPECT_LT(reordered.out.find("wait · train"), reordered.out.find("migrate · train")) << reordered.out;
   EXPECT_EQ(riftsim("compare /nonexistent").code, 2);
+  fs::remove_all(out);
+}
+
+TEST(Compare, PortfoliosRunSideBySideOneRowPerResponse) {
+  // Ten jobs under two responses: one row per response (each job's numbers are in jobs.csv), as the
+  // run printed them, in the scenario's order; each duration column in its own unit: the makespan of
+  // 5,000 s (the last four jobs from 4,000 s, after the cutoff from 500 s to 2,000 s) in minutes.
+  fs::path out = fresh_dir("compare-portfolio");
+  Outcome o = riftsim("run " + kData + "/queue/generated-compare.yaml --out " + out.string());
+  ASSERT_EQ(o.code, 0) << o.err;
+  Outcome c = riftsim("compare " + out.string());
+  ASSERT_EQ(c.code, 0) << c.err;
+  EXPECT_EQ(c.out.rfind("response     finished  not finished  makespan  mean wait  p95 wait", 0), 0u)
+      << c.out;
+  EXPECT_NE(o.out.find(c.out), std::string::npos) << o.out << "\n" << c.out;
+  EXPECT_LT(c.out.find("\nwait "), c.out.find("\nwait-longer ")) << c.out;
+  EXPECT_NE(c.out.find("  83.3 min  "), std::string::npos) << c.out;
+  EXPECT_EQ(c.out.find(" d "), std::string::npos) << c.out;
   fs::remove_all(out);
 }
 

@@ -61,7 +61,13 @@ TEST(Stats, AReplicationRowShowsAllItsValuesInOneUnit) {
                 {{"time_lost_s", row(3500, 3000, 4000, 3400, 7560)},
                  {"energy_kwh", row(950, 900, 1000, 940, 1200)}}}}}};
   std::string text = replications_text(r);
-  EXPECT_NE(text.find("1.0 h [0.8 h, 1.1 h]  median 0.9 h  p95 2.1 h"), std::string::npos) << text;
-  EXPECT_NE(text.find("0.95 MWh [0.9 MWh, 1 MWh]  median 0.94 MWh  p95 1.2 MWh"), std::string::npos) << text;
-  EXPECT_EQ(format_si_as(3e8, 4e9, "Wh"), "0.3 GWh");
+  // A table: a column each for the mean, its interval, the median and the 95th percentile, right-aligned.
+  EXPECT_NE(text.find("job gpt4         mean                95% CI    median       p95\n"
+                      "  time lost     1.0 h        [0.8 h, 1.1 h]     0.9 h     2.1 h\n"
+                      "  energy     0.95 MWh  [0.90 MWh, 1.00 MWh]  0.94 MWh  1.20 MWh\n"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(format_si_as(3e8, 4e9, "Wh"), "0.30 GWh");
+  EXPECT_EQ(format_si_as(47e9, 47e9, "Wh"), "47.0 GWh"); // not "47 GWh" beside "41.9 GWh"
+  EXPECT_EQ(format_si(523e9, "Wh"), "523 GWh");
 }
