@@ -92,6 +92,10 @@ struct ClusterSpec {
   double oversubscription = 1; // fat-tree, rail-optimized: switch downlink over uplink bandwidth
   int rails = 0; // rail-optimized: rail switches, one per NIC of a node (default: GPUs per node)
   SourcePos pos;
+  // Why this cluster has no SimGrid XML (a fat-tree whose last host stands for fewer nodes: a <cluster>
+  // gives every host the same speed), located where the loader would say a conflict of the two keys:
+  // the engine runs it, `platform export` refuses it with this.
+  std::optional<InputError> xml_export_error;
 
   FlopsPerSecond node_peak() const { return gpu_peak * gpus_per_node; }
   long long total_gpus() const { return static_cast<long long>(nodes) * gpus_per_node; }

@@ -138,10 +138,7 @@ std::string platform_xml(const PlatformSpec& p) {
   for (const auto& prov : p.providers)
     for (const auto& r : prov.regions)
       for (const auto& c : r.clusters)
-        if (c.topology == ClusterSpec::Topology::FatTree && c.nodes % c.nodes_per_host != 0)
-          throw InputError(c.pos, "fat-tree cluster '" + c.id +
-                                      "' exports to SimGrid XML only when its nodes are a multiple of "
-                                      "nodes_per_host (a <cluster> gives every host the same speed)");
+        if (c.xml_export_error) throw *c.xml_export_error;
   out += zone_xml(plan_platform(p), "  ");
   return out + "</platform>\n";
 }
