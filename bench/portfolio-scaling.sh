@@ -28,8 +28,11 @@ def scaled(k):
     fleet = max(1.0, k)
     os.makedirs(d)
     p = yaml.safe_load(yaml.safe_dump(platform))
+    if "extends" in p:  # regions.yaml, beside the shipped file
+        p["extends"] = f"{repo}/platforms/{p['extends']}"
     for key in ("accelerators", "instances"):
-        p["catalog"][key] = f"{repo}/platforms/{p['catalog'][key]}"
+        if "catalog" in p:
+            p["catalog"][key] = f"{repo}/platforms/{p['catalog'][key]}"
     gpus = 0
     for prov in p["providers"].values():
         for region in prov["regions"].values():

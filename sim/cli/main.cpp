@@ -49,8 +49,13 @@ std::string unknown_command(CLI::App& app, const std::vector<char*>& args) {
     std::string word = args[i];
     if (word.empty() || word[0] == '-') return ""; // options and what follows are CLI11's to check
     std::set<std::string> names = commands(at);
-    if (names.count(word)) {
-      at = at->get_subcommand(word);
+    CLI::App* named = nullptr;
+    try { // hidden commands too: not offered, but there
+      named = at->get_subcommand(word);
+    } catch (const CLI::OptionNotFound&) {
+    }
+    if (named) {
+      at = named;
       continue;
     }
     if (names.empty() || at->get_require_subcommand_min() == 0) return ""; // a file or a directory

@@ -175,6 +175,10 @@ TEST(Cli, UsageErrorsAreExitCode2) {
   EXPECT_NE(sub.err.find("(did you mean 'show'?); the commands of platform: export, show"), std::string::npos)
       << sub.err;
   EXPECT_NE(riftsim("platform").err.find("platform needs a command: export, show"), std::string::npos);
+  // The hidden command (the one a run's children and bench/ use) is not offered, but it is there.
+  EXPECT_EQ(riftsim("simulat x.yaml").err.find("simulate"), std::string::npos);
+  Outcome simulate = riftsim("simulate " + kData + "/mini-cutoff.yaml --result /nonexistent/r.json");
+  EXPECT_EQ(simulate.err.find("unknown command"), std::string::npos) << simulate.err;
   // A mistyped option: the closest option of that command, and its options.
   Outcome option = riftsim("run " + kData + "/mini-cutoff.yaml --replicatons 3");
   EXPECT_EQ(option.code, 2);
