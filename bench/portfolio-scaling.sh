@@ -11,7 +11,7 @@ set -euo pipefail
 build=${1:-build}
 shift || true
 /usr/bin/python3 - "$build/riftsim" "$(cd "$(dirname "$0")/.." && pwd)" "${@:-0.5 1 2 4}" <<'PY'
-import math, os, resource, shutil, subprocess, sys, tempfile, time
+import json, math, os, resource, shutil, subprocess, sys, tempfile, time
 import yaml
 
 riftsim, repo = sys.argv[1], sys.argv[2]
@@ -29,7 +29,16 @@ def scaled(k):
     os.makedirs(d)
     p = yaml.safe_load(yaml.safe_dump(platform))
     if "extends" in p:  # regions.yaml, beside the shipped file
+        base = yaml.safe_load(open(f"{repo}/platforms/{p['extends']}"))
         p["extends"] = f"{repo}/platforms/{p['extends']}"
+        # A fleet k times larger has k times the storage: each region's store bandwidth scaled with it
+        # (otherwise k times the checkpoints share one store, and the jobs stop making progress).
+        for prov_name, prov in base["providers"].items():
+            for region_name, region in prov["regions"].items():
+                value = region["storage_bandwidth"]
+                number, unit = float(value.rstrip("GTMkB/s")), value.lstrip("0123456789.")
+                regions = p["providers"].setdefault(prov_name, {}).setdefault("regions", {})
+                regions.setdefault(region_name, {})["storage_bandwidth"] = f"{number * fleet:g}{unit}"
     for key in ("accelerators", "instances"):
         if "catalog" in p:
             p["catalog"][key] = f"{repo}/platforms/{p['catalog'][key]}"
@@ -39,12 +48,21 @@ def scaled(k):
             for c in (region.get("clusters") or {}).values():
                 c["nodes"] = max(c.get("nodes_per_host", 1), int(round(c["nodes"] * fleet / c.get("nodes_per_host", 1)))
                                  * c.get("nodes_per_host", 1))
+                # The hot spares too (2 % of the fleet): without them a big job waits for repairs it
+                # never stops needing, and makes no progress.
+                if "spares" in c.get("failures", {}):
+                    c["failures"]["spares"] = int(round(c["failures"]["spares"] * fleet))
                 gpus += c["nodes"] * 8
     w = yaml.safe_load(yaml.safe_dump(workload))
     jobs = 0
     for g in w["generate"]:
         g["count"] = max(1, int(round(g["count"] * k)))
         jobs += g["count"]
+        # Still one year: arrivals at a fixed interval come k times as often (a window keeps its span).
+        every = g.get("arrivals", {}).get("every")
+        if every is not None:
+            value, unit = float(every.rstrip("dhms")), every.lstrip("0123456789.")
+            g["arrivals"]["every"] = f"{value / k:g}{unit}"
     s = yaml.safe_load(yaml.safe_dump(scenario))
     s["platform"], s["workload"] = "platform.yaml", "workload.yaml"
     # What one run may simulate grows with the portfolio (docs/file-formats.md, "Limits").
@@ -77,8 +95,10 @@ try:
         cpu = r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime
         rss_mb = int(p.stderr.strip().splitlines()[-1]) / 1024
         rows.append((k, jobs, gpus, wall, cpu, rss_mb))
-        print(f"K={k:<5g} {jobs:6d} jobs {gpus:9,d} GPUs: {wall:7.1f} s wall, {cpu:7.1f} s CPU, {rss_mb:7.0f} MB peak",
-              flush=True)
+        with open(f"{tmp}/r.json") as f:
+            span_d = json.load(f)["simulated_end_s"] / 86400
+        print(f"K={k:<5g} {jobs:6d} jobs {gpus:9,d} GPUs, {span_d:4.0f} simulated days: {wall:7.1f} s wall, "
+              f"{cpu:7.1f} s CPU, {rss_mb:7.0f} MB peak", flush=True)
     if len(rows) >= 2:
         (ka, *_, ca, _), (kb, *_, cb, _) = rows[0], rows[-1]
         print(f"CPU time grows as K^{math.log(cb / ca) / math.log(kb / ka):.2f} from K={ka:g} to K={kb:g}")
