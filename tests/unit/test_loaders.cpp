@@ -293,7 +293,12 @@ TEST(Catalog, EveryEntryLoadsWithItsDerivedValues) {
   const InstanceSpec* p5 = cat.find_instance("p5.48xlarge");
   ASSERT_NE(p5, nullptr);
   EXPECT_NEAR(p5->node_peak().raw(), 8 * 989.4e12, 1);
-  EXPECT_NEAR(p5->find_price(PriceKind::Reserved)->price.raw(), 39.33, 1e-9);
+  EXPECT_NEAR(p5->find_price(PriceKind::Reserved)->price.raw(), 41.528, 1e-9);
+  // AWS's Savings Plans and Azure's reservations as commitments, each with its date.
+  EXPECT_NEAR(p5->find_price(PriceKind::Committed1y)->price.raw(), 34.6752, 1e-9);
+  EXPECT_NEAR(p5->find_price(PriceKind::Committed3y)->price.raw(), 23.77728, 1e-9);
+  EXPECT_NEAR(cat.find_instance("ND96isr_H100_v5")->find_price(PriceKind::Committed1y)->in_region("eastus").raw(),
+              551221.0 / 8760, 1e-4);
   // AWS's cut of June 2025, and GCP's whole-machine price (not host + GPUs).
   EXPECT_NEAR(p5->on_demand().price.raw(), 55.04, 1e-9);
   EXPECT_NEAR(cat.find_instance("a3-highgpu-8g")->on_demand().in_region("europe-west4").raw(), 112.54, 1e-9);
@@ -323,19 +328,19 @@ TEST(Catalog, ClustersInheritTheirInstanceTypeAndMayOverrideIt) {
 TEST(Catalog, AReservedClusterIsBilledAtTheCatalogsReservedPrice) {
   std::string text = read_file_for_test(kData + "/../../platforms/clouds.yaml");
   const std::string file = kData + "/../../platforms/clouds.yaml";
-  // The AWS cluster on p4de (no public reserved price) becomes a p4d cluster on its Capacity Block price.
+  // The AWS cluster on p4de becomes a p4d cluster on its Capacity Block price.
   text.replace(text.find("instance: p4de.24xlarge"), 23,
                "instance: p4d.24xlarge\n            pricing: reserved");
   PlatformSpec p = parse_platform(text, file);
   const ClusterSpec& c = *p.find_cluster("aws/us-east-1/p4de");
   EXPECT_EQ(c.pricing, PriceKind::Reserved);
-  EXPECT_DOUBLE_EQ(c.node_price.raw(), 14.75);
-  // Without a reserved price in the catalog, asking for one is an error at the key.
+  EXPECT_DOUBLE_EQ(c.node_price.raw(), 11.80);
+  // Without a reserved price in the catalog (trn2 has none public), asking for one is an error at the key.
   std::string bad = read_file_for_test(file);
-  bad.replace(bad.find("instance: p4de.24xlarge"), 23,
-              "instance: p4de.24xlarge\n            pricing: reserved");
+  bad.replace(bad.find("instance: trn2.48xlarge"), 23,
+              "instance: trn2.48xlarge\n            pricing: reserved");
   auto e = expect_input_error([&] { parse_platform(bad, file); });
-  EXPECT_NE(e.message().find("no reserved price for p4de.24xlarge"), std::string::npos) << e.what();
+  EXPECT_NE(e.message().find("no reserved price for trn2.48xlarge"), std::string::npos) << e.what();
 }
 
 TEST(Catalog, PricesFollowTheRegionAndThePricingKind) {
