@@ -61,25 +61,6 @@ void check_variant_names(const ScenarioSpec& s) {
   }
 }
 
-/// What the platform has of a kind, listed after an error naming one it has not: "; the platform's
-/// clusters: a, b (did you mean 'a'?)".
-std::string platform_names(const PlatformSpec& plat, const std::string& kind, const std::string& given) {
-  std::set<std::string> names;
-  for (const auto& p : plat.providers) {
-    if (kind == "providers") names.insert(p.name);
-    for (const auto& r : p.regions) {
-      if (kind == "regions") names.insert(r.id);
-      for (const auto& c : r.clusters)
-        if (kind == "clusters") names.insert(c.id);
-    }
-  }
-  if (kind == "links")
-    for (const auto& l : plat.links) names.insert(l.name);
-  std::string list;
-  for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
-  return "; the platform's " + kind + ": " + (list.empty() ? "none" : list) + did_you_mean(given, names);
-}
-
 } // namespace
 
 Inputs load_inputs(const std::string& scenario_path) {

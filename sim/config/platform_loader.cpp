@@ -413,19 +413,14 @@ const std::map<std::string, std::vector<std::string>>& displaced_keys() {
 /// is most likely misspelled: said at its line.
 void merge_mapping(YAML::Node base, const YAML::Node& over, const std::string& file,
                    const std::string& base_file, std::vector<std::string> level = {}) {
-  std::map<std::string, int> first_line; // a key given twice is refused here: merged, one would vanish
+  refuse_repeated_keys(over, file); // merged, one of the two would vanish
   for (auto it = over.begin(); it != over.end(); ++it)
-    if (it->first.IsScalar())
-      if (auto d = displaced_keys().find(it->first.Scalar()); d != displaced_keys().end())
-        for (const std::string& gone : d->second)
-          if (!over[gone]) base.remove(gone);
+    if (auto d = displaced_keys().find(it->first.Scalar()); d != displaced_keys().end())
+      for (const std::string& gone : d->second)
+        if (!over[gone]) base.remove(gone);
   for (auto it = over.begin(); it != over.end(); ++it) {
-    if (!it->first.IsScalar()) throw InputError(pos_of(it->first, file), "keys must be plain words");
     const std::string& key = it->first.Scalar();
     SourcePos at = pos_of(it->first, file);
-    if (auto [seen, fresh] = first_line.emplace(key, at.line); !fresh)
-      throw InputError(at, "key '" + key + "' appears twice (first on line " + std::to_string(seen->second) +
-                               ")");
     const YAML::Node& base_const = base;
     YAML::Node below = base_const[key];
     if (below && below.IsMap() && it->second.IsMap()) {

@@ -194,21 +194,43 @@ std::string did_you_mean(const std::string& word, const std::set<std::string>& n
   return best.empty() ? "" : " (did you mean '" + best + "'?)";
 }
 
+std::string platform_names(const PlatformSpec& plat, const std::string& kind, const std::string& given) {
+  std::set<std::string> names;
+  for (const auto& p : plat.providers) {
+    if (kind == "providers") names.insert(p.name);
+    for (const auto& r : p.regions) {
+      if (kind == "regions") names.insert(r.id);
+      for (const auto& c : r.clusters)
+        if (kind == "clusters") names.insert(c.id);
+    }
+  }
+  if (kind == "links")
+    for (const auto& l : plat.links) names.insert(l.name);
+  std::string list;
+  for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+  return "; the platform's " + kind + ": " + (list.empty() ? "none" : list) + did_you_mean(given, names);
+}
+
+void refuse_repeated_keys(const YAML::Node& map, const std::string& file, const std::string& what) {
+  // yaml-cpp keeps both copies of a repeated key and node[key] finds the first: refuse the second.
+  std::map<std::string, int> first_line;
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    if (!it->first.IsScalar())
+      throw InputError(pos_of(it->first, file), what.empty() ? "keys must be plain words"
+                                                             : "a key of " + what + " must be a plain word");
+    const std::string& key = it->first.Scalar();
+    SourcePos at = pos_of(it->first, file);
+    auto [seen, fresh] = first_line.emplace(key, at.line);
+    if (!fresh)
+      throw InputError(at, "key '" + key + "' appears twice" + (what.empty() ? "" : " in " + what) +
+                               " (first on line " + std::to_string(seen->second) + ")");
+  }
+}
+
 Fields::Fields(const YAML::Node& node, std::string file, std::string what)
     : node_(node), file_(std::move(file)), what_(std::move(what)) {
   if (!node_.IsMap()) throw InputError(pos_of(node_, file_), what_ + " must be a mapping of key: value");
-  // yaml-cpp keeps both copies of a repeated key and node[key] finds the first: refuse the second.
-  std::map<std::string, int> first_line;
-  for (auto it = node_.begin(); it != node_.end(); ++it) {
-    if (!it->first.IsScalar())
-      throw InputError(pos_of(it->first, file_), "a key of " + what_ + " must be a plain word");
-    const std::string& key = it->first.Scalar();
-    SourcePos at = pos_of(it->first, file_);
-    auto [seen, fresh] = first_line.emplace(key, at.line);
-    if (!fresh)
-      throw InputError(at, "key '" + key + "' appears twice in " + what_ + " (first on line " +
-                               std::to_string(seen->second) + ")");
-  }
+  refuse_repeated_keys(node_, file_, what_);
 }
 
 bool Fields::has(const std::string& key) {

@@ -62,6 +62,16 @@ bool is_iso_date(const std::string& s);
 /// a few letters added, dropped, changed or swapped); empty otherwise.
 std::string did_you_mean(const std::string& word, const std::set<std::string>& names);
 
+/// "; the platform's clusters: a, b, c (did you mean 'b'?)": the names of `kind` (providers, regions,
+/// clusters or links) the platform has, and the one closest to `given`, for a message about a name
+/// that is not there.
+std::string platform_names(const PlatformSpec& plat, const std::string& kind, const std::string& given);
+
+/// Refuses a mapping key that is not a plain word, or one given twice (yaml-cpp keeps both copies and
+/// finds the first): said at the second, naming the line of the first. `what` names the mapping in the
+/// messages ("cluster 'x'"), or is empty.
+void refuse_repeated_keys(const YAML::Node& map, const std::string& file, const std::string& what = "");
+
 class Fields {
 public:
   /// `what` names the mapping in messages, e.g. "cluster 'nd-a100-v4'". Throws on a key given twice.

@@ -207,18 +207,6 @@ ResponseDecision SplitStrategy::on_capacity_loss(const JobView& job, const World
 
 namespace {
 /// " (did you mean 'p/r/c'?)", or the platform's clusters when no name is close.
-std::string cluster_hint(const std::string& given, const PlatformSpec& platform) {
-  std::set<std::string> ids;
-  for (const auto& p : platform.providers)
-    for (const auto& r : p.regions)
-      for (const auto& c : r.clusters) ids.insert(c.id);
-  std::string hint = did_you_mean(given, ids);
-  if (!hint.empty()) return hint;
-  std::string list;
-  for (const auto& id : ids) list += (list.empty() ? "" : ", ") + id;
-  return "; the platform's clusters: " + list;
-}
-
 std::vector<const ClusterSpec*> find_targets(const ResponseSpec& spec, const PlatformSpec& platform) {
   std::vector<const ClusterSpec*> targets;
   for (size_t i = 0; i < spec.targets.size(); ++i) {
@@ -226,7 +214,8 @@ std::vector<const ClusterSpec*> find_targets(const ResponseSpec& spec, const Pla
     const ClusterSpec* c = platform.find_cluster(id);
     if (!c)
       throw InputError(i < spec.targets_pos.size() ? spec.targets_pos[i] : spec.pos,
-                       "target '" + id + "' is not a cluster in the platform" + cluster_hint(id, platform));
+                       "target '" + id + "' is not a cluster in the platform" +
+                           platform_names(platform, "clusters", id));
     targets.push_back(c);
   }
   return targets;
@@ -241,7 +230,7 @@ std::unique_ptr<ResponseStrategy> make_strategy(const ResponseSpec& spec, const 
     if (!standby)
       throw InputError(!spec.standby_pos.file.empty() ? spec.standby_pos : spec.pos,
                        "standby '" + spec.standby + "' is not a cluster in the platform" +
-                           cluster_hint(spec.standby, platform));
+                           platform_names(platform, "clusters", spec.standby));
     return std::make_unique<HedgeStrategy>(standby, spec.detection);
   }
   if (spec.strategy == "migrate") {
