@@ -117,12 +117,13 @@ int cmd_run(const RunArgs& a, const std::vector<std::string>& sg_flags) {
   Inputs in = load_inputs(a.scenario); // bad input stops here, before anything is written
   if (a.replications < 1 || a.replications > 100000)
     throw UsageError("--replications must be between 1 and 100,000");
-  if (a.jobs < 0 || a.jobs > kMaxChildren)
+  if (a.jobs != kJobsPerCore && (a.jobs < 1 || a.jobs > kMaxChildren))
     throw UsageError("--jobs must be between 1 and " + std::to_string(kMaxChildren) +
                      " (default: one per core)");
   if (a.seed > std::numeric_limits<std::uint64_t>::max() - static_cast<std::uint64_t>(a.replications - 1))
     throw UsageError("--seed plus --replications goes past the largest seed, 2^64 - 1");
-  int parallel = a.jobs > 0 ? a.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int parallel =
+      a.jobs != kJobsPerCore ? a.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   if (!a.explain_step.empty())
     return explain_step(in, a.explain_step.at(0), a.explain_step.at(1), parallel, std::cout);
   check_start_allocations(in);

@@ -289,11 +289,11 @@ int cmd_sweep(const SweepArgs& a, const std::vector<std::string>& sg_flags) {
   SweepInputs inputs(spec);
   const std::vector<SweepPoint> points = expand_design(spec);
   const Shard shard = parse_shard(a.shard);
-  if (a.jobs < 0 || a.jobs > kMaxChildren)
+  if (a.jobs != kJobsPerCore && (a.jobs < 1 || a.jobs > kMaxChildren))
     throw UsageError("--jobs must be between 1 and " + std::to_string(kMaxChildren) +
                      " (default: one per core)");
   const int parallel =
-      a.jobs > 0 ? a.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+      a.jobs != kJobsPerCore ? a.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   const size_t variants = response_variants(inputs.base().scenario);
   check_run_count(spec, points.size(), variants);
   // Every point is checked before anything runs; the inputs of this shard's are kept for its children.

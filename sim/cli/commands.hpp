@@ -1,6 +1,7 @@
 #pragma once
 // The riftsim commands. Each returns the process exit code (see exit codes below) and throws
 // InputError for bad input, which main() turns into one located message and exit code 2.
+#include "cli/cmd_sweep.hpp"
 #include "config/loaders.hpp"
 #include "model/training_speed.hpp"
 
@@ -26,7 +27,7 @@ struct RunArgs {
   bool quiet = false;
   bool plot = false;
   int replications = 1;                  // seeds seed, seed+1, ...
-  int jobs = 0;                          // simulations at once; 0 = one per core
+  int jobs = kJobsPerCore;               // simulations at once; not given: one per core
   bool csv = false;                      // also results.csv (output/results_table.hpp)
   bool keep_timelines = false;           // every seed's events.csv, not the first seed's only
   std::vector<std::string> explain_step; // JOB CLUSTER: print that step's breakdown instead of running

@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cstring>
 #include <iostream>
+#include <map>
 #include <set>
 #include <spdlog/spdlog.h>
 
@@ -94,6 +95,13 @@ std::string explain_parse_error(CLI::App& app, const std::vector<char*>& args) {
   std::set<std::string> option_names;
   for (const CLI::Option* o : at->get_options())
     for (const std::string& n : o->get_lnames()) option_names.insert("--" + n);
+  auto option_named = [at](const std::string& word) -> const CLI::Option* {
+    for (const CLI::Option* o : at->get_options())
+      for (const std::string& n : o->get_lnames())
+        if ("--" + n == word) return o;
+    return nullptr;
+  };
+  auto for_help = [&] { return "see riftsim " + (at == &app ? std::string() : command + " ") + "--help"; };
   for (size_t i = 1; i < args.size() && args[i]; ++i) {
     std::string word = args[i];
     if (word.rfind("--", 0) != 0 || word == "--") continue;
@@ -104,12 +112,23 @@ std::string explain_parse_error(CLI::App& app, const std::vector<char*>& args) {
     return "unknown option '" + word + "' of " + command + did_you_mean(word, option_names) +
            "; its options: " + listed;
   }
+  // An option given without its value (last, or followed by another option), or given twice.
+  std::map<std::string, int> given;
+  for (size_t i = 1; i < args.size() && args[i]; ++i) {
+    const std::string word = args[i];
+    const CLI::Option* o = option_named(word);
+    if (!o || o->get_expected_min() == 0) continue; // flags take no value
+    if (++given[word] == 2) return word + " is given twice (" + for_help() + ")";
+    const bool last = i + 1 >= args.size() || !args[i + 1];
+    if (last || (std::string(args[i + 1]).rfind("--", 0) == 0))
+      return word + " needs a value: " + o->get_description() + " (" + for_help() + ")";
+  }
   for (const CLI::Option* o : at->get_options())
     if (o->get_required() && o->count() == 0) {
       std::string name = o->get_name();
       if (o->get_positional()) std::transform(name.begin(), name.end(), name.begin(), ::toupper);
-      return command + " needs " + name + " (" + o->get_description() + "; see riftsim " +
-             (at == &app ? "" : command + " ") + "--help)";
+      const std::string what = o->get_description().empty() ? "" : o->get_description() + "; ";
+      return command + " needs " + name + " (" + what + for_help() + ")";
     }
   return "";
 }

@@ -296,6 +296,7 @@ std::string format_usd(Usd u) {
 
 std::string format_usd_as(Usd u, Usd largest) {
   double v = u.raw();
+  if (v == 0) return "$0"; // nothing paid, in any scale (not "$0.0k")
   double a = std::fabs(largest.raw());
   if (a >= 1e9) return fmt::format("${:.2f}B", v / 1e9);
   if (a >= 1e6) return fmt::format("${:.1f}M", v / 1e6);

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <fmt/format.h>
 #include <functional>
+#include <set>
 
 namespace riftsim {
 
@@ -51,13 +52,19 @@ std::string comparison_text(const ojson& c) {
   auto field = [](const char* key) {
     return [key](const ojson& row) -> const ojson* { return row.contains(key) ? &row.at(key) : nullptr; };
   };
-  // Parts that are not negligible in at least one row get a column.
-  std::vector<std::string> parts;
+  // Parts that are not negligible in at least one row get a column, in the breakdown's own order
+  // (every summary lists every part), whichever row has them first.
+  std::vector<std::string> order;
+  std::set<std::string> shown;
   for (const auto& row : rows)
     if (row.at("time_lost_breakdown_s").is_object())
-      for (const auto& [part, v] : row.at("time_lost_breakdown_s").items())
-        if (std::fabs(v.get<double>()) >= 1 && std::find(parts.begin(), parts.end(), part) == parts.end())
-          parts.push_back(part);
+      for (const auto& [part, v] : row.at("time_lost_breakdown_s").items()) {
+        if (std::find(order.begin(), order.end(), part) == order.end()) order.push_back(part);
+        if (std::fabs(v.get<double>()) >= 1) shown.insert(part);
+      }
+  std::vector<std::string> parts;
+  for (const auto& part : order)
+    if (shown.count(part)) parts.push_back(part);
 
   std::vector<std::string> headers = {"run · job", "wall", "lost", "disruption"};
   std::vector<std::vector<std::string>> columns;

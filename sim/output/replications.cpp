@@ -95,14 +95,16 @@ std::string replications_text(const ojson& r) {
       for (double v : {s.at("mean").get<double>(), low, s.at("ci95_high").get<double>(),
                        s.at("median").get<double>(), s.at("p95").get<double>()})
         largest = std::max(largest, std::fabs(v));
+      if (largest == 0 && m != "cost_usd.total") continue; // nothing in any seed (no node failure, ...)
       const DurationUnit unit = duration_unit_for(Seconds(largest));
       auto show = [&m, count, unit, largest](double v) {
         if (m.ends_with("_s")) return format_duration_in(Seconds(v), unit);
         if (m.starts_with("cost_usd")) return format_usd_as(Usd(v), Usd(largest));
         if (m == "energy_kwh") return format_si_as(v * 1e3, largest * 1e3, "Wh"); // as a single run prints it
-        if (count) // whole counts as counts (2,724); a mean of a few events keeps its decimal
-          return largest >= 100 ? grouped(static_cast<size_t>(std::llround(std::max(0.0, v))))
-                                : fmt::format("{:.1f}", v);
+        if (count) // whole counts as counts (2,724, 1); a mean of a few events keeps its decimal (1.5)
+          return largest >= 100 || v == std::floor(v)
+                     ? grouped(static_cast<size_t>(std::llround(std::max(0.0, v))))
+                     : fmt::format("{:.1f}", v);
         return fmt::format("{:.3f}", v); // goodput, a fraction
       };
       table.add_row({"  " + std::string(label), show(s.at("mean")),

@@ -195,6 +195,13 @@ TEST(Cli, UsageErrorsAreExitCode2) {
                           "sweep merge --help)"),
             std::string::npos);
   EXPECT_NE(riftsim("check x").err.find("check needs --golden (golden results;"), std::string::npos);
+  // An option typed without its value, or twice; --jobs 0 is not "one per core".
+  EXPECT_EQ(riftsim("check x --golden").err,
+            "riftsim: error: --golden needs a value: golden results (see riftsim check --help)\n");
+  EXPECT_NE(riftsim("run x.yaml --seed 3 --seed 4").err.find("--seed is given twice"), std::string::npos);
+  Outcome zero_jobs = riftsim("run " + kData + "/mini-cutoff.yaml --jobs 0");
+  EXPECT_EQ(zero_jobs.code, 2);
+  EXPECT_NE(zero_jobs.err.find("--jobs must be between 1 and 256"), std::string::npos) << zero_jobs.err;
 }
 
 TEST(Cli, ValidateChecksFilesWithoutRunning) {
