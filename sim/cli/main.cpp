@@ -147,7 +147,8 @@ int main(int argc, char** argv) {
   }
 
   CLI::App app{
-      "riftsim: what a cloud provider's cutoff costs a months-long training run, in days and dollars"};
+      "riftsim: what a cloud provider's cutoff costs a months-long training run, in days and dollars",
+      "riftsim"}; // named so in usage lines, wherever the binary is
   app.set_version_flag("--version", "riftsim " RIFTSIM_VERSION);
   app.require_subcommand(1);
   app.footer(kExitCodesHelp);

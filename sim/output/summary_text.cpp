@@ -26,7 +26,11 @@ std::string signed_duration(double s) {
 std::string summary_text(const ojson& sum) {
   std::string out;
   const auto& sc = sum.at("scenario");
-  out += fmt::format("riftsim · {}\n", sc.at("name").get<std::string>());
+  out += fmt::format("riftsim · {}", sc.at("name").get<std::string>());
+  // One response of several (the others are side by side after it): which one.
+  if (sum.contains("variant") && sum.at("variant").is_string())
+    out += fmt::format(" · response {}", sum.at("variant").get<std::string>());
+  out += "\n";
   if (!sc.at("description").get<std::string>().empty())
     out += fmt::format("  {}\n", sc.at("description").get<std::string>());
   for (const auto& [name, j] : sum.at("jobs").items()) {
