@@ -352,12 +352,12 @@ void Fields::fail_against(const std::string& key, const YAML::Node& other, const
   // `key` not written here (a catalog's value), `other` written: said at `other`, what was written.
   if (!mine && other && !other.Mark().is_null())
     throw InputError(pos_of(other, file_), other_name + " does not go with '" + key + "' of " + what_ +
-                                               " (not written here), which " + message);
+                                               " (not written here): '" + key + "' " + message);
   if (!SourceFiles::overrides(other, mine)) fail(key, message);
   SourcePos at = pos_of(mine, file_);
   throw InputError(pos_of(other, file_), other_name + " does not go with '" + key + "' of " + what_ + " (" +
-                                             at.file + " line " + std::to_string(at.line) + "), which " +
-                                             message);
+                                             at.file + " line " + std::to_string(at.line) + "): '" + key +
+                                             "' " + message);
 }
 
 void Fields::require_positive(const std::string& key, double value) {

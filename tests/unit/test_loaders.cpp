@@ -613,7 +613,7 @@ TEST(Extends, AValueThatNoLongerGoesWithTheBasesIsSaidAtTheOverridingLine) {
   EXPECT_EQ(e.pos().line, 9);
   EXPECT_NE(e.message().find("'nodes' of cluster 'p/r/c' does not go with 'quota'"), std::string::npos)
       << e.message();
-  EXPECT_NE(e.message().find("(dir/base.yaml line 19), which must be"), std::string::npos) << e.message();
+  EXPECT_NE(e.message().find("(dir/base.yaml line 19): 'quota' must be"), std::string::npos) << e.message();
   // Fewer nodes than the base's nodes per host.
   e = error_of("            nodes: 4\n            capacity: {quota: 4}\n");
   EXPECT_EQ(e.pos().file, "dir/over.yaml");
