@@ -26,6 +26,8 @@ private:
   std::vector<double> start_execs(double mfu);
   /// Cancels and forgets the job's Execs (it stopped, or finished).
   void drop_execs();
+  /// Debug builds: throws unless each Exec has the amount the runner counts it to have left.
+  void check_exec_amounts() const;
   bool write_checkpoint(bool final);
   bool halt();
   void lose_uncommitted(double extra_wasted);

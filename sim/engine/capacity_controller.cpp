@@ -551,8 +551,11 @@ void CapacityController::cutoff(const CutoffEvent& e) {
   for (auto& [id, c] : platform_.clusters)
     if (covers(e.scope, &c)) {
       c.set_supply(true, c.nodes_up);
-      for (sg4::Host* h : c.hosts)
-        if (h->is_on()) off.push_back(h);
+      for (size_t i = 0; i < c.hosts.size(); ++i)
+        if (c.hosts[i]->is_on()) {
+          c.host_went_off[i]++;
+          off.push_back(c.hosts[i]);
+        }
     }
   for (sg4::Host* h : off) h->turn_off();
   for (Control& c : jobs_) {
@@ -625,7 +628,10 @@ void CapacityController::throttle(const ThrottleEvent& e) {
     // taken from the end of the cluster; a host left with none goes off, one left with some stays on.
     c.set_supply(c.cut_off, c.nodes_up_after_throttle(e.to));
     for (size_t i = 0; i < c.hosts.size(); ++i)
-      if (c.nodes_up[i] == 0 && c.hosts[i]->is_on()) off.push_back(c.hosts[i]);
+      if (c.nodes_up[i] == 0 && c.hosts[i]->is_on()) {
+        c.host_went_off[i]++;
+        off.push_back(c.hosts[i]);
+      }
   }
   for (sg4::Host* h : off) h->turn_off();
   // Only jobs that lost nodes respond; for them it is a cutoff of part of their capacity.

@@ -185,6 +185,7 @@ std::vector<double> JobRunner::start_execs(double mfu) {
       job_.exec_gpus.push_back(s.gpus);
       job_.exec_share.push_back(share);
       job_.exec_fastest.push_back(fastest);
+      job_.exec_host_went_off.push_back(a->cluster->host_went_off[s.index]);
     }
   }
   job_.execs_mfu = mfu;
@@ -198,6 +199,7 @@ void JobRunner::drop_execs() {
   job_.exec_share.clear();
   job_.exec_fastest.clear();
   job_.exec_gpus.clear();
+  job_.exec_host_went_off.clear();
   job_.execs_left.clear();
 }
 
@@ -206,84 +208,86 @@ void JobRunner::compute(double work) {
   const double mfu = job_.exec_mfu();
   // The Execs of the last segment go on if they still fit: same hosts and GPUs on each (every change of
   // hosts goes through a stop, which drops them; a node given up after a failure for want of a spare
-  // leaves a host fewer GPUs), same MFU, enough work left in each, and none failed while suspended (its
-  // host turned off and on again during a restart): a failed Exec reports another amount than the one
-  // it was suspended with.
+  // leaves a host fewer GPUs), same MFU, enough work left in each, and no host turned off since they
+  // started (a failed Exec still says STARTED in SimGrid 3.32, and a host may be back on).
   const size_t n = job_.execs.size();
-  bool reuse = n > 0 && mfu == job_.execs_mfu && job_.active_gpus == job_.execs_active_gpus;
+  bool reuse = n > 0 && mfu == job_.execs_mfu && job_.active_gpus == job_.execs_active_gpus &&
+               job_.execs_left.size() == n;
   size_t k_host = 0;
   for (const Allocation* a : {&job_.alloc, &job_.remote})
     for (const HostShare& s : a->shares)
       if (s.gpus > 0) {
         reuse = reuse && k_host < n && job_.execs[k_host]->get_host() == s.host &&
-                job_.exec_gpus[k_host] == s.gpus;
+                job_.exec_gpus[k_host] == s.gpus &&
+                job_.exec_host_went_off[k_host] == a->cluster->host_went_off[s.index];
         ++k_host;
       }
   reuse = reuse && k_host == n;
-  // Each Exec's amount for this segment, and its remaining amount as the segment starts.
+  // Each Exec's amount for this segment.
   auto amounts_of_segment = [&] {
     std::vector<double> amount(job_.execs.size());
     for (size_t k = 0; k < amount.size(); ++k) amount[k] = work * job_.exec_share[k] / mfu;
     return amount;
   };
-  std::vector<double> amount, left_at_start;
-  reuse = reuse && job_.execs_left.size() == n;
+  std::vector<double> amount;
   if (reuse) {
     amount = amounts_of_segment();
-    left_at_start = sg::remaining(job_.execs);
-    for (size_t k = 0; k < n; ++k)
-      reuse = reuse && left_at_start[k] > amount[k] && left_at_start[k] == job_.execs_left[k];
+    for (size_t k = 0; k < n; ++k) reuse = reuse && job_.execs_left[k] > amount[k];
   }
   if (reuse) {
     sg::set_suspended(job_.execs, false);
   } else {
-    left_at_start = start_execs(mfu);
+    job_.execs_left = start_execs(mfu);
     amount = amounts_of_segment();
-  }
-  std::vector<double> target(job_.execs.size());
-  double until = now();
-  for (size_t k = 0; k < amount.size(); ++k) {
-    target[k] = left_at_start[k] - amount[k];
-    until = std::max(until, now() + amount[k] / job_.exec_fastest[k]);
   }
   // Sleep on the wake condition until the Execs have run their amounts, rather than in Exec::wait(): an
   // interruption (failure, cutoff, halt) then wakes us without an exception (unwinding one exception per
-  // Exec was 40% of a run with failures: docs/simgrid-notes.md). The first guess, each Exec at its
-  // fastest, is exact unless a host is shared; then look again. Within kComputeTolerance_s is done.
-  std::vector<double> last = left_at_start, left;
-  while (!job_.stop) {
-    while (!job_.stop && now() < until) job_.wake.wait_until(until);
-    if (job_.stop) break;
-    left = sg::remaining(job_.execs);
-    double more = 0;
-    for (size_t k = 0; k < amount.size(); ++k) {
-      double tolerance = std::max(
-          {amount[k] * 1e-9, job_.exec_fastest[k] * kComputeTolerance_s, std::abs(target[k]) * 1e-12});
-      if (left[k] - target[k] <= tolerance) continue;
-      // An Exec that did not move while running failed: its host went off (and maybe on again).
-      if (left[k] >= last[k]) job_.stop = StopReason::HostsLost;
-      more = std::max(more, (left[k] - target[k]) / job_.exec_fastest[k]);
-    }
-    if (more == 0 || job_.stop) break;
-    last = left;
-    until = now() + std::max(more, kComputeTolerance_s);
-  }
-  // Suspended, the Execs wait for the next segment, or for the restart after a node failure.
-  if (job_.stop && job_.stop != StopReason::NodeFailed) {
-    drop_execs();
-  } else {
-    sg::set_suspended(job_.execs, true);
-    // Their amounts as suspended: read this instant (time has not moved), or now if a failure cut the
-    // segment short.
-    job_.execs_left = job_.stop ? sg::remaining(job_.execs) : std::move(left);
-  }
+  // Exec was 40% of a run with failures: docs/simgrid-notes.md). Each Exec runs at its fastest (its host's
+  // speed, or its bound): no other activity computes on a job's hosts, since the capacity controller
+  // gives a host to one job at a time. Their amounts are therefore known without asking SimGrid, which
+  // a big portfolio would ask hundreds of millions of times (debug builds check them).
+  double until = now();
+  for (size_t k = 0; k < amount.size(); ++k)
+    until = std::max(until, now() + amount[k] / job_.exec_fastest[k]);
+  while (!job_.stop && now() < until) job_.wake.wait_until(until);
   // A host that went off fails its Exec; the timeline may not have told us yet (actors woken in the
-  // same instant run in any order), so look at the hosts themselves.
+  // same instant run in any order), so look at the hosts themselves, and at whether one went off and on.
+  k_host = 0;
   for (const Allocation* a : {&job_.alloc, &job_.remote})
-    for (const HostShare& s : a->shares)
+    for (const HostShare& s : a->shares) {
       if (!s.host->is_on()) job_.stop = StopReason::HostsLost;
-  if (job_.stop && job_.stop != StopReason::NodeFailed) drop_execs();
+      if (s.gpus > 0 && k_host < job_.execs.size() &&
+          job_.exec_host_went_off[k_host++] != a->cluster->host_went_off[s.index])
+        job_.stop = StopReason::HostsLost;
+    }
+  if (!job_.stop) {
+    for (size_t k = 0; k < amount.size(); ++k) job_.execs_left[k] -= amount[k];
+    check_exec_amounts();
+    // Suspended, the Execs wait for the next segment.
+    sg::set_suspended(job_.execs, true);
+  } else if (job_.stop == StopReason::NodeFailed) {
+    // Suspended, they wait for the restart (their hosts stay: a spare replaces the failed node); cut
+    // short, their amounts are read.
+    sg::set_suspended(job_.execs, true);
+    job_.execs_left = sg::remaining(job_.execs);
+  } else {
+    drop_execs();
+  }
   job_.activity = JobActivity::Idle;
+}
+
+void JobRunner::check_exec_amounts() const {
+#ifndef NDEBUG
+  std::vector<double> left = sg::remaining(job_.execs);
+  for (size_t k = 0; k < left.size(); ++k) {
+    double tolerance = std::max(job_.exec_fastest[k] * kComputeTolerance_s, job_.execs_left[k] * 1e-9);
+    if (std::abs(left[k] - job_.execs_left[k]) > tolerance)
+      throw std::logic_error(fmt::format("{}: its Exec on {} has {} FLOP left, not the {} it should have: "
+                                         "something else computed on the job's host",
+                                         job_.spec->name, job_.execs[k]->get_host()->get_name(), left[k],
+                                         job_.execs_left[k]));
+  }
+#endif
 }
 
 bool JobRunner::write_checkpoint(bool final) {

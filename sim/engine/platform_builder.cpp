@@ -193,6 +193,7 @@ BuiltPlatform build_platform(const PlatformSpec& spec) {
           rt.host_nodes.push_back(nodes);
           rt.nodes_up.push_back(nodes);
           rt.host_alloc.push_back(-1);
+          rt.host_went_off.push_back(0);
         }
         // The spare pool and the signals jobs and the failure injector wait on.
         rt.spares = cluster.failures ? cluster.failures->spares : 0;

@@ -50,6 +50,9 @@ struct ClusterRuntime {
   std::vector<int> host_alloc;      // the allocation holding each host (one job at a time), or -1
   std::vector<int> host_first_slot; // index of each host's first node in the cluster
   std::vector<int> slot_job;        // per node: the id of the job using it, or -1
+  // Times each host was turned off (a cutoff, a throttle): an Exec started on it before the last of
+  // them has failed, whether or not the host is back on (its s4u state still says STARTED).
+  std::vector<unsigned> host_went_off;
   bool cut_off = false;
   // The nodes the provider has taken back (a cut-off: all; a throttle: those it took), counted by
   // set_supply whenever cut_off or nodes_up change (the utilization sampler reads it every hour).

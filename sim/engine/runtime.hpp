@@ -107,14 +107,15 @@ struct JobRuntime {
   // and ending an Exec per host per segment was most of a portfolio's run time. Dropped whenever the job
   // stops otherwise, or lets its hosts go.
   std::vector<sg4::ExecPtr> execs;
-  std::vector<double> exec_share;   // per Exec: its part of the job's useful work
-  std::vector<double> exec_fastest; // per Exec: the most FLOP/s it can run at (host, or its bound)
-  std::vector<double> execs_left;   // per Exec: its remaining amount when last suspended
-  std::vector<long long> exec_gpus; // per Exec: the GPUs of its host the job had when it started
-  long long execs_active_gpus = 0;  // the job's GPUs when they started (a failure may leave fewer)
-  double execs_mfu = 0;             // the MFU the Execs' amounts were set at
-  DiskIo io;                        // a checkpoint being written or read back
-  DiskIo async_io;                  // an asynchronous checkpoint being written (it commits when done)
+  std::vector<double> exec_share;           // per Exec: its part of the job's useful work
+  std::vector<double> exec_fastest;         // per Exec: the most FLOP/s it can run at (host, or its bound)
+  std::vector<double> execs_left;           // per Exec: its amount left, as the runner counts it
+  std::vector<long long> exec_gpus;         // per Exec: the GPUs of its host the job had when it started
+  std::vector<unsigned> exec_host_went_off; // per Exec: its host's ClusterRuntime::host_went_off then
+  long long execs_active_gpus = 0;          // the job's GPUs when they started (a failure may leave fewer)
+  double execs_mfu = 0;                     // the MFU the Execs' amounts were set at
+  DiskIo io;                                // a checkpoint being written or read back
+  DiskIo async_io;                          // an asynchronous checkpoint being written (it commits when done)
   std::optional<StopReason> stop;
   int nodes_to_replace = 0; // failed nodes not yet replaced by spares
   bool restart_interrupted = false;

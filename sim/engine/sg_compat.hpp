@@ -61,9 +61,10 @@ template <class Ptr> void cancel_if_running(Ptr& a) {
 }
 
 /// Suspends (`suspend` true) or resumes running Execs in one simcall: one context switch for all of a
-/// job's hosts rather than one per host. Each host's energy count is brought up to now first, at the load
-/// it had: the energy plugin updates on an Exec's start and end, not on a suspend or resume. Works around
-/// SimGrid < 3.36 never clearing an activity's suspended flag on resume (docs/simgrid-notes.md).
+/// job's hosts rather than one per host. Each host's energy count must be brought up to now first, at the
+/// load it had: SimGrid 3.32's energy plugin does it itself (a CPU action's suspend and resume fire its
+/// state-change signal); other versions read the energy first. Works around SimGrid < 3.36 never clearing
+/// an activity's suspended flag on resume (docs/simgrid-notes.md).
 void set_suspended(const std::vector<sg4::ExecPtr>& execs, bool suspend);
 
 /// Each Exec's remaining amount, read in one simcall (`Exec::get_remaining()` is a simcall each). A

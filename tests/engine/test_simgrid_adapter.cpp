@@ -85,10 +85,10 @@ TEST(SimGridAdapter, AnExecWhoseHostWentOffReportsItsWholeAmountLeft) {
 }
 
 // The runner keeps a job's Execs suspended through the restart after a node failure and takes them up
-// again only if their remaining amounts are still those they had when suspended. A suspended Exec keeps
-// its amount exactly while it waits; one whose host went off meanwhile (and on again) has failed, yet
-// its state stays STARTED (SimGrid updates it only on a wait or test): its amount is the whole again,
-// and resumed it does not move.
+// again only if no host of theirs was turned off since they started (ClusterRuntime::host_went_off): a
+// suspended Exec keeps its amount exactly while it waits; one whose host went off meanwhile (and on
+// again) has failed, yet its state stays STARTED (SimGrid updates it only on a wait or test): only its
+// amount, the whole again, shows it, and resumed it does not move.
 TEST(SimGridAdapter, ASuspendedExecWhoseHostWentOffAndOnShowsItOnlyInItsAmount) {
   OneHost w;
   std::vector<double> suspended_with, waited, after_off_on, resumed;
@@ -115,7 +115,7 @@ TEST(SimGridAdapter, ASuspendedExecWhoseHostWentOffAndOnShowsItOnlyInItsAmount) 
   EXPECT_DOUBLE_EQ(suspended_with[0], 7.5e9);
   EXPECT_EQ(waited[0], suspended_with[0]) << "bit for bit: the runner compares them with ==";
   EXPECT_EQ(state, sg4::Activity::State::STARTED)
-      << "SimGrid 3.32 (the runner looks at the amounts, not at this state)";
+      << "SimGrid 3.32 (the runner counts its hosts' turn-offs, not this state)";
   EXPECT_DOUBLE_EQ(after_off_on[0], 10e9);
   EXPECT_DOUBLE_EQ(resumed[0], 10e9);
 }
