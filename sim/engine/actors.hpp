@@ -20,8 +20,12 @@ public:
   void operator()();
 
 private:
-  bool train();              // false when the job finished, true when it stopped
-  void compute(double work); // one segment; returns early if stopped
+  bool train(); // false when the job finished, true when it stopped
+  /// One segment; returns early if stopped. `next_at_once`: the next segment may follow at the same
+  /// instant (an asynchronous checkpoint in between), so the Execs may run on.
+  void compute(double work, bool next_at_once);
+  /// Suspends Execs left running on between two segments: called before anything that lets time pass.
+  void pause_execs();
   /// Starts one Exec per host the job trains on, for all its work left at this MFU; returns their amounts.
   std::vector<double> start_execs(double mfu);
   /// Cancels and forgets the job's Execs (it stopped, or finished).

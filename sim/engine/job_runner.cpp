@@ -47,6 +47,7 @@ void JobRunner::operator()() {
   while (true) {
     job_.stop.reset(); // a halt asked for while recovering from a failure stays asked for
     bool stopped = train();
+    pause_execs();
     // A node failure leaves the job its hosts (a spare replaces the node): their Execs wait, suspended,
     // for the restart. Any other end of training drops them.
     if (job_.stop != StopReason::NodeFailed) drop_execs();
@@ -129,7 +130,8 @@ bool JobRunner::train() {
     if (job_.halt_requested) return halt();
     double segment = std::min(total - job_.progress, job_.rate().raw() * job_.interval);
     double t0 = now();
-    compute(segment);
+    compute(segment,
+            job_.spec->checkpoint_async && job_.remote.empty() && total - job_.progress - segment > eps);
     double dt = now() - t0;
     job_.log->span(false, job_.spec->name, SpanKind::Compute, t0, now(), job_.current->spec->id);
     // Its own part of time lost (gradient_sync), not compute.
@@ -161,32 +163,38 @@ bool JobRunner::train() {
 
 std::vector<double> JobRunner::start_execs(double mfu) {
   drop_execs();
-  std::vector<double> amounts;
   // The simulated amount is peak-equivalent FLOPs (useful / MFU, the job's or the step model's) so hosts
   // run at their catalog peak and the energy plugin sees them fully busy, as GPUs in a training step are
-  // (communication-bound parts of a step included: docs/model-training.md). Each Exec gets all the work
-  // left, with a margin: it is suspended at each segment's end and never meant to run out.
+  // (communication-bound parts of a step included: docs/model-training.md). Every Exec runs until the
+  // slowest has done its share of a segment (a split's faster group waits, busy, for the other), so each
+  // gets what it can run at its fastest until all the work left is done, with a margin: it is
+  // suspended at each segment's end and never meant to run out.
   const double left = job_.spec->work.raw() - job_.progress;
+  double time_left = 0;
   for (const Allocation* a : {&job_.alloc, &job_.remote}) {
     if (a->empty()) continue;
     const ClusterSpec& c = *a->cluster->spec;
     for (const HostShare& s : a->shares) {
       if (s.gpus == 0) continue;
       double share = static_cast<double>(s.gpus) / static_cast<double>(job_.active_gpus);
-      amounts.push_back(left * share / mfu * kExecMargin);
-      sg4::ExecPtr e = sg4::this_actor::exec_init(amounts.back())->set_host(s.host);
       double fastest = s.host->get_speed() * s.host->get_core_count();
-      if (s.gpus < static_cast<long long>(s.host_nodes) * c.gpus_per_node) {
-        e->set_bound(c.gpu_peak.raw() * s.gpus);
-        fastest = std::min(fastest, c.gpu_peak.raw() * s.gpus);
-      }
-      e->start();
+      bool bounded = s.gpus < static_cast<long long>(s.host_nodes) * c.gpus_per_node;
+      if (bounded) fastest = std::min(fastest, c.gpu_peak.raw() * s.gpus);
+      time_left = std::max(time_left, left * share / mfu / fastest);
+      sg4::ExecPtr e = sg4::this_actor::exec_init(1)->set_host(s.host); // its amount is set below
+      if (bounded) e->set_bound(fastest);
       job_.execs.push_back(e);
       job_.exec_gpus.push_back(s.gpus);
       job_.exec_share.push_back(share);
       job_.exec_fastest.push_back(fastest);
       job_.exec_host_went_off.push_back(a->cluster->host_went_off[s.index]);
     }
+  }
+  std::vector<double> amounts;
+  for (size_t k = 0; k < job_.execs.size(); ++k) {
+    amounts.push_back(job_.exec_fastest[k] * time_left * kExecMargin);
+    job_.execs[k]->set_flops_amount(amounts.back());
+    job_.execs[k]->start();
   }
   job_.execs_mfu = mfu;
   job_.execs_active_gpus = job_.active_gpus;
@@ -201,9 +209,10 @@ void JobRunner::drop_execs() {
   job_.exec_gpus.clear();
   job_.exec_host_went_off.clear();
   job_.execs_left.clear();
+  job_.execs_run_on = false;
 }
 
-void JobRunner::compute(double work) {
+void JobRunner::compute(double work, bool next_at_once) {
   job_.activity = JobActivity::Computing;
   const double mfu = job_.exec_mfu();
   // The Execs of the last segment go on if they still fit: same hosts and GPUs on each (every change of
@@ -229,13 +238,21 @@ void JobRunner::compute(double work) {
     for (size_t k = 0; k < amount.size(); ++k) amount[k] = work * job_.exec_share[k] / mfu;
     return amount;
   };
+  // How long the segment takes: until the slowest Exec has done its amount; all run that long.
+  auto duration_of = [&](const std::vector<double>& amount) {
+    double longest = 0;
+    for (size_t k = 0; k < amount.size(); ++k) longest = std::max(longest, amount[k] / job_.exec_fastest[k]);
+    return longest;
+  };
   std::vector<double> amount;
   if (reuse) {
     amount = amounts_of_segment();
-    for (size_t k = 0; k < n; ++k) reuse = reuse && job_.execs_left[k] > amount[k];
+    double duration = duration_of(amount);
+    for (size_t k = 0; k < n; ++k) reuse = reuse && job_.execs_left[k] > job_.exec_fastest[k] * duration;
   }
   if (reuse) {
-    sg::set_suspended(job_.execs, false);
+    if (!job_.execs_run_on) sg::set_suspended(job_.execs, false);
+    job_.execs_run_on = false;
   } else {
     job_.execs_left = start_execs(mfu);
     amount = amounts_of_segment();
@@ -245,10 +262,10 @@ void JobRunner::compute(double work) {
   // Exec was 40% of a run with failures: docs/simgrid-notes.md). Each Exec runs at its fastest (its host's
   // speed, or its bound): no other activity computes on a job's hosts, since the capacity controller
   // gives a host to one job at a time. Their amounts are therefore known without asking SimGrid, which
-  // a big portfolio would ask hundreds of millions of times (debug builds check them).
-  double until = now();
-  for (size_t k = 0; k < amount.size(); ++k)
-    until = std::max(until, now() + amount[k] / job_.exec_fastest[k]);
+  // a big portfolio would ask hundreds of millions of times (debug builds check them). All run until
+  // the slowest is done (a split's faster group waits for the other, busy, at the gradient exchange).
+  const double start = now();
+  const double until = start + duration_of(amount);
   while (!job_.stop && now() < until) job_.wake.wait_until(until);
   // A host that went off fails its Exec; the timeline may not have told us yet (actors woken in the
   // same instant run in any order), so look at the hosts themselves, and at whether one went off and on.
@@ -261,10 +278,12 @@ void JobRunner::compute(double work) {
         job_.stop = StopReason::HostsLost;
     }
   if (!job_.stop) {
-    for (size_t k = 0; k < amount.size(); ++k) job_.execs_left[k] -= amount[k];
+    for (size_t k = 0; k < amount.size(); ++k) job_.execs_left[k] -= job_.exec_fastest[k] * (now() - start);
     check_exec_amounts();
-    // Suspended, the Execs wait for the next segment.
-    sg::set_suspended(job_.execs, true);
+    // Suspended, the Execs wait for the next segment; they run on if it follows at once (nothing to
+    // wait for before it: no write still running, no halt).
+    job_.execs_run_on = next_at_once && !job_.async_io.running() && !job_.halt_requested;
+    if (!job_.execs_run_on) sg::set_suspended(job_.execs, true);
   } else if (job_.stop == StopReason::NodeFailed) {
     // Suspended, they wait for the restart (their hosts stay: a spare replaces the failed node); cut
     // short, their amounts are read.
@@ -274,6 +293,12 @@ void JobRunner::compute(double work) {
     drop_execs();
   }
   job_.activity = JobActivity::Idle;
+}
+
+void JobRunner::pause_execs() {
+  if (!job_.execs_run_on) return;
+  sg::set_suspended(job_.execs, true);
+  job_.execs_run_on = false;
 }
 
 void JobRunner::check_exec_amounts() const {
@@ -392,6 +417,7 @@ void JobRunner::commit(double progress, const RegionRuntime* region, const Unsav
 }
 
 bool JobRunner::halt() {
+  pause_execs();
   job_.stop = StopReason::Halt;
   wait_for_async_checkpoint();
   if (job_.stop != StopReason::Halt) { // a failure or a provider event meanwhile
@@ -506,6 +532,7 @@ DiskIo::OnDone JobRunner::wake_me() {
 }
 
 void JobRunner::wait_for(const DiskIo& io) {
+  pause_execs();
   auto interrupted = [this] {
     return job_.stop == StopReason::HostsLost || job_.stop == StopReason::NodeFailed ||
            job_.restart_interrupted;

@@ -114,8 +114,12 @@ struct JobRuntime {
   std::vector<unsigned> exec_host_went_off; // per Exec: its host's ClusterRuntime::host_went_off then
   long long execs_active_gpus = 0;          // the job's GPUs when they started (a failure may leave fewer)
   double execs_mfu = 0;                     // the MFU the Execs' amounts were set at
-  DiskIo io;                                // a checkpoint being written or read back
-  DiskIo async_io;                          // an asynchronous checkpoint being written (it commits when done)
+  // Between two segments of a job that checkpoints asynchronously no simulated time passes, so its Execs
+  // run on rather than being suspended and resumed at the same instant; anything that waits pauses
+  // them first (JobRunner::pause_execs).
+  bool execs_run_on = false;
+  DiskIo io;       // a checkpoint being written or read back
+  DiskIo async_io; // an asynchronous checkpoint being written (it commits when done)
   std::optional<StopReason> stop;
   int nodes_to_replace = 0; // failed nodes not yet replaced by spares
   bool restart_interrupted = false;
