@@ -29,6 +29,22 @@ constexpr const char* kExitCodesHelp =
 
 namespace {
 
+/// The subcommand of `at` called `word` (hidden ones too: not offered, but there), or nullptr.
+CLI::App* subcommand_named(CLI::App* at, const std::string& word) {
+  try {
+    return at->get_subcommand(word);
+  } catch (const CLI::OptionNotFound&) {
+    return nullptr;
+  }
+}
+
+/// "a, b, c"
+std::string joined(const std::set<std::string>& names) {
+  std::string list;
+  for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+  return list;
+}
+
 /// "unknown command 'valdate' (did you mean 'validate'?); commands: ..." when a word where a command is
 /// required names none (CLI11 itself only says that a subcommand is required); empty otherwise.
 std::string unknown_command(CLI::App& app, const std::vector<char*>& args) {
@@ -40,32 +56,21 @@ std::string unknown_command(CLI::App& app, const std::vector<char*>& args) {
       if (!s->get_group().empty()) names.insert(s->get_name());
     return names;
   };
-  auto listed = [](const std::set<std::string>& names) {
-    std::string list;
-    for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
-    return list;
-  };
-  size_t i = 1;
-  for (; i < args.size() && args[i]; ++i) {
+  for (size_t i = 1; i < args.size() && args[i]; ++i) {
     std::string word = args[i];
     if (word.empty() || word[0] == '-') return ""; // options and what follows are CLI11's to check
-    std::set<std::string> names = commands(at);
-    CLI::App* named = nullptr;
-    try { // hidden commands too: not offered, but there
-      named = at->get_subcommand(word);
-    } catch (const CLI::OptionNotFound&) {
-    }
-    if (named) {
+    if (CLI::App* named = subcommand_named(at, word)) {
       at = named;
       continue;
     }
+    std::set<std::string> names = commands(at);
     if (names.empty() || at->get_require_subcommand_min() == 0) return ""; // a file or a directory
     return "unknown command '" + word + "'" + did_you_mean(word, names) + "; the commands" +
-           (at == &app ? "" : " of " + at->get_name()) + ": " + listed(names);
+           (at == &app ? "" : " of " + at->get_name()) + ": " + joined(names);
   }
   if (at->get_require_subcommand_min() > 0)
     return (at == &app ? std::string("riftsim") : at->get_name()) +
-           " needs a command: " + listed(commands(at)) + " (see riftsim --help)";
+           " needs a command: " + joined(commands(at)) + " (see riftsim --help)";
   return "";
 }
 
@@ -75,12 +80,7 @@ CLI::App* named_command(CLI::App& app, const std::vector<char*>& args) {
   for (size_t i = 1; i < args.size() && args[i]; ++i) {
     const std::string word = args[i];
     if (word.empty() || word[0] == '-') continue;
-    CLI::App* sub = nullptr;
-    try {
-      sub = at->get_subcommand(word);
-    } catch (const CLI::OptionNotFound&) {
-    }
-    if (sub) at = sub;
+    if (CLI::App* sub = subcommand_named(at, word)) at = sub;
   }
   return at;
 }
@@ -107,10 +107,8 @@ std::string explain_parse_error(CLI::App& app, const std::vector<char*>& args) {
     if (word.rfind("--", 0) != 0 || word == "--") continue;
     word = word.substr(0, word.find('='));
     if (option_names.count(word)) continue;
-    std::string listed;
-    for (const auto& n : option_names) listed += (listed.empty() ? "" : ", ") + n;
     return "unknown option '" + word + "' of " + command + did_you_mean(word, option_names) +
-           "; its options: " + listed;
+           "; its options: " + joined(option_names);
   }
   // An option given without its value (last, or followed by another option), or given twice.
   std::map<std::string, int> given;

@@ -278,14 +278,10 @@ ClusterSpec read_cluster(const std::string& name, const YAML::Node& node, const 
                    "is for topology rail-optimized (this cluster's fabric is " + topo + ")");
   }
   if (c.topology == ClusterSpec::Topology::FatTree && c.nodes % c.nodes_per_host != 0) {
-    try { // said as a conflict of the two keys is said: at the one the extending file wrote
-      f.fail_against(
-          "nodes_per_host", "nodes",
-          "must divide the nodes for the fat-tree to export to SimGrid XML as one <cluster> (every "
-          "host the same speed)");
-    } catch (const InputError& e) {
-      c.xml_export_error = e;
-    }
+    // Said as a conflict of the two keys is said: at the one the extending file wrote.
+    c.xml_export_error = f.conflict("nodes_per_host", "nodes",
+                                    "must divide the nodes for the fat-tree to export to SimGrid XML as one "
+                                    "<cluster> (every host the same speed)");
   }
   c.oversubscription = f.unit_or("oversubscription", parse_count, 1.0);
   f.require_range("oversubscription", c.oversubscription, 1, 64, "must be between 1 and 64");

@@ -341,23 +341,34 @@ void Fields::fail(const std::string& key, const std::string& message) const {
 
 void Fields::fail_against(const std::string& key, const std::string& other,
                           const std::string& message) const {
+  throw conflict(key, other, message);
+}
+
+InputError Fields::conflict(const std::string& key, const std::string& other,
+                            const std::string& message) const {
   const YAML::Node& node = node_;
-  fail_against(key, node[other], "'" + other + "' of " + what_, message);
+  return conflict_error(key, node[other], "'" + other + "' of " + what_, message);
 }
 
 void Fields::fail_against(const std::string& key, const YAML::Node& other, const std::string& other_name,
                           const std::string& message) const {
+  throw conflict_error(key, other, other_name, message);
+}
+
+InputError Fields::conflict_error(const std::string& key, const YAML::Node& other,
+                                  const std::string& other_name, const std::string& message) const {
   const YAML::Node& node = node_;
   const YAML::Node mine = node[key];
   // `key` not written here (a catalog's value), `other` written: said at `other`, what was written.
   if (!mine && other && !other.Mark().is_null())
-    throw InputError(pos_of(other, file_), other_name + " does not go with '" + key + "' of " + what_ +
-                                               " (not written here): '" + key + "' " + message);
-  if (!SourceFiles::overrides(other, mine)) fail(key, message);
+    return InputError(pos_of(other, file_), other_name + " does not go with '" + key + "' of " + what_ +
+                                                " (not written here): '" + key + "' " + message);
+  if (!SourceFiles::overrides(other, mine))
+    return InputError(pos(key), "'" + key + "' of " + what_ + " " + message);
   SourcePos at = pos_of(mine, file_);
-  throw InputError(pos_of(other, file_), other_name + " does not go with '" + key + "' of " + what_ + " (" +
-                                             at.file + " line " + std::to_string(at.line) + "): '" + key +
-                                             "' " + message);
+  return InputError(pos_of(other, file_), other_name + " does not go with '" + key + "' of " + what_ + " (" +
+                                              at.file + " line " + std::to_string(at.line) + "): '" + key +
+                                              "' " + message);
 }
 
 void Fields::require_positive(const std::string& key, double value) {

@@ -117,8 +117,13 @@ public:
                                  const std::string& message) const;
   [[noreturn]] void fail_against(const std::string& key, const YAML::Node& other,
                                  const std::string& other_name, const std::string& message) const;
+  /// What fail_against(key, other, message) throws, for a conflict kept rather than refused (e.g. one
+  /// that only stops an export).
+  InputError conflict(const std::string& key, const std::string& other, const std::string& message) const;
 
 private:
+  InputError conflict_error(const std::string& key, const YAML::Node& other, const std::string& other_name,
+                            const std::string& message) const;
   std::string scalar_text(const YAML::Node& n, const std::string& key) const;
   template <class T> T convert(const YAML::Node& n, const std::string& key, T (*parse)(std::string_view)) {
     std::string text = scalar_text(n, key);
