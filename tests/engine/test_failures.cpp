@@ -135,3 +135,46 @@ TEST(Failures, AJobGivingUpANodeOfAHostItKeepsTrainsOnTheNodesLeftAtTheirSpeed) 
   EXPECT_NEAR(j.ledger.failure_recompute.raw(), 1390, 1e-6);
   EXPECT_NEAR(j.end.raw(), 5310 + 43200 + 11 * 10, 1e-6);
 }
+
+namespace {
+/// The traced run without its failures: 32 GPUs (4 nodes of 2 kW busy, 1 kW idle) for 36,000 s of
+/// compute in ten hour-long segments, nine 100 GB checkpoints of 10 s between them.
+Inputs traced_run_without_failures(bool async) {
+  Inputs in = load_inputs(kData + "/failures/traced.yaml");
+  in.workload.jobs.at(0).checkpoint_async = async;
+  FailureSpec& f = failures_of(in, "alpha/r1/c1");
+  f.trace.clear();
+  f.node_mtbf = Seconds(1e15);
+  return in;
+}
+} // namespace
+
+TEST(Failures, AnAsynchronousCheckpointersHostsStayBusyFromOneSegmentToTheNext) {
+  // Its Execs run on between segments (no suspend and resume at the same instant): the hosts draw busy
+  // power the whole 36,000 s, as when they were suspended and resumed at once.
+  RunResult r = run_inputs(traced_run_without_failures(true));
+  const JobResult& j = r.jobs.at(0);
+  EXPECT_NEAR(j.wall().raw(), 36000, 1e-6);
+  EXPECT_NEAR(j.ledger.energy().raw(), 4 * 2000.0 * 36000, 1e-3);
+}
+
+TEST(Failures, ASynchronousCheckpointersHostsIdleThroughEachWrite) {
+  // The same job writing its checkpoints synchronously: nine 10 s stalls with the Execs suspended, at
+  // idle power: 4 x (2 kW x 36,000 s + 1 kW x 90 s).
+  RunResult r = run_inputs(traced_run_without_failures(false));
+  const JobResult& j = r.jobs.at(0);
+  EXPECT_NEAR(j.wall().raw(), 36000 + 90, 1e-6);
+  EXPECT_NEAR(j.ledger.energy().raw(), 4 * (2000.0 * 36000 + 1000.0 * 90), 1e-3);
+}
+
+TEST(Failures, AnAsynchronousCheckpointersHostsIdleWhileItWaitsForTheLastWrite) {
+  // 50 TB checkpoints take 5,000 s at 10 GB/s, longer than an hour-long segment: before each of
+  // checkpoints 2 to 9, and before it ends, the job waits 1,400 s for the write still running, at idle
+  // power: 36,000 s busy and 9 x 1,400 s idle on its 4 nodes.
+  Inputs in = traced_run_without_failures(true);
+  in.workload.jobs.at(0).checkpoint_size = Bytes(50e12);
+  RunResult r = run_inputs(in);
+  const JobResult& j = r.jobs.at(0);
+  EXPECT_NEAR(j.wall().raw(), 36000 + 9 * 1400, 1e-6);
+  EXPECT_NEAR(j.ledger.energy().raw(), 4 * (2000.0 * 36000 + 1000.0 * 9 * 1400), 1e-3);
+}
