@@ -167,8 +167,8 @@ std::vector<double> JobRunner::start_execs(double mfu) {
   // run at their catalog peak and the energy plugin sees them fully busy, as GPUs in a training step are
   // (communication-bound parts of a step included: docs/model-training.md). Every Exec runs until the
   // slowest has done its share of a segment (a split's faster group waits, busy, for the other), so each
-  // gets what it can run at its fastest until all the work left is done, with a margin: it is
-  // suspended at each segment's end and never meant to run out.
+  // gets what it can run at its fastest until all the work left is done, with a margin: it is paused
+  // whenever the job does not compute and never meant to run out.
   const double left = job_.spec->work.raw() - job_.progress;
   double time_left = 0;
   for (const Allocation* a : {&job_.alloc, &job_.remote}) {
