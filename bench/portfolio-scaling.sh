@@ -41,6 +41,8 @@ def scaled(k, shape):
     d = f"{tmp}/{shape}-k{k:g}"
     fleet = max(1.0, k)
     copies = max(1, int(round(fleet)))  # sites: copies of each region
+    if shape == "sites":
+        fleet = float(copies)  # quotas and reservations grow with the copies
     os.makedirs(d)
     p = copy.deepcopy(platform)
     base = yaml.safe_load(open(f"{repo}/platforms/{p['extends']}"))  # regions.yaml, beside the shipped file

@@ -452,8 +452,9 @@ void JobRunner::lose_uncommitted(double extra_wasted) {
   pending_ = async_pending_ = {};
   job_.progress = job_.committed;
   if (failure) return; // the job keeps its hosts: a spare replaces the failed node
-  spdlog::warn("{}: lost the hosts on {}; {:.2f} h of work since the last checkpoint is gone",
-               job_.spec->name, job_.current->spec->id, wasted / kSecondsPerHour);
+  // The summary's way of saying a duration (115.2 min, not 1.92 h).
+  spdlog::warn("{}: lost the hosts on {}; {} of work since the last checkpoint is gone", job_.spec->name,
+               job_.current->spec->id, format_duration(Seconds(wasted)));
   release_hosts();
   job_.event(EventKind::HostsLost, fmt::format("{:.0f} s of work lost", wasted), job_.saved_fraction());
 }
