@@ -30,6 +30,8 @@ private:
   std::vector<double> start_execs(double mfu);
   /// Cancels and forgets the job's Execs (it stopped, or finished).
   void drop_execs();
+  /// One of the hosts it trains on is off, or went off since its Exec there started.
+  bool lost_a_host() const;
   /// Debug builds: throws unless each Exec has the amount the runner counts it to have left.
   void check_exec_amounts() const;
   bool write_checkpoint(bool final);

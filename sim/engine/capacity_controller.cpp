@@ -204,6 +204,11 @@ void CapacityController::serve_spares(ClusterRuntime& cluster) {
 }
 
 void CapacityController::check_invariants() const {
+  // Holdings versions and changes_ only grow: an unchanged sum means nothing the checks read changed.
+  std::uint64_t changes = changes_;
+  for (const auto& [id, c] : platform_.clusters) changes += c.holdings_version;
+  if (changes == checked_changes_) return;
+  checked_changes_ = changes;
   for (const auto& [id, c] : platform_.clusters) {
     // Recounted from the hosts and nodes themselves, where they changed since the last check.
     auto [last, fresh] = recounted_.try_emplace(&c, 0);
@@ -234,10 +239,11 @@ void CapacityController::check_invariants() const {
           fmt::format("project {} holds {} GPUs, over its quota of {}", project, gpus, q->second));
   for (size_t i : live_) {
     const Control& c = jobs_[i];
+    if (c.state != State::Running) continue;
     const JobRuntime& j = *c.job;
     for (const Allocation* a : {&j.alloc, &j.remote})
       for (const HostShare& s : a->shares)
-        if (a->cluster->host_alloc[s.index] != a->id && c.state == State::Running)
+        if (a->cluster->host_alloc[s.index] != a->id)
           watchdog().fail(fmt::format("{} trains on host {} of {}, which it does not hold", j.spec->name,
                                       s.index, a->cluster->spec->id));
   }
@@ -249,7 +255,7 @@ void CapacityController::check_invariants() const {
 void CapacityController::on(const SubmittedMsg& m) {
   Control& c = control(m.job);
   if (c.state != State::Pending) watchdog().fail(m.job->spec->name + " submitted twice");
-  c.state = State::Queued;
+  set_state(c, State::Queued);
   live_.insert(static_cast<size_t>(m.job->id));
   for (ClusterRuntime* where : m.job->candidates) ask_for_capacity(*where);
   schedule();
@@ -331,7 +337,7 @@ void CapacityController::start(Control& c, const ClusterSpec& where) {
   j.alloc = a;
   j.current = &cluster;
   j.active_gpus = a.gpus;
-  c.state = State::Running;
+  set_state(c, State::Running);
   if (c.started) watchdog().fail(j.spec->name + " started twice");
   c.started = true;
   j.home = &cluster;
@@ -374,7 +380,7 @@ void CapacityController::on(const StoppedMsg& m) {
     JobRuntime& j = *m.job;
     c.preempting = false;
     c.preempted = m;
-    c.state = State::Queued;
+    set_state(c, State::Queued);
     j.ledger.preemptions++;
     j.event(EventKind::Preempted, "back to the queue", j.saved_fraction());
     return schedule(); // its hosts came back with its halt (ReleasedMsg)
@@ -411,7 +417,7 @@ void CapacityController::on(ReleasedMsg& m) {
 void CapacityController::on(const FinishedMsg& m) {
   Control& c = control(m.job);
   if (c.state == State::Done) watchdog().fail(m.job->spec->name + " finished twice");
-  c.state = State::Done;
+  set_state(c, State::Done);
   live_.erase(static_cast<size_t>(m.job->id));
   done_++;
   if (c.executor) c.executor->push(JobDoneMsg{});
@@ -423,16 +429,16 @@ void CapacityController::on(const ExecutedMsg& m) {
   c.executor.reset();
   switch (m.outcome) {
   case Outcome::Resumed:
-    c.state = State::Running;
+    set_state(c, State::Running);
     c.incident.reset();
     return;
   case Outcome::Waiting:
-    c.state = State::Waiting;
+    set_state(c, State::Waiting);
     c.incident->stopped = m.stopped;
     if (events_over_) abort(c);
     return;
   case Outcome::GrowBack:
-    c.state = State::Running;
+    set_state(c, State::Running);
     c.incident.reset();
     return grow_back(c);
   case Outcome::Finished:
@@ -554,6 +560,7 @@ void CapacityController::cutoff(const CutoffEvent& e) {
       for (size_t i = 0; i < c.hosts.size(); ++i)
         if (c.hosts[i]->is_on()) {
           c.host_went_off[i]++;
+          c.hosts_went_off++;
           off.push_back(c.hosts[i]);
         }
     }
@@ -630,6 +637,7 @@ void CapacityController::throttle(const ThrottleEvent& e) {
     for (size_t i = 0; i < c.hosts.size(); ++i)
       if (c.nodes_up[i] == 0 && c.hosts[i]->is_on()) {
         c.host_went_off[i]++;
+        c.hosts_went_off++;
         off.push_back(c.hosts[i]);
       }
   }
@@ -688,6 +696,7 @@ void CapacityController::price(const PriceEvent& e) {
 void CapacityController::grant(const GrantEvent& e) {
   ClusterRuntime& c = platform_.cluster(e.cluster);
   c.granted_at = e.at.raw();
+  ++changes_; // its quota
   c.grant_lead = e.lead_time;
   c.grant_capacity = e.capacity ? *e.capacity : c.spec->capacity;
   if (!e.capacity && c.grant_capacity.quota == 0) // a cluster that gives nothing unless granted: all of it
@@ -715,7 +724,7 @@ void CapacityController::open_incident(Control& c, const CutoffEvent& event, boo
   inc.t_event = now();
   inc.announced = announced;
   c.incident = inc;
-  c.state = State::Responding;
+  set_state(c, State::Responding);
   post_at(now() + c.job->strategy->detection_delay().raw(), DetectedMsg{c.job, inc.id});
 }
 
@@ -790,7 +799,7 @@ void CapacityController::decide(Control& c) {
       // The target is ready before the throttle: move then, as before a cutoff with notice.
       inc.event = CutoffEvent{t.scope, t.at, t.notice};
       inc.with_notice = true;
-      if (!commit(c, d)) c.state = State::Running, c.incident.reset();
+      if (!commit(c, d)) set_state(c, State::Running), c.incident.reset();
       return;
     }
     inc.prepared = d;
@@ -812,7 +821,7 @@ void CapacityController::decide(Control& c) {
     if (d.action != ResponseDecision::Action::Strand) d.reason = "what it chose is gone: " + d.reason;
     spdlog::warn("{}: {} ({}); waiting for capacity", j.spec->name, d.reason, j.strategy->name());
     j.event(EventKind::Decision, j.strategy->name() + ": " + d.reason + "; waiting for capacity");
-    c.state = State::Stranded;
+    set_state(c, State::Stranded);
     if (events_over_ && inc.stopped) abort(c);
   }
 }
@@ -873,7 +882,7 @@ bool CapacityController::commit(Control& c, const ResponseDecision& d) {
 void CapacityController::start_executor(Control& c, Execution e) {
   if (c.executor) watchdog().fail(c.job->spec->name + " has two executors");
   c.executor = std::make_unique<Inbox<ExecutorMsg>>();
-  c.state = State::Responding;
+  set_state(c, State::Responding);
   sg::spawn(c.job->spec->name + "-executor", platform_.control,
             ResponseExecutor(*c.job, platform_, *c.executor, std::move(e)));
 }
@@ -937,7 +946,7 @@ void CapacityController::grow_back(Control& c) {
 }
 
 void CapacityController::abort(Control& c) {
-  c.state = State::Stranded;
+  set_state(c, State::Stranded);
   c.job->to_runner.push(AbortMsg{});
 }
 

@@ -53,6 +53,7 @@ struct ClusterRuntime {
   // Times each host was turned off (a cutoff, a throttle): an Exec started on it before the last of
   // them has failed, whether or not the host is back on (its s4u state still says STARTED).
   std::vector<unsigned> host_went_off;
+  unsigned hosts_went_off = 0; // the sum of host_went_off: unchanged, none of its hosts went off
   bool cut_off = false;
   // The nodes the provider has taken back (a cut-off: all; a throttle: those it took), counted by
   // set_supply whenever cut_off or nodes_up change (the utilization sampler reads it every hour).

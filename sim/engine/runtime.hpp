@@ -118,6 +118,9 @@ struct JobRuntime {
   // run on rather than being suspended and resumed at the same instant; anything that waits pauses
   // them first (JobRunner::pause_execs).
   bool execs_run_on = false;
+  // The sum of its clusters' hosts_went_off when the runner last found all its hosts on and none gone
+  // off since its Execs started (JobRunner::compute looks at each host again only if it changed).
+  unsigned hosts_seen_on_at = ~0u;
   DiskIo io;       // a checkpoint being written or read back
   DiskIo async_io; // an asynchronous checkpoint being written (it commits when done)
   std::optional<StopReason> stop;
