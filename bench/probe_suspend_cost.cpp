@@ -1,22 +1,27 @@
 // Probe (docs/simgrid-notes.md, "A suspend or resume costs what touching a host costs"): what one
 // suspend or resume of an Exec costs through the adapter, with the energy plugin on, as the number of
 // hosts grows. One actor holds an Exec on every host and, round after round, computes 10 s, suspends
-// them all (a checkpoint), waits 1 s and resumes them, as a job's runner does between segments.
-// Usage: probe_suspend_cost [HOSTS [ROUNDS]]   (default 64 20000)
+// them all (a checkpoint), waits 1 s and resumes them, as a job's runner does between segments. With
+// `riftsim` as third argument, the adapter takes the energy plugin and the VM model off the suspend and
+// resume signals first, as a simulation does (sg::take_over_energy_updates, sg::take_off_vm_hooks); with
+// `simgrid`, SimGrid's hooks stay. The joules must be the same.
+// Usage: probe_suspend_cost [HOSTS [ROUNDS [riftsim|simgrid]]]   (default 64 20000 riftsim)
 #include "engine/sg_compat.hpp"
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <simgrid/plugins/energy.h>
+#include <string>
 
 namespace sg4 = simgrid::s4u;
 
 int main(int argc, char** argv) {
   const int hosts = argc > 1 ? std::atoi(argv[1]) : 64;
   const int rounds = argc > 2 ? std::atoi(argv[2]) : 20000;
-  if (hosts < 1 || rounds < 1) {
-    std::fprintf(stderr, "usage: probe_suspend_cost [HOSTS [ROUNDS]]\n");
+  const std::string hooks = argc > 3 ? argv[3] : "riftsim";
+  if (hosts < 1 || rounds < 1 || (hooks != "riftsim" && hooks != "simgrid")) {
+    std::fprintf(stderr, "usage: probe_suspend_cost [HOSTS [ROUNDS [riftsim|simgrid]]]\n");
     return 2;
   }
   int sg_argc = 2;
@@ -34,6 +39,11 @@ int main(int argc, char** argv) {
   }
   auto* control = zone->create_host("control", 1e9);
   zone->seal();
+  bool energy_taken = false, vm_taken = false;
+  if (hooks == "riftsim") {
+    energy_taken = riftsim::sg::take_over_energy_updates();
+    vm_taken = riftsim::sg::take_off_vm_hooks();
+  }
   double joules = 0;
   riftsim::sg::spawn("runner", control, [&] {
     std::vector<sg4::ExecPtr> execs;
@@ -52,7 +62,9 @@ int main(int argc, char** argv) {
   double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   // Each host: 10 s busy (200 W) and 1 s idle (100 W) per round.
   double expected = hosts * rounds * (10 * 200.0 + 1 * 100.0);
-  std::printf("%d hosts, %d rounds: %.2f s, %.0f ns per suspend or resume; energy %.6g J (expected %.6g)\n",
-              hosts, rounds, s, s / (2.0 * hosts * rounds) * 1e9, joules, expected);
+  std::printf("%d hosts, %d rounds, %s's hooks (energy updates taken over: %s, VM hooks taken off: %s): "
+              "%.2f s, %.0f ns per suspend or resume; energy %.6g J (expected %.6g)\n",
+              hosts, rounds, hooks.c_str(), energy_taken ? "yes" : "no", vm_taken ? "yes" : "no", s,
+              s / (2.0 * hosts * rounds) * 1e9, joules, expected);
   return 0;
 }

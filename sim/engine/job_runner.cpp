@@ -202,7 +202,7 @@ std::vector<double> JobRunner::start_execs(double mfu) {
 }
 
 void JobRunner::drop_execs() {
-  for (auto& e : job_.execs) sg::cancel_if_running(e);
+  sg::cancel_execs(job_.execs);
   job_.execs.clear();
   job_.exec_share.clear();
   job_.exec_fastest.clear();

@@ -119,3 +119,47 @@ TEST(SimGridAdapter, ASuspendedExecWhoseHostWentOffAndOnShowsItOnlyInItsAmount) 
   EXPECT_DOUBLE_EQ(after_off_on[0], 10e9);
   EXPECT_DOUBLE_EQ(resumed[0], 10e9);
 }
+
+// With the energy plugin and the VM model taken off every suspend and resume (as a simulation does), a
+// host's joules are what they were: the adapter brings the host up to now before it suspends, resumes or
+// cancels an Exec, and the plugin's own hooks still see an Exec start and a host go off and on.
+// Busy 1 s (200 W), suspended 2 s (100 W), busy 1 s, cancelled, idle 1 s, a new Exec busy 1 s, host
+// off 2 s (0 W), on and idle 1 s.
+TEST(SimGridAdapter, TakingSimGridsHooksOffSuspendAndResumeLeavesEveryJouleInPlace) {
+  OneHost w;
+#if SIMGRID_VERSION >= 33200 && SIMGRID_VERSION < 33300
+  ASSERT_TRUE(sg::take_over_energy_updates());
+  ASSERT_TRUE(sg::take_off_vm_hooks());
+#else
+  sg::take_over_energy_updates();
+  sg::take_off_vm_hooks();
+#endif
+  std::vector<double> joules;
+  sg::spawn("runner", w.control, [&] {
+    auto at = [&] { joules.push_back(sg_host_get_consumed_energy(w.host)); };
+    std::vector<sg4::ExecPtr> execs{sg4::this_actor::exec_init(10e9)->set_host(w.host)};
+    execs[0]->start();
+    sg4::this_actor::sleep_for(1);
+    sg::set_suspended(execs, true);
+    sg4::this_actor::sleep_for(2);
+    at(); // 1 s busy, 2 s idle
+    sg::set_suspended(execs, false);
+    sg4::this_actor::sleep_for(1);
+    sg::cancel_execs(execs);
+    sg4::this_actor::sleep_for(1);
+    at(); // + 1 s busy, 1 s idle
+    execs = {sg4::this_actor::exec_init(10e9)->set_host(w.host)};
+    execs[0]->start();
+    sg4::this_actor::sleep_for(1);
+    w.host->turn_off();
+    sg4::this_actor::sleep_for(2);
+    w.host->turn_on();
+    sg4::this_actor::sleep_for(1);
+    at(); // + 1 s busy, 2 s off, 1 s idle
+  });
+  w.engine->run();
+  ASSERT_EQ(joules.size(), 3u);
+  EXPECT_DOUBLE_EQ(joules[0], 200.0 + 2 * 100.0);
+  EXPECT_DOUBLE_EQ(joules[1], joules[0] + 200.0 + 100.0);
+  EXPECT_DOUBLE_EQ(joules[2], joules[1] + 200.0 + 2 * 0.0 + 100.0);
+}
