@@ -1,6 +1,7 @@
 #include "engine/disk_io.hpp"
 
 #include <optional>
+#include <unordered_map>
 #include <vector>
 
 namespace riftsim {
@@ -15,7 +16,10 @@ struct Request {
 };
 
 /// Worker actors doing one Io at a time; a new one is started when all are busy. One simulation runs
-/// per process, so the pool lives as long as the process.
+/// per process, so the pool lives as long as the process. SimGrid 3.32 keeps every Io an actor started
+/// in that actor's list of activities until the actor ends (~270 bytes each: 0.67 GB of the 0.94 GB a
+/// 1M-GPU portfolio took; docs/simgrid-notes.md), so a worker retires after kIosPerWorker Ios: it hands
+/// its place in the pool to a fresh worker and ends.
 class IoWorkers {
 public:
   void submit(Request r, sg4::Host* where) {
@@ -31,6 +35,8 @@ public:
   }
 
 private:
+  static constexpr int kIosPerWorker = 4096;
+
   // A semaphore hands the request over in one simcall each side (a mutex and a condition take three).
   struct Worker {
     std::optional<Request> request;
@@ -38,10 +44,16 @@ private:
   };
 
   Worker* spawn_worker(sg4::Host* where) {
-    workers_.push_back(std::make_unique<Worker>());
-    Worker* w = workers_.back().get();
-    sg::spawn("disk-io-" + std::to_string(workers_.size()), where, [this, w] {
-      while (true) {
+    auto owned = std::make_unique<Worker>();
+    Worker* w = owned.get();
+    workers_.emplace(w, std::move(owned));
+    start_actor(w, where);
+    return w;
+  }
+
+  void start_actor(Worker* w, sg4::Host* where) {
+    sg::spawn("disk-io-" + std::to_string(++started_), where, [this, w, where] {
+      for (int done = 0; done < kIosPerWorker; ++done) {
         w->wake->acquire();
         Request r = std::move(*w->request);
         w->request.reset();
@@ -51,14 +63,22 @@ private:
         r.state->done = true;
         if (r.state->ended) r.state->ended->notify_all();
         if (r.on_done) r.on_done(!r.state->abandoned);
-        idle_.push_back(w);
+        if (done + 1 < kIosPerWorker) idle_.push_back(w);
       }
+      // Retire: a fresh worker is idle in the pool before the start of its actor yields (a submit in
+      // between hands it a request, which its semaphore keeps), and this one ends, its Ios with it.
+      auto fresh = std::make_unique<Worker>();
+      Worker* next = fresh.get();
+      workers_.emplace(next, std::move(fresh));
+      idle_.push_back(next);
+      workers_.erase(w);
+      start_actor(next, where);
     })->daemonize();
-    return w;
   }
 
-  std::vector<std::unique_ptr<Worker>> workers_;
+  std::unordered_map<Worker*, std::unique_ptr<Worker>> workers_;
   std::vector<Worker*> idle_;
+  long started_ = 0;
 };
 
 IoWorkers& workers() {

@@ -3,7 +3,8 @@
 // actor that started it (IoImpl::post never takes it out, unlike ExecImpl::post), and that list is
 // scanned at every later Exec completion of that actor: months of checkpoints made a run quadratic
 // (a 90-day run with 15-minute checkpoints took 5 s instead of 0.3 s). So Ios are started and awaited
-// by a pool of worker actors that run nothing else (docs/simgrid-notes.md).
+// by a pool of worker actors that run nothing else, each retiring after a few thousand Ios so that the
+// Ios it keeps are freed (docs/simgrid-notes.md).
 // An Io is never cancelled (cancelling one that has just ended crashed 3.32): an interrupted write is
 // abandoned, and finishes in the background, still using the store's bandwidth.
 #include "engine/sg_compat.hpp"
